@@ -1,0 +1,67 @@
+"""Running the real cipolicy executable from integration tests."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+EXE = os.environ.get('CIPOLICY_EXE', 'cipolicy')
+
+
+def shared_dir():
+    """../shared beside the checkout (or $CIPOLICY_SHARED_DIR); None when absent."""
+    d = os.environ.get('CIPOLICY_SHARED_DIR') or os.path.join(
+        os.path.dirname(__file__), '..', '..', '..', 'shared')
+    return d if os.path.isdir(os.path.join(d, 'oracles')) else None
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout.decode('utf-8', 'replace')
+        self.err = proc.stderr.decode('utf-8', 'replace')
+
+    def json(self):
+        return json.loads(self.out)
+
+    def __repr__(self):
+        return f'exit {self.code}\nstdout: {self.out}\nstderr: {self.err}'
+
+
+def run(*args, env=None, cwd=None):
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.run([EXE, *map(str, args)], capture_output=True, env=full_env, cwd=cwd,
+                          timeout=120)
+    return Result(proc)
+
+
+def openssl(*args, input=None):
+    return subprocess.run(['openssl', *map(str, args)], capture_output=True, input=input)
+
+
+class CliTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix='cipolicy-test-')
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def read(self, path):
+        with open(path, 'rb') as f:
+            return f.read()
+
+    def write(self, path, data):
+        with open(path, 'wb') as f:
+            f.write(data)
+        return path
+
+    def assertExit(self, result, code, message=None):
+        self.assertEqual(result.code, code, repr(result))
+        if message is not None:
+            self.assertIn(message, result.err + result.out, repr(result))
+
+    def listing(self, folder=None):
+        return sorted(os.listdir(folder or self.dir))

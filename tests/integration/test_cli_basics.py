@@ -1,0 +1,63 @@
+"""The command-line conventions: --help, --version, exit codes for usage errors, tbs-hash."""
+import unittest
+
+from pki import Pki
+from support import CliTest, run
+
+
+class CliBasicsTest(CliTest):
+    def test_version(self):
+        r = run('--version')
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, r'^cipolicy \d+\.\d+\.\d+')
+
+    def test_help_lists_commands(self):
+        r = run('--help')
+        self.assertExit(r, 0)
+        for command in ('sign', 'verify', 'inspect', 'tbs-hash', 'dev-pki', 'new-policy'):
+            self.assertIn(command, r.out)
+            h = run(command, '--help')
+            self.assertExit(h, 0)
+            self.assertIn('Usage: cipolicy ' + command, h.out)
+            self.assertIn('--json', h.out)
+
+    def test_no_arguments_is_usage_error(self):
+        self.assertExit(run(), 2)
+
+    def test_unknown_command(self):
+        self.assertExit(run('frobnicate'), 2, "unknown command 'frobnicate'")
+
+    def test_unknown_option(self):
+        self.assertExit(run('verify', 'x.cip', '--frob'), 2, "see 'cipolicy verify --help'")
+
+    def test_tbs_hash_matches_an_independent_computation(self):
+        pki = Pki(self.path('pki'))
+        r = run('tbs-hash', pki.chain_pem, '--json')
+        self.assertExit(r, 0)
+        got = {e['subject']: e['tbsHash'] for e in r.json()}
+        self.assertEqual(got['CN=Test Root'], pki.tbs_hash(pki.root))
+        self.assertEqual(got['CN=Test Intermediate'], pki.tbs_hash(pki.intermediate))
+        text = run('tbs-hash', pki.root_der)
+        self.assertTrue(text.out.startswith(pki.tbs_hash(pki.root) + '  sha256'))
+
+    def test_quiet_prints_nothing_on_success(self):
+        pki = Pki(self.path('pki'))
+        r = run('new-policy', '--update-signer', pki.root_der, '-o', self.path('p.bin'), '--quiet')
+        self.assertExit(r, 0)
+        self.assertEqual(r.out, '')
+
+    def test_dev_pki_and_new_policy_sign_and_verify(self):
+        self.assertExit(run('dev-pki', '--out-dir', self.path('dev')), 0)
+        p = self.path('policy.bin')
+        self.assertExit(run('new-policy', '--update-signer', self.path('dev', 'root.cer'), '-o', p), 0)
+        r = run('sign', p, '--cert', self.path('dev', 'signer.pem'), '--key',
+                self.path('dev', 'signer.key'), '--chain', self.path('dev', 'chain.pem'),
+                '-o', self.path('signed.cip'))
+        self.assertExit(r, 0)
+        v = run('verify', self.path('signed.cip'), '--root', self.path('dev', 'root.pem'), '--json')
+        self.assertExit(v, 0)
+        self.assertIn('RSA-3072', str(v.json()))
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

@@ -1,0 +1,20 @@
+#pragma once
+// Shared helpers for unit tests: where the oracles live, and reading test files.
+
+#include <filesystem>
+#include <optional>
+
+#include "core/bytes.hpp"
+
+namespace cipolicy::test {
+
+// ../shared beside the checkout, or $CIPOLICY_SHARED_DIR; nullopt when absent.
+std::optional<std::filesystem::path> shared_dir();
+
+// The oracle at `relative` (e.g. "oracles/signed/WOA_OEMA0-KEK.der"). Call only from tests tagged
+// [oracle]; the runner skips those when shared_dir() is empty.
+std::filesystem::path oracle(const std::filesystem::path& relative);
+
+Bytes read_bytes(const std::filesystem::path& path);
+
+}  // namespace cipolicy::test

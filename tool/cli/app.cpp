@@ -1,0 +1,61 @@
+#include <iostream>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+
+namespace cipolicy::cli {
+
+const std::vector<CommandInfo>& commands() {
+    static const std::vector<CommandInfo> table{
+        {"sign", "sign policy binaries (signtool /p7co 1.3.6.1.4.1.311.79.1 equivalent)", run_sign},
+        {"verify", "check signed policies against Windows' rules", run_verify},
+        {"inspect", "describe a policy binary or a signed policy", run_inspect},
+        {"tbs-hash", "print a certificate's TBS hash (the CertRoot value of a signer rule)",
+         run_tbs_hash},
+        {"dev-pki", "create a development root, intermediate and RSA-3072 signing certificate",
+         run_dev_pki},
+        {"new-policy", "write a small signable base policy that trusts a given certificate",
+         run_new_policy},
+    };
+    return table;
+}
+
+static void print_usage() {
+    std::cout << "Usage: cipolicy <command> [options] [files]\n\n"
+                 "Sign, verify and inspect Windows App Control (WDAC) code integrity policies.\n\n"
+                 "Commands:\n";
+    for (const auto& c : commands()) {
+        std::string name(c.name);
+        name.resize(12, ' ');
+        std::cout << "  " << name << c.summary << '\n';
+    }
+    std::cout << "\nRun 'cipolicy <command> --help' for a command's options.\n"
+                 "Exit codes are listed in docs/cli.md.\n";
+}
+
+int run_cli(int argc, char** argv) {
+    Args args(argv + 1, argv + argc);
+    try {
+        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+            print_usage();
+            return args.empty() ? static_cast<int>(ExitCode::usage) : 0;
+        }
+        if (args[0] == "--version" || args[0] == "-V") {
+            std::cout << "cipolicy " << CIPOLICY_VERSION << '\n';
+            return 0;
+        }
+        for (const auto& c : commands())
+            if (c.name == args[0]) return c.run(Args(args.begin() + 1, args.end()));
+        throw Error(ExitCode::usage,
+                    "unknown command '" + args[0] + "' (run 'cipolicy --help' for the list)");
+    } catch (const Error& e) {
+        std::cerr << "cipolicy: error: " << e.what() << '\n';
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        std::cerr << "cipolicy: internal error: " << e.what() << " (please report this)\n";
+        return static_cast<int>(ExitCode::internal);
+    }
+}
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,40 @@
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "crypto/dev_pki.hpp"
+
+namespace cipolicy::cli {
+
+int run_dev_pki(const Args& args) {
+    po::options_description opts("dev-pki options");
+    opts.add_options()("out-dir", po::value<std::string>()->required(),
+                       "folder for the certificates and key (created if missing)")(
+        "name", po::value<std::string>()->default_value("cipolicy Development"),
+        "prefix of the certificate subjects");
+    po::positional_options_description pos;
+    pos.add("out-dir", 1);
+    ParsedArgs a = parse_args("dev-pki", args, opts, pos);
+    if (a.help) {
+        print_help("dev-pki --out-dir DIR [--name TEXT]",
+                   "Creates a development PKI: root -> intermediate -> RSA-3072 code signing\n"
+                   "certificate. The key is written unencrypted: for tests and demos only.",
+                   opts);
+        return 0;
+    }
+    Console out(a.flags);
+    DevPkiFiles f = create_dev_pki(a.vm["out-dir"].as<std::string>(), a.vm["name"].as<std::string>());
+    out.result("root certificate:   " + f.root_cert.string());
+    out.result("signer certificate: " + f.signer_cert.string());
+    out.result("signer key:         " + f.signer_key.string() + " (unencrypted: development only)");
+    out.result("chain:              " + f.chain.string());
+    out.json({{"rootCert", f.root_cert.string()},
+              {"rootPem", f.root_pem.string()},
+              {"intermediate", f.intermediate_pem.string()},
+              {"signerCert", f.signer_cert.string()},
+              {"signerKey", f.signer_key.string()},
+              {"chain", f.chain.string()}});
+    return 0;
+}
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,184 @@
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/policy_input.hpp"
+#include "cms/signed_policy_reader.hpp"
+#include "crypto/certificate.hpp"
+#include "policy/naming.hpp"
+#include "policy/options.hpp"
+#include "policy/policy_types.hpp"
+
+namespace cipolicy::cli {
+
+namespace {
+
+using nlohmann::json;
+
+json signer_list(const std::vector<policy::AuthorizedSigner>& signers) {
+    json list = json::array();
+    for (const auto& s : signers) {
+        json entry{{"index", s.index}};
+        if (const auto* tbs = std::get_if<policy::TbsRoot>(&s.signer.root))
+            entry["certRootTbs"] = to_hex(tbs->tbs_hash);
+        else
+            entry["certRootWellknown"] = std::get<policy::WellKnownRoot>(s.signer.root).id;
+        json ekus = json::array();
+        for (const auto& v : s.eku_values) ekus.push_back(to_hex(v));
+        entry["certEkus"] = ekus;
+        list.push_back(entry);
+    }
+    return list;
+}
+
+std::string option_word_hex(std::uint32_t word) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08X", word);
+    return buf;
+}
+
+json describe_policy(const policy::Policy& p) {
+    json j{{"formatVersion", p.format_version},
+           {"format", p.is_multiple_policy_format() ? "multiple-policy" : "single-policy"},
+           {"policyType", p.is_supplemental() ? "supplemental" : "base"},
+           {"policyId", p.policy_id().to_string()},
+           {"basePolicyId", p.base_policy_id().to_string()},
+           {"platformId", p.platform_id.is_nil() ? json() : json(p.platform_id.to_string())},
+           {"version", p.version.to_string()},
+           {"optionWord", option_word_hex(p.options.word())},
+           {"options", policy::rule_option_names(p.options.word())},
+           {"counts",
+            {{"ekus", p.ekus.size()},
+             {"fileRules", p.file_rules.size()},
+             {"signers", p.signers.size()},
+             {"signingScenarios", p.signing_scenarios.size()},
+             {"settings", p.settings.size()}}},
+           {"expectedFileName", policy::signed_file_name(p)}};
+    if (!p.is_multiple_policy_format()) {
+        auto name = policy::policy_type_name(p.header_id());
+        j["policyTypeId"] = p.header_id().to_string();
+        j["policyTypeName"] = name ? json(*name) : json();
+    }
+    j["updatePolicySigners"] = signer_list(policy::update_policy_signers(p));
+    j["supplementalPolicySigners"] = signer_list(policy::supplemental_policy_signers(p));
+    return j;
+}
+
+json describe_signature(const Bytes& data, const std::string& source) {
+    cms::SignedPolicyView v = cms::read_signed_policy(data, source);
+    json j{{"signedDataVersion", v.version}};
+    json chain = json::array();
+    std::vector<Certificate> certs;
+    for (auto der : v.certificates) {
+        certs.push_back(Certificate::from_der(der, source));
+        const auto& c = certs.back();
+        chain.push_back({{"subject", c.subject()},
+                         {"issuer", c.issuer()},
+                         {"serial", c.serial_hex()},
+                         {"notBefore", c.not_before()},
+                         {"notAfter", c.not_after()},
+                         {"sha256", to_hex(c.thumbprint(DigestAlgorithm::sha256))}});
+    }
+    j["certificates"] = chain;
+    if (!v.signers.empty()) {
+        const auto& si = v.signers.front();
+        auto alg = digest_from_oid(si.digest_algorithm.oid);
+        j["digest"] = alg ? std::string(digest_name(*alg)) : si.digest_algorithm.oid;
+        for (const auto& c : certs)
+            if (si.has_issuer_and_serial &&
+                c.serial_der() == Bytes(si.serial.begin(), si.serial.end()) &&
+                c.issuer_name_der() == Bytes(si.issuer_name.begin(), si.issuer_name.end()))
+                j["signer"] = {{"subject", c.subject()},
+                               {"issuer", c.issuer()},
+                               {"serial", c.serial_hex()}};
+        json unsigned_attrs = json::array();
+        for (const auto& a : si.unsigned_attributes) unsigned_attrs.push_back(a.oid);
+        j["unsignedAttributes"] = unsigned_attrs;
+        bool ts = std::any_of(si.unsigned_attributes.begin(), si.unsigned_attributes.end(),
+                              [](const cms::Attribute& a) { return a.oid == "1.3.6.1.4.1.311.3.3.1"; });
+        j["timestamp"] = ts ? json("present") : json();
+    }
+    return j;
+}
+
+void print_text(const Console& out, const std::string& file, const json& j) {
+    auto line = [&](const std::string& label, const std::string& value) {
+        std::string padded = label + ":";
+        padded.resize(22, ' ');
+        out.result(padded + value);
+    };
+    const json& p = j["policy"];
+    line("file", file + (j["signed"].get<bool>() ? " (signed)" : " (unsigned binary)"));
+    line("format", "version " + std::to_string(p["formatVersion"].get<int>()) + ", " +
+                       p["format"].get<std::string>() + " format");
+    line("policy type", p["policyType"].get<std::string>());
+    if (p.contains("policyTypeId"))
+        line("PolicyTypeID", p["policyTypeId"].get<std::string>() +
+                                 (p["policyTypeName"].is_null()
+                                      ? ""
+                                      : " (" + p["policyTypeName"].get<std::string>() + ")"));
+    line("PolicyID", p["policyId"].get<std::string>());
+    line("BasePolicyID", p["basePolicyId"].get<std::string>());
+    line("version", p["version"].get<std::string>());
+    std::string options;
+    for (const auto& o : p["options"]) options += (options.empty() ? "" : ", ") + o.get<std::string>();
+    line("options", p["optionWord"].get<std::string>() + (options.empty() ? "" : " " + options));
+    const json& c = p["counts"];
+    line("counts", std::to_string(c["ekus"].get<int>()) + " EKUs, " +
+                       std::to_string(c["fileRules"].get<int>()) + " file rules, " +
+                       std::to_string(c["signers"].get<int>()) + " signers, " +
+                       std::to_string(c["signingScenarios"].get<int>()) + " scenarios, " +
+                       std::to_string(c["settings"].get<int>()) + " settings");
+    for (const char* list : {"updatePolicySigners", "supplementalPolicySigners"}) {
+        std::string label = std::string(list) == "updatePolicySigners" ? "update signers"
+                                                                       : "supplemental signers";
+        if (p[list].empty()) line(label, "none");
+        for (const auto& s : p[list]) {
+            std::string root = s.contains("certRootTbs")
+                                   ? "TBS " + s["certRootTbs"].get<std::string>()
+                                   : "well-known root " + std::to_string(s["certRootWellknown"].get<int>());
+            line(label, "#" + std::to_string(s["index"].get<int>()) + " " + root +
+                            (s["certEkus"].empty() ? "" : " + " + std::to_string(s["certEkus"].size()) + " EKU(s)"));
+        }
+    }
+    line("expected file name", p["expectedFileName"].get<std::string>());
+    if (!j.contains("signature")) return;
+    const json& s = j["signature"];
+    line("digest", s.value("digest", "?"));
+    if (s.contains("signer")) {
+        line("signer", s["signer"]["subject"].get<std::string>());
+        line("signer issuer", s["signer"]["issuer"].get<std::string>());
+        line("signer serial", s["signer"]["serial"].get<std::string>());
+    }
+    for (const auto& cert : s["certificates"]) line("certificate", cert["subject"].get<std::string>());
+    line("timestamp", s["timestamp"].is_null() ? "none" : s["timestamp"].get<std::string>());
+}
+
+}  // namespace
+
+int run_inspect(const Args& args) {
+    po::options_description opts("inspect options");
+    opts.add_options()("input", po::value<std::string>()->required(),
+                       "a policy binary or a signed policy");
+    po::positional_options_description pos;
+    pos.add("input", 1);
+    ParsedArgs a = parse_args("inspect", args, opts, pos);
+    if (a.help) {
+        print_help("inspect FILE [--json]",
+                   "Describes a policy: format, IDs, version, options, counts, signer rules;\n"
+                   "for signed files also the digest, the signer and its chain.",
+                   opts);
+        return 0;
+    }
+    Console out(a.flags);
+    std::string file = a.vm["input"].as<std::string>();
+    PolicyFile f = read_policy_or_signed(file);
+    json j{{"file", file}, {"signed", f.is_signed}, {"policy", describe_policy(f.policy)}};
+    if (f.is_signed) j["signature"] = describe_signature(f.data, file);
+    print_text(out, file, j);
+    out.json(j);
+    return 0;
+}
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,147 @@
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cli/commands.hpp"
+#include "cli/input_list.hpp"
+#include "cli/options.hpp"
+#include "cli/signer_options.hpp"
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "platform/terminal.hpp"
+#include "policy/naming.hpp"
+#include "signing/sign_policy.hpp"
+
+namespace cipolicy::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SignJob {
+    std::vector<std::string> inputs;
+    std::optional<fs::path> output;
+    std::optional<fs::path> output_dir;
+    SignSettings settings;
+    bool continue_on_error = false;
+};
+
+fs::path destination_for(const SignJob& job, const fs::path& input, const policy::Policy& p) {
+    if (job.output) return *job.output;
+    fs::path dir = job.output_dir ? *job.output_dir : input.parent_path();
+    return dir / policy::signed_file_name(p);
+}
+
+bool same_file(const fs::path& a, const fs::path& b) {
+    std::error_code ec;
+    return fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+
+}  // namespace
+
+int run_sign(const Args& args) {
+    po::options_description opts("sign options");
+    opts.add_options()("input", po::value<std::vector<std::string>>()->required(),
+                       "policy binaries (paths, wildcards, @listfile)")(
+        "output,o", po::value<std::string>(), "output file (one input only)")(
+        "output-dir", po::value<std::string>(),
+        "output folder; files are named {PolicyID}.cip or SiPolicy.p7b")(
+        "digest", po::value<std::string>()->default_value("sha256"),
+        "sha256 (default), sha384 or sha512")(
+        "allow-unsigned-option", "sign even if option 6 (Enabled:Unsigned System Integrity Policy) is set")(
+        "allow-unauthorized-signer", "sign even if UpdatePolicySigners do not name the signing chain")(
+        "continue-on-error", "go on with the next file after a failure");
+    opts.add(local_key_options());
+    po::positional_options_description pos;
+    pos.add("input", -1);
+    ParsedArgs a = parse_args("sign", args, opts, pos);
+    if (a.help) {
+        print_help("sign INPUT... (--cert FILE --key FILE [--chain FILE] | --pfx FILE) "
+                   "[-o OUT | --output-dir DIR]",
+                   "Signs compiled policy binaries the way `signtool sign /p7co "
+                   "1.3.6.1.4.1.311.79.1 /fd sha256` does.\nWithout -o or --output-dir, each "
+                   "signed file is written beside its input as {PolicyID}.cip or SiPolicy.p7b.",
+                   opts);
+        return 0;
+    }
+    Console out(a.flags);
+    const auto& vm = a.vm;
+    SignJob job;
+    job.inputs = expand_inputs(vm["input"].as<std::vector<std::string>>());
+    if (vm.count("output")) job.output = vm["output"].as<std::string>();
+    if (vm.count("output-dir")) job.output_dir = vm["output-dir"].as<std::string>();
+    if (job.output && job.output_dir)
+        throw Error(ExitCode::usage, "sign: give -o/--output or --output-dir, not both");
+    if (job.output && job.inputs.size() > 1)
+        throw Error(ExitCode::usage, "sign: -o/--output takes one input; use --output-dir for " +
+                                         std::to_string(job.inputs.size()) + " inputs");
+    auto digest = digest_from_name(vm["digest"].as<std::string>());
+    if (!digest || *digest == DigestAlgorithm::sha1)
+        throw Error(ExitCode::usage, "sign: --digest must be sha256, sha384 or sha512");
+    job.settings.digest = *digest;
+    job.settings.allow_unsigned_option = vm.count("allow-unsigned-option") > 0;
+    job.settings.allow_unauthorized_signer = vm.count("allow-unauthorized-signer") > 0;
+    job.continue_on_error = vm.count("continue-on-error") > 0;
+    if (job.output_dir) {
+        std::error_code ec;
+        fs::create_directories(*job.output_dir, ec);
+        if (ec)
+            throw Error(ExitCode::output,
+                        job.output_dir->string() + ": cannot create folder: " + ec.message());
+    }
+
+    std::unique_ptr<Signer> signer = open_signer(vm);
+    out.detail("signing with " + signer->describe());
+
+    bool progress = platform::stderr_is_terminal() && job.inputs.size() > 1 && !a.flags.quiet;
+    std::set<fs::path> written;
+    nlohmann::json results = nlohmann::json::array();
+    std::size_t failed = 0, done = 0;
+    std::optional<Error> first_error;
+    for (const auto& input_name : job.inputs) {
+        fs::path input(input_name);
+        nlohmann::json entry{{"input", input.string()}};
+        try {
+            Bytes data = read_file(input);
+            SignedPolicy signed_policy = sign_policy(data, input.string(), *signer, job.settings);
+            fs::path dest = destination_for(job, input, signed_policy.policy);
+            if (same_file(input, dest))
+                throw Error(ExitCode::usage, input.string() +
+                                                 ": the output would overwrite the input; choose "
+                                                 "-o or --output-dir");
+            if (!written.insert(fs::absolute(dest).lexically_normal()).second)
+                throw Error(ExitCode::usage, input.string() + ": " + dest.string() +
+                                                 " was already written in this run (two inputs "
+                                                 "with the same PolicyID?)");
+            for (const auto& w : signed_policy.warnings) out.warning(w);
+            PendingFile file(dest, signed_policy.bytes);
+            file.commit();
+            ++done;
+            entry["output"] = dest.string();
+            entry["status"] = "signed";
+            entry["policyId"] = signed_policy.policy.policy_id().to_string();
+            entry["warnings"] = signed_policy.warnings;
+            if (progress)
+                std::fprintf(stderr, "\r[%zu/%zu] %s", done + failed, job.inputs.size(),
+                             input.filename().string().c_str());
+            out.result("signed " + input.string() + " -> " + dest.string());
+        } catch (const Error& e) {
+            ++failed;
+            if (!first_error) first_error = e;
+            entry["status"] = "failed";
+            entry["error"] = e.what();
+            entry["exitCode"] = static_cast<int>(e.code());
+            out.error(e.what());
+            results.push_back(entry);
+            if (!job.continue_on_error) break;
+            continue;
+        }
+        results.push_back(entry);
+    }
+    if (progress) std::fprintf(stderr, "\n");
+    out.json(results);
+    if (failed == 0) return 0;
+    if (done > 0) return static_cast<int>(ExitCode::partial);
+    return static_cast<int>(first_error->code());
+}
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,78 @@
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/input_list.hpp"
+#include "cli/options.hpp"
+#include "cli/policy_input.hpp"
+#include "core/file_io.hpp"
+#include "verify/verifier.hpp"
+
+namespace cipolicy::cli {
+
+static std::string_view marker(CheckStatus s) {
+    switch (s) {
+        case CheckStatus::pass: return "ok  ";
+        case CheckStatus::warn: return "warn";
+        case CheckStatus::fail: return "FAIL";
+        case CheckStatus::info: return "note";
+    }
+    return "    ";
+}
+
+// Severity order for the exit code of a multi-file run: the worst verdict wins.
+static int severity(Verdict v) {
+    switch (v) {
+        case Verdict::invalid: return 3;
+        case Verdict::not_anchored: return 2;
+        case Verdict::rules_unsatisfied: return 1;
+        case Verdict::valid: return 0;
+    }
+    return 3;
+}
+
+int run_verify(const Args& args) {
+    po::options_description opts("verify options");
+    opts.add_options()("input", po::value<std::vector<std::string>>()->required(),
+                       "signed policies (.cip, .p7b)")(
+        "root", po::value<std::vector<std::string>>(),
+        "trusted root certificate(s); the chain must reach one (repeatable)")(
+        "base", po::value<std::string>(),
+        "the base policy (binary or signed) of a supplemental policy");
+    po::positional_options_description pos;
+    pos.add("input", -1);
+    ParsedArgs a = parse_args("verify", args, opts, pos);
+    if (a.help) {
+        print_help("verify FILE... [--root CERT]... [--base POLICY] [--json]",
+                   "Checks signed policies against the rules Windows applies (signtool's layout,\n"
+                   "signature, chain, timestamp, and the policy's own signer rules).\n"
+                   "Exit 0 valid, 1 invalid, 11 not anchored to --root, 12 policy rules not "
+                   "satisfied.",
+                   opts);
+        return 0;
+    }
+    Console out(a.flags);
+    VerifyOptions options;
+    if (a.vm.count("root"))
+        for (const auto& file : a.vm["root"].as<std::vector<std::string>>())
+            for (auto& c : load_certificates(file)) options.roots.push_back(std::move(c));
+    if (a.vm.count("base")) options.base = read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
+
+    Verdict worst = Verdict::valid;
+    nlohmann::json reports = nlohmann::json::array();
+    for (const auto& file : expand_inputs(a.vm["input"].as<std::vector<std::string>>())) {
+        Bytes data = read_file(file);
+        VerifyReport report = verify_signed_policy(data, file, options);
+        Verdict v = report.verdict();
+        if (severity(v) > severity(worst)) worst = v;
+        out.result(file + ": " + std::string(verdict_text(v)));
+        for (const auto& f : report.findings) {
+            if (f.status == CheckStatus::pass && !a.flags.verbose) continue;
+            out.result("  " + std::string(marker(f.status)) + "  " + f.message);
+        }
+        reports.push_back(to_json(report));
+    }
+    out.json(reports);
+    return static_cast<int>(exit_code(worst));
+}
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,37 @@
+#pragma once
+// Where a command's words go: results on stdout, diagnostics on stderr, shaped by
+// --quiet / --verbose / --json.
+
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace cipolicy::cli {
+
+struct ConsoleFlags {
+    bool quiet = false;
+    bool verbose = false;
+    bool json = false;
+};
+
+class Console {
+public:
+    explicit Console(ConsoleFlags flags) : flags_(flags) {}
+    const ConsoleFlags& flags() const { return flags_; }
+
+    // A result line for people (stdout); silent with --quiet or --json.
+    void result(std::string_view line) const;
+    // Progress and details (stderr), only with --verbose.
+    void detail(std::string_view line) const;
+    // "warning: ..." on stderr unless --quiet.
+    void warning(std::string_view line) const;
+    // "error: ..." on stderr, always.
+    void error(std::string_view line) const;
+    // The machine-readable result (stdout), only with --json.
+    void json(const nlohmann::json& value) const;
+
+private:
+    ConsoleFlags flags_;
+};
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,13 @@
+#pragma once
+// Expands input arguments: plain paths, `@listfile` (one path per line, # comments), and
+// wildcards (* and ?) in the file-name part, which Windows shells do not expand.
+
+#include <string>
+#include <vector>
+
+namespace cipolicy::cli {
+
+// Throws Error(input) when a list file is unreadable or a wildcard matches nothing.
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args);
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,30 @@
+#pragma once
+// Command-line parsing shared by every subcommand (Boost.Program_options).
+
+#include <boost/program_options.hpp>
+#include <string>
+#include <vector>
+
+#include "cli/console.hpp"
+
+namespace cipolicy::cli {
+
+namespace po = boost::program_options;
+
+struct ParsedArgs {
+    po::variables_map vm;
+    ConsoleFlags flags;
+    bool help = false;
+};
+
+// Parses `args` (after the subcommand name) with the command's options plus the common ones
+// (--help, --quiet, --verbose, --json). Throws Error(usage) naming the command on bad input.
+ParsedArgs parse_args(const std::string& command, const std::vector<std::string>& args,
+                      const po::options_description& options,
+                      const po::positional_options_description& positional);
+
+// "Usage: cipolicy <usage>\n<summary>\n\n<options>" on stdout.
+void print_help(const std::string& usage, const std::string& summary,
+                const po::options_description& options);
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,250 @@
+#include "policy/binary_writer.hpp"
+
+#include <limits>
+#include <string>
+
+#include "core/error.hpp"
+#include "policy/references.hpp"
+
+namespace cipolicy::policy {
+namespace {
+
+[[noreturn]] void refuse(const std::string& problem) {
+    throw Error(ExitCode::input, "policy: cannot write the binary: " + problem);
+}
+
+std::string item(const char* kind, std::size_t i) { return std::string(kind) + " " + std::to_string(i); }
+
+class Sink {
+public:
+    void u32(std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    }
+    void u64(std::uint64_t v) {
+        u32(static_cast<std::uint32_t>(v));
+        u32(static_cast<std::uint32_t>(v >> 32));
+    }
+    void version(const Version& v) { u64(v.to_u64()); }
+    void guid(const Guid& g) { out_.insert(out_.end(), g.bytes().begin(), g.bytes().end()); }
+    void count(std::size_t n, const std::string& what) {
+        if (n > std::numeric_limits<std::uint32_t>::max()) refuse(what + " has too many entries");
+        u32(static_cast<std::uint32_t>(n));
+    }
+    void blob(ByteView b, const std::string& what) {
+        count(b.size(), what);
+        out_.insert(out_.end(), b.begin(), b.end());
+        pad(b.size());
+    }
+    void string(const PolicyString& s, const std::string& what) {
+        if (!s) {
+            u32(0);
+        } else {
+            // Empty and absent share one encoding; writing it would turn present into absent.
+            if (s->empty()) refuse(what + " is present but empty (make it absent)");
+            count(s->size() * 2, what);
+            for (char16_t c : *s) {
+                out_.push_back(static_cast<std::uint8_t>(c));
+                out_.push_back(static_cast<std::uint8_t>(c >> 8));
+            }
+            pad(s->size() * 2);
+        }
+        u32(0);
+    }
+    void list(const std::vector<std::uint32_t>& values, const std::string& what) {
+        count(values.size(), what);
+        for (auto v : values) u32(v);
+    }
+    Bytes take() { return std::move(out_); }
+
+private:
+    void pad(std::size_t length) { out_.insert(out_.end(), (4 - length % 4) % 4, 0); }
+    Bytes out_;
+};
+
+// Fields a format version has no place for would be dropped silently; refuse instead.
+void check_fits_format(const Policy& p) {
+    const std::uint32_t f = p.format_version;
+    if (f < 1 || f > kLatestFormatVersion)
+        refuse("format version " + std::to_string(f) + " is not supported (expected 1 to " +
+               std::to_string(kLatestFormatVersion) + ")");
+    auto need = [&](std::uint32_t minimum, bool used, const std::string& what) {
+        if (used && f < minimum)
+            refuse("format version " + std::to_string(f) + " cannot store " + what +
+                   " (needs format " + std::to_string(minimum) + " or later)");
+    };
+    for (std::size_t i = 0; i < p.file_rules.size(); ++i) {
+        const auto& r = p.file_rules[i];
+        const std::string w = item("file rule", i);
+        need(3, r.maximum_version != Version{}, w + " MaximumFileVersion");
+        need(3, !r.app_ids.empty(), w + " AppIDs");
+        need(4, r.internal_name || r.file_description || r.product_name,
+             w + " InternalName, FileDescription or ProductName");
+        need(5, r.package_family_name || r.package_version != Version{},
+             w + " PackageFamilyName or PackageVersion");
+        need(7, r.file_path.has_value(), w + " FilePath");
+    }
+    for (std::size_t i = 0; i < p.signers.size(); ++i)
+        need(3, p.signers[i].sign_time_after != 0, item("signer", i) + " SignTimeAfter");
+    need(6, p.is_multiple_policy_format(), "the multiple-policy format (PolicyID/BasePolicyID)");
+    need(6, !p.supplemental_policy_signers.empty(), "SupplementalPolicySigners");
+}
+
+class Writer {
+public:
+    explicit Writer(const Policy& p) : p_(p) {}
+
+    Bytes write() {
+        header();
+        for (std::size_t i = 0; i < p_.ekus.size(); ++i) out_.blob(p_.ekus[i].value, item("EKU", i));
+        for (std::size_t i = 0; i < p_.file_rules.size(); ++i) file_rule(i);
+        for (std::size_t i = 0; i < p_.signers.size(); ++i) signer(i);
+        out_.list(p_.update_policy_signers, "UpdatePolicySigners");
+        out_.list(p_.ci_signers, "CiSigners");
+        for (std::size_t i = 0; i < p_.signing_scenarios.size(); ++i) scenario(i);
+        out_.u32(p_.hvci_options);
+        out_.count(p_.settings.size(), "Settings");
+        for (std::size_t i = 0; i < p_.settings.size(); ++i) setting(i);
+        for (std::uint32_t tag = 3; tag <= p_.format_version; ++tag) {
+            out_.u32(tag);
+            block(tag);
+        }
+        out_.u32(p_.format_version + 1);
+        return out_.take();
+    }
+
+private:
+    void header() {
+        out_.u32(p_.format_version);
+        out_.guid(p_.header_id());
+        out_.guid(p_.platform_id);
+        out_.u32(p_.options.word());
+        out_.count(p_.ekus.size(), "EKUs");
+        out_.count(p_.file_rules.size(), "FileRules");
+        out_.count(p_.signers.size(), "Signers");
+        out_.count(p_.signing_scenarios.size(), "SigningScenarios");
+        out_.version(p_.version);
+        out_.u32(0x40);  // header length
+    }
+
+    void file_rule(std::size_t i) {
+        const auto& r = p_.file_rules[i];
+        const std::string w = item("file rule", i);
+        out_.u32(static_cast<std::uint32_t>(r.type));
+        out_.string(r.file_name, w + " FileName");
+        out_.version(r.minimum_version);
+        out_.blob(r.hash, w + " Hash");
+    }
+
+    void signer(std::size_t i) {
+        const auto& s = p_.signers[i];
+        const std::string w = item("signer", i);
+        if (const auto* tbs = std::get_if<TbsRoot>(&s.root)) {
+            out_.u32(0);
+            out_.blob(tbs->tbs_hash, w + " CertRoot");
+        } else {
+            out_.u32(1);
+            out_.u32(std::get<WellKnownRoot>(s.root).id);
+        }
+        out_.list(s.cert_ekus, w + " CertEKU");
+        out_.string(s.cert_issuer, w + " CertIssuer");
+        out_.string(s.cert_publisher, w + " CertPublisher");
+        out_.string(s.cert_oem_id, w + " CertOemID");
+        out_.list(s.file_attrib_refs, w + " FileAttribRef");
+    }
+
+    void group(const SignerGroup& g, const std::string& w) {
+        out_.count(g.allowed.size(), w + " AllowedSigners");
+        for (const auto& a : g.allowed) {
+            out_.u32(a.signer);
+            out_.list(a.except_deny_rules, w + " ExceptDenyRule");
+        }
+        out_.count(g.denied.size(), w + " DeniedSigners");
+        for (const auto& d : g.denied) {
+            out_.u32(d.signer);
+            out_.list(d.except_allow_rules, w + " ExceptAllowRule");
+        }
+        out_.list(g.file_rules_ref, w + " FileRulesRef");
+    }
+
+    void scenario(std::size_t i) {
+        const auto& s = p_.signing_scenarios[i];
+        const std::string w = item("signing scenario", i);
+        out_.u32(s.value);
+        out_.list(s.inherited_scenarios, w + " InheritedScenarios");
+        out_.u32(s.minimum_hash_algorithm);
+        group(s.product_signers, w + " ProductSigners");
+        group(s.test_signers, w + " TestSigners");
+        group(s.test_signing_signers, w + " TestSigningSigners");
+    }
+
+    void setting(std::size_t i) {
+        const auto& s = p_.settings[i];
+        const std::string w = item("secure setting", i);
+        out_.string(s.provider, w + " Provider");
+        out_.string(s.key, w + " Key");
+        out_.string(s.value_name, w + " ValueName");
+        out_.u32(static_cast<std::uint32_t>(s.value.index()));
+        switch (s.value.index()) {
+            case 0: out_.u32(std::get<bool>(s.value) ? 1 : 0); break;
+            case 1: out_.u32(std::get<std::uint32_t>(s.value)); break;
+            case 2: out_.blob(std::get<Bytes>(s.value), w + " value"); break;
+            case 3: out_.string(std::get<PolicyString>(s.value), w + " value"); break;
+        }
+    }
+
+    void block(std::uint32_t tag) {
+        const auto& rules = p_.file_rules;
+        switch (tag) {
+            case 3:
+                for (std::size_t i = 0; i < rules.size(); ++i) {
+                    out_.version(rules[i].maximum_version);
+                    out_.count(rules[i].app_ids.size(), item("file rule", i) + " AppIDs");
+                    for (const auto& id : rules[i].app_ids)
+                        out_.string(id, item("file rule", i) + " AppID");
+                }
+                for (const auto& s : p_.signers) out_.u64(s.sign_time_after);
+                break;
+            case 4:
+                for (std::size_t i = 0; i < rules.size(); ++i) {
+                    const std::string w = item("file rule", i);
+                    out_.string(rules[i].internal_name, w + " InternalName");
+                    out_.string(rules[i].file_description, w + " FileDescription");
+                    out_.string(rules[i].product_name, w + " ProductName");
+                }
+                break;
+            case 5:
+                for (std::size_t i = 0; i < rules.size(); ++i) {
+                    out_.string(rules[i].package_family_name,
+                                item("file rule", i) + " PackageFamilyName");
+                    out_.version(rules[i].package_version);
+                }
+                break;
+            case 6:
+                out_.guid(p_.policy_id());
+                out_.guid(p_.base_policy_id());
+                out_.list(p_.supplemental_policy_signers, "SupplementalPolicySigners");
+                break;
+            case 7:
+                for (std::size_t i = 0; i < rules.size(); ++i)
+                    out_.string(rules[i].file_path, item("file rule", i) + " FilePath");
+                break;
+            case 8: out_.u32(0); break;  // AppSettings: not modelled, see model.hpp
+        }
+    }
+
+    const Policy& p_;
+    Sink out_;
+};
+
+}  // namespace
+
+Bytes write_policy_binary(const Policy& policy) {
+    check_fits_format(policy);
+    for (std::size_t i = 0; i < policy.file_rules.size(); ++i)
+        if (static_cast<std::uint32_t>(policy.file_rules[i].type) > 2)
+            refuse(item("file rule", i) + " has an unknown type");
+    check_references(policy);
+    return Writer(policy).write();
+}
+
+}  // namespace cipolicy::policy

@@ -1,0 +1,90 @@
+#include "policy/text.hpp"
+
+#include <cstdint>
+
+#include "core/error.hpp"
+
+namespace cipolicy::policy {
+namespace {
+
+[[noreturn]] void bad_utf8(std::size_t offset) {
+    throw Error(ExitCode::input, "text is not valid UTF-8 (byte " + std::to_string(offset) + ")");
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+}  // namespace
+
+std::u16string utf8_to_utf16(std::string_view utf8) {
+    std::u16string out;
+    out.reserve(utf8.size());
+    for (std::size_t i = 0; i < utf8.size();) {
+        const std::size_t start = i;
+        const auto lead = static_cast<std::uint8_t>(utf8[i++]);
+        char32_t cp;
+        int more;
+        char32_t min;
+        if (lead < 0x80) {
+            cp = lead, more = 0, min = 0;
+        } else if ((lead & 0xE0) == 0xC0) {
+            cp = lead & 0x1F, more = 1, min = 0x80;
+        } else if ((lead & 0xF0) == 0xE0) {
+            cp = lead & 0x0F, more = 2, min = 0x800;
+        } else if ((lead & 0xF8) == 0xF0) {
+            cp = lead & 0x07, more = 3, min = 0x10000;
+        } else {
+            bad_utf8(start);
+        }
+        for (int k = 0; k < more; ++k) {
+            if (i >= utf8.size()) bad_utf8(start);
+            const auto cont = static_cast<std::uint8_t>(utf8[i++]);
+            if ((cont & 0xC0) != 0x80) bad_utf8(start);
+            cp = cp << 6 | (cont & 0x3F);
+        }
+        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+        if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) bad_utf8(start);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            out.push_back(static_cast<char16_t>(0xD800 | (cp >> 10)));
+            out.push_back(static_cast<char16_t>(0xDC00 | (cp & 0x3FF)));
+        } else {
+            out.push_back(static_cast<char16_t>(cp));
+        }
+    }
+    return out;
+}
+
+std::string utf16_to_utf8(std::u16string_view utf16) {
+    std::string out;
+    out.reserve(utf16.size());
+    for (std::size_t i = 0; i < utf16.size(); ++i) {
+        char32_t cp = utf16[i];
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < utf16.size() && utf16[i + 1] >= 0xDC00 &&
+            utf16[i + 1] <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (utf16[i + 1] - 0xDC00);
+            ++i;
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+            cp = 0xFFFD;
+        }
+        append_utf8(out, cp);
+    }
+    return out;
+}
+
+}  // namespace cipolicy::policy

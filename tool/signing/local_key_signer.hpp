@@ -1,0 +1,23 @@
+#pragma once
+// Signing with a private key on this machine (PEM/DER key + certificate, or a PFX).
+
+#include "crypto/key_material.hpp"
+#include "signing/signer.hpp"
+
+namespace cipolicy {
+
+class LocalKeySigner final : public Signer {
+public:
+    // Checks up front that the key is RSA 2048/3072/4096 and matches the leaf; throws Error(key).
+    explicit LocalKeySigner(KeyMaterial material);
+
+    SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override;
+    std::vector<Certificate> trust_anchors() const override;
+    std::string describe() const override;
+
+private:
+    KeyMaterial m_;
+    std::vector<Certificate> chain_;  // leaf, then the supplied certificates ordered by issuer
+};
+
+}  // namespace cipolicy

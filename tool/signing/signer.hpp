@@ -1,0 +1,34 @@
+#pragma once
+// The signing step as an interface: a digest goes in, an RSA PKCS#1 v1.5 signature and the
+// certificate chain come out. A local key and the Trusted Signing service are two implementations;
+// the CMS code knows neither.
+
+#include <string>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "crypto/certificate.hpp"
+#include "crypto/digest.hpp"
+
+namespace cipolicy {
+
+struct SignatureResult {
+    Bytes signature;
+    // The leaf first, then the certificates that lead towards the root (the root may be among
+    // them; it is left out of the signed file).
+    std::vector<Certificate> chain;
+};
+
+class Signer {
+public:
+    virtual ~Signer() = default;
+    // Signs `digest` (already hashed with `alg`). Throws Error on failure.
+    virtual SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) = 0;
+    // Certificates known before signing that may anchor the chain (e.g. a root the user supplied
+    // or the service's root certificate); used only for checks, never written to the output.
+    virtual std::vector<Certificate> trust_anchors() const { return {}; }
+    // A short description for logs: "local key (CN=...)".
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace cipolicy

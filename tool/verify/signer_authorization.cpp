@@ -1,0 +1,133 @@
+#include "verify/signer_authorization.hpp"
+
+#include <algorithm>
+
+#include "cms/der.hpp"
+#include "core/error.hpp"
+
+namespace cipolicy {
+
+namespace {
+
+using policy::AuthorizedSigner;
+
+std::string eku_text(const Bytes& value) {
+    try {
+        Bytes oid = policy::eku_value_to_oid_der(value);
+        return der::oid_text(ByteView(oid).subspan(2));
+    } catch (const Error&) {
+        return "(malformed EKU " + to_hex(value) + ")";
+    }
+}
+
+struct Match {
+    const AuthorizedSigner* signer = nullptr;
+    const Certificate* cert = nullptr;
+};
+
+std::optional<Match> find_match(const std::vector<AuthorizedSigner>& signers,
+                                const std::vector<Certificate>& chain) {
+    for (const auto& cert : chain) {
+        Bytes tbs;
+        try {
+            tbs = cert.tbs_hash();
+        } catch (const Error&) {
+            continue;
+        }
+        for (const auto& s : signers) {
+            const auto* root = std::get_if<policy::TbsRoot>(&s.signer.root);
+            if (root && root->tbs_hash == tbs) return Match{&s, &cert};
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> missing_ekus(const AuthorizedSigner& s, const Certificate& leaf) {
+    std::vector<std::string> have = leaf.eku_oids(), missing;
+    for (const auto& value : s.eku_values) {
+        std::string oid = eku_text(value);
+        if (std::find(have.begin(), have.end(), oid) == have.end()) missing.push_back(oid);
+    }
+    return missing;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+    return out;
+}
+
+// One signer list (update or supplemental) against the chain.
+Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certificate& leaf,
+                   const std::vector<Certificate>& chain, const std::string& check,
+                   const std::string& list_name, const std::string& add_hint) {
+    if (signers.empty())
+        return {CheckArea::policy, CheckStatus::fail, check,
+                "the policy has no " + list_name + ", so no signature can authorize it; " + add_hint};
+    auto match = find_match(signers, chain);
+    if (!match) {
+        std::vector<std::string> subjects;
+        for (const auto& c : chain) subjects.push_back("'" + c.common_name() + "'");
+        return {CheckArea::policy, CheckStatus::fail, check,
+                "none of the " + std::to_string(signers.size()) + " " + list_name +
+                    " matches a certificate of the signing chain (" + join(subjects) +
+                    ") by TBS hash; " + add_hint};
+    }
+    auto missing = missing_ekus(*match->signer, leaf);
+    if (!missing.empty())
+        return {CheckArea::policy, CheckStatus::fail, check,
+                list_name + " signer #" + std::to_string(match->signer->index) +
+                    " matches '" + match->cert->common_name() +
+                    "' but requires EKU " + join(missing) + ", which the signing certificate '" +
+                    leaf.common_name() + "' lacks"};
+    return {CheckArea::policy, CheckStatus::pass, check,
+            list_name + " signer #" + std::to_string(match->signer->index) + " authorizes '" +
+                match->cert->common_name() + "' (TBS " + to_hex(match->cert->tbs_hash()) + ")"};
+}
+
+}  // namespace
+
+std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
+                                                const Certificate& leaf,
+                                                const std::vector<Certificate>& chain,
+                                                const std::optional<policy::Policy>& base) {
+    std::vector<Finding> out;
+    if (policy.is_unsigned_policy_allowed())
+        out.push_back({CheckArea::policy, CheckStatus::fail, "unsigned-option",
+                       "the policy still has rule option 6 'Enabled:Unsigned System Integrity "
+                       "Policy' (remove it: Set-RuleOption -Option 6 -Delete)"});
+    else
+        out.push_back({CheckArea::policy, CheckStatus::pass, "unsigned-option",
+                       "rule option 6 (Unsigned System Integrity Policy) is cleared"});
+
+    std::vector<AuthorizedSigner> update;
+    try {
+        update = policy::update_policy_signers(policy);
+    } catch (const Error& e) {
+        out.push_back({CheckArea::policy, CheckStatus::fail, "update-signers", e.what()});
+        return out;
+    }
+    out.push_back(check_list(update, leaf, chain, "update-signers", "UpdatePolicySigners",
+                             "add the signing root with Add-SignerRule -Update (verify: pass "
+                             "--root when the policy names a root the file does not carry)"));
+
+    if (policy.is_supplemental()) {
+        if (!base) {
+            out.push_back({CheckArea::policy, CheckStatus::info, "supplemental-signers",
+                           "supplemental policy: pass --base to check the base policy's "
+                           "SupplementalPolicySigners"});
+        } else if (base->policy_id() != policy.base_policy_id()) {
+            out.push_back({CheckArea::policy, CheckStatus::fail, "supplemental-signers",
+                           "the policy extends base " + policy.base_policy_id().to_string() +
+                               ", but --base is " + base->policy_id().to_string()});
+        } else {
+            out.push_back(check_list(policy::supplemental_policy_signers(*base), leaf, chain,
+                                     "supplemental-signers", "base SupplementalPolicySigners",
+                                     "add the signer to the base with Add-SignerRule "
+                                     "-Supplemental"));
+        }
+    }
+    return out;
+}
+
+}  // namespace cipolicy

@@ -1,0 +1,22 @@
+#pragma once
+// Does a policy authorize the chain that signed it? Windows accepts a signed policy only when the
+// Unsigned option is gone and one of its UpdatePolicySigners names a certificate of the signing
+// chain by TBS hash, with every CertEKU of that signer present in the leaf.
+
+#include <optional>
+#include <vector>
+
+#include "crypto/certificate.hpp"
+#include "policy/model.hpp"
+#include "verify/report.hpp"
+
+namespace cipolicy {
+
+// Findings in CheckArea::policy. `chain` is the ordered chain, root included when known. Checks
+// named "unsigned-option", "update-signers", "supplemental-signers".
+std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
+                                                const Certificate& leaf,
+                                                const std::vector<Certificate>& chain,
+                                                const std::optional<policy::Policy>& base);
+
+}  // namespace cipolicy
