@@ -52,6 +52,7 @@ class OracleTest(CliTest):
         self.assertEqual(checks['update-signers']['status'], 'fail')
         self.assertIn('no UpdatePolicySigners', checks['update-signers']['message'])
         self.assertEqual(report['signer']['subject'].split(',')[0], 'CN=Microsoft Windows')
+        self.assertEqual(checks['microsoft-signed']['status'], 'info')
 
     def test_inspect_signed_oracle(self):
         r = run('inspect', oracle('signed', 'WOA_Andromeda_SiPolicy.p7b'), '--json')

@@ -93,6 +93,19 @@ class SignAndVerifyTest(SignTestBase):
         v = run('verify', out, '--root', pki.root_pem)
         self.assertExit(v, 0, 'sha384')
 
+    def test_openssl_cms_output_is_rejected_with_reasons(self):
+        """What `openssl cms -sign` makes differs from signtool's layout; verify says how."""
+        pki = self.make_pki()
+        policy = self.make_policy(pki)
+        out = self.path('openssl.p7b')
+        p = openssl('cms', '-sign', '-binary', '-nodetach', '-in', policy, '-signer', pki.leaf_pem,
+                    '-inkey', pki.key_pem, '-certfile', pki.chain_pem, '-md', 'sha256',
+                    '-econtent_type', '1.3.6.1.4.1.311.79.1', '-outform', 'DER', '-out', out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        r = run('verify', out, '--root', pki.root_pem)
+        self.assertExit(r, 1, 'SignedData version is 3')
+        self.assertIn('unexpected signed attribute 1.2.840.113549.1.9.5', r.out)  # signingTime
+
     def test_pfx_with_password_from_env_and_file(self):
         pki = self.make_pki()
         policy = self.make_policy(pki)

@@ -10,7 +10,7 @@ using namespace cipolicy;
 TEST_CASE("encoding helpers produce canonical DER", "[der]") {
     CHECK(to_hex(der::null()) == "0500");
     CHECK(to_hex(der::small_integer(1)) == "020101");
-    CHECK(to_hex(der::oid("1.3.6.1.4.1.311.79.1")) == "060A2B0601040182374F01");
+    CHECK(to_hex(der::oid("1.3.6.1.4.1.311.79.1")) == "06092B0601040182374F01");
     // SET OF sorts its elements by their encodings.
     Bytes set = der::set_of({der::small_integer(2), der::small_integer(1)});
     CHECK(to_hex(set) == "3106020101020102");

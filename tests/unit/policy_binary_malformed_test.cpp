@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/error.hpp"
+#include "policy/binary_cursor.hpp"
 #include "policy/binary_reader.hpp"
 #include "policy/binary_writer.hpp"
 #include "policy_oracle_support.hpp"
@@ -12,12 +13,12 @@
 
 using namespace cipolicy;
 using namespace cipolicy::policy;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 using cipolicy::test::find_unique;
 using cipolicy::test::put_u32;
 using cipolicy::test::read_error;
 using cipolicy::test::u32_at;
-using Catch::Matchers::Contains;
-using Catch::Matchers::StartsWith;
 
 namespace {
 
@@ -56,8 +57,8 @@ void check_corruptions(const Bytes& original, int rounds) {
         try {
             const Policy p = read_policy_binary(data);
             ++accepted;
-            if (write_policy_binary(p) != data) FAIL("accepted corruption in round " << round
-                                                      << " does not round-trip");
+            if (write_policy_binary(p) != data)
+                FAIL("accepted corruption in round " << round << " does not round-trip");
         } catch (const Error& e) {
             if (e.code() != ExitCode::input) FAIL("round " << round << ": " << e.what());
         }
@@ -67,7 +68,9 @@ void check_corruptions(const Bytes& original, int rounds) {
     CHECK(accepted < rounds);
 }
 
-Bytes guid_bytes(const Guid& g) { return Bytes(g.bytes().begin(), g.bytes().end()); }
+Bytes guid_bytes(const Guid& g) {
+    return Bytes(g.bytes().begin(), g.bytes().end());
+}
 
 }  // namespace
 
@@ -91,7 +94,8 @@ TEST_CASE("corrupted sample policies never crash the reader", "[policy]") {
     Policy p = cipolicy::test::sample_policy();
     // Exercise every value type and the optional per-rule fields too.
     p.settings.push_back({policy_string("P"), policy_string("K"), policy_string("V"), true});
-    p.settings.push_back({policy_string("P"), policy_string("K"), policy_string("W"), Bytes{1, 2, 3}});
+    p.settings.push_back(
+        {policy_string("P"), policy_string("K"), policy_string("W"), Bytes{1, 2, 3}});
     p.file_rules[0].app_ids = {policy_string("app"), std::nullopt};
     p.file_rules[1].package_family_name = policy_string("Contoso.App_8wekyb3d8bbwe");
     check_corruptions(write_policy_binary(p), 20000);
@@ -110,10 +114,11 @@ TEST_CASE("malformed policies are rejected with the offset and the problem", "[p
     Bytes bad = good;
     // Layout of the sample (spec section 3): 0x44-byte header, no EKUs, file rule 0 at 0x44
     // (type, FileName "*" at 0x48: length, 2 bytes + 2 padding, terminator at 0x50), file rule 1
-    // at 0x60, signer 0 at 0x7C, UpdatePolicySigners at 0xC8.
+    // at 0x60, signer 0 at 0x7C, UpdatePolicySigners at 0xC4.
     REQUIRE(u32_at(good, 0x48) == 2);
     REQUIRE(u32_at(good, 0x7C) == 0);
-    REQUIRE(u32_at(good, 0xC8) == 1);
+    REQUIRE(u32_at(good, 0xC4) == 1);
+    REQUIRE(u32_at(good, 0xC8) == 0);
 
     SECTION("header length") {
         put_u32(bad, 0x40, 0x38);
@@ -134,9 +139,10 @@ TEST_CASE("malformed policies are rejected with the offset and the problem", "[p
     }
     SECTION("string length past the end") {
         put_u32(bad, 0x48, 0xFFFFFFFA);
-        CHECK(read_error(bad) == "policy binary: offset 0x48: file rule 0 FileName length "
-                                 "4294967290 runs past the end of the data (size " +
-                                     cipolicy::policy::hex_offset(good.size()) + ")");
+        CHECK(read_error(bad) ==
+              "policy binary: offset 0x48: file rule 0 FileName length "
+              "4294967290 runs past the end of the data (size " +
+                  cipolicy::policy::hex_offset(good.size()) + ")");
     }
     SECTION("odd UTF-16 length") {
         put_u32(bad, 0x48, 3);
@@ -155,7 +161,8 @@ TEST_CASE("malformed policies are rejected with the offset and the problem", "[p
     }
     SECTION("file rule type") {
         put_u32(bad, 0x60, 3);
-        CHECK_THAT(read_error(bad), StartsWith("policy binary: offset 0x60: file rule 1 type is 3"));
+        CHECK_THAT(read_error(bad),
+                   StartsWith("policy binary: offset 0x60: file rule 1 type is 3"));
     }
     SECTION("CertRoot type") {
         put_u32(bad, 0x7C, 2);
@@ -163,9 +170,10 @@ TEST_CASE("malformed policies are rejected with the offset and the problem", "[p
                    StartsWith("policy binary: offset 0x7C: signer 0 CertRoot type is 2"));
     }
     SECTION("signer index out of range") {
-        put_u32(bad, 0xCC, 1);
-        CHECK(read_error(bad) == "policy binary: offset 0xCC: UpdatePolicySigner 1 is out of "
-                                 "range (the policy has 1 signers)");
+        put_u32(bad, 0xC8, 1);
+        CHECK(read_error(bad) ==
+              "policy binary: offset 0xC8: UpdatePolicySigner 1 is out of "
+              "range (the policy has 1 signers)");
     }
     SECTION("file rule index out of range") {
         // The kernel scenario's ProductSigners FileRulesRef holds the one index 0 after its
@@ -202,16 +210,17 @@ TEST_CASE("malformed policies are rejected with the offset and the problem", "[p
                                            ": versioned block tag is 5, expected 6 (format "
                                            "version 8)");
         bad[at + 4 + 16] ^= 0x01;  // BasePolicyID's first byte
-        CHECK(read_error(bad) == "policy binary: offset " + hex_offset(at + 4 + 16) +
-                                     ": BasePolicyID {11111110-2222-3333-4444-555555555555} differs "
-                                     "from the header's {11111111-2222-3333-4444-555555555555}");
+        CHECK(read_error(bad) ==
+              "policy binary: offset " + hex_offset(at + 4 + 16) +
+                  ": BasePolicyID {11111110-2222-3333-4444-555555555555} differs "
+                  "from the header's {11111111-2222-3333-4444-555555555555}");
     }
 }
 
 TEST_CASE("malformed secure settings are rejected", "[policy]") {
     Policy policy = cipolicy::test::sample_policy();
-    policy.settings = {{policy_string("P"), policy_string("K"), policy_string("V"),
-                        std::uint32_t{0xDEADBEEF}}};
+    policy.settings = {
+        {policy_string("P"), policy_string("K"), policy_string("V"), std::uint32_t{0xDEADBEEF}}};
     const Bytes good = write_policy_binary(policy);
     const std::size_t value_at = find_unique(good, Bytes{0xEF, 0xBE, 0xAD, 0xDE});
     REQUIRE(u32_at(good, value_at - 4) == 1);  // DWORD

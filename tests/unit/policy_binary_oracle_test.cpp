@@ -22,15 +22,13 @@ Policy read_oracle(const std::string& relative) {
     return read_policy_binary(read_bytes(oracle("oracles/" + relative)));
 }
 
-Guid guid(const char* text) { return Guid::parse(text).value(); }
-
-Bytes hex(const char* text) {
-    Bytes out;
-    REQUIRE(from_hex(text, out));
-    return out;
+Guid guid(const char* text) {
+    return Guid::parse(text).value();
 }
 
-std::string utf8(const PolicyString& s) { return s ? utf16_to_utf8(*s) : "<absent>"; }
+std::string utf8(const PolicyString& s) {
+    return s ? utf16_to_utf8(*s) : "<absent>";
+}
 
 const Guid kEnterprise = guid("{A244370E-44C9-4C06-B551-F6016E563076}");
 const Guid kPlatform = guid("{2E07F7E4-194C-4D20-B7C9-6F44A6C5A234}");
@@ -86,7 +84,8 @@ TEST_CASE("driver block list fields match cipparse", "[oracle][policy]") {
 
     const Signer& s0 = p.signers.front();
     REQUIRE(std::holds_alternative<TbsRoot>(s0.root));
-    CHECK(to_hex(std::get<TbsRoot>(s0.root).tbs_hash) == "4843A82ED3B1F2BFBEE9671960E1940C942F688D");
+    CHECK(to_hex(std::get<TbsRoot>(s0.root).tbs_hash) ==
+          "4843A82ED3B1F2BFBEE9671960E1940C942F688D");
     REQUIRE(s0.file_attrib_refs.size() == 39);
     CHECK(s0.file_attrib_refs.front() == 1727);
     CHECK(s0.file_attrib_refs.back() == 1867);
@@ -112,8 +111,7 @@ TEST_CASE("driver block list fields match cipparse", "[oracle][policy]") {
     CHECK(read_oracle("compile/SiPolicy_Audit.bin").options.word() == 0x91890000);
 }
 
-TEST_CASE("WOA policy fields match cipparse and its update signer is the KEK",
-          "[oracle][policy]") {
+TEST_CASE("WOA policy fields match cipparse and its update signer is the KEK", "[oracle][policy]") {
     const Policy p = read_oracle("compile/WOA_SiPolicy.bin");
     CHECK(p.format_version == 7);
     CHECK_FALSE(p.is_multiple_policy_format());
@@ -152,7 +150,8 @@ TEST_CASE("WOA policy fields match cipparse and its update signer is the KEK",
     const std::size_t tbs_len = 4 + (std::size_t{kek[6]} << 8 | kek[7]);
     REQUIRE(4 + tbs_len <= kek.size());
     Bytes digest(32);
-    REQUIRE(EVP_Digest(kek.data() + 4, tbs_len, digest.data(), nullptr, EVP_sha256(), nullptr) == 1);
+    REQUIRE(EVP_Digest(kek.data() + 4, tbs_len, digest.data(), nullptr, EVP_sha256(), nullptr) ==
+            1);
     const auto update = update_policy_signers(p);
     REQUIRE(update.size() == 1);
     CHECK(update[0].index == 33);
@@ -206,12 +205,14 @@ TEST_CASE("sample binaries' fields match cipparse", "[oracle][policy]") {
             CHECK(r.type == FileRuleType::allow);
             CHECK(utf8(r.file_name) == "*");
         }
-        CHECK(p.signing_scenarios[0].product_signers.file_rules_ref == std::vector<std::uint32_t>{0});
-        CHECK(p.signing_scenarios[1].product_signers.file_rules_ref == std::vector<std::uint32_t>{1});
+        CHECK(p.signing_scenarios[0].product_signers.file_rules_ref ==
+              std::vector<std::uint32_t>{0});
+        CHECK(p.signing_scenarios[1].product_signers.file_rules_ref ==
+              std::vector<std::uint32_t>{1});
     }
     SECTION("HBKmon driver policy: format 5, Driver PolicyTypeID") {
-        const Policy p =
-            read_policy_binary(cipolicy::test::signed_oracle_content("signed/HBKmon_driversipolicy.p7b"));
+        const Policy p = read_policy_binary(
+            cipolicy::test::signed_oracle_content("signed/HBKmon_driversipolicy.p7b"));
         CHECK(p.format_version == 5);
         CHECK_FALSE(p.is_multiple_policy_format());
         CHECK(policy_type_name(p.header_id()) == "Driver");

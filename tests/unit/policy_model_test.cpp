@@ -16,15 +16,17 @@ TEST_CASE("GUIDs use .NET ToByteArray order", "[policy]") {
     const auto g = Guid::parse("{A244370E-44C9-4C06-B551-F6016E563076}");
     REQUIRE(g);
     // As at offset 4 of every Enterprise policy binary.
-    CHECK(to_hex(Bytes(g->bytes().begin(), g->bytes().end())) == "0E3744A2C944064CB551F6016E563076");
+    CHECK(to_hex(Bytes(g->bytes().begin(), g->bytes().end())) ==
+          "0E3744A2C944064CB551F6016E563076");
     CHECK(g->to_string() == "{A244370E-44C9-4C06-B551-F6016E563076}");
     CHECK(Guid::parse("a244370e-44c9-4c06-b551-f6016e563076") == g);
     CHECK(Guid::from_bytes(Bytes(g->bytes().begin(), g->bytes().end())) == *g);
     CHECK(Guid{}.is_nil());
     CHECK_FALSE(g->is_nil());
-    for (const char* bad : {"", "{A244370E-44C9-4C06-B551-F6016E563076", "A244370E44C94C06B551F6016E563076",
-                            "{A244370E-44C9-4C06-B551-F6016E56307G}", "{A244370E-44C9-4C06-B551+F6016E563076}",
-                            "(A244370E-44C9-4C06-B551-F6016E563076)"})
+    for (const char* bad :
+         {"", "{A244370E-44C9-4C06-B551-F6016E563076", "A244370E44C94C06B551F6016E563076",
+          "{A244370E-44C9-4C06-B551-F6016E56307G}", "{A244370E-44C9-4C06-B551+F6016E563076}",
+          "(A244370E-44C9-4C06-B551-F6016E563076)"})
         CHECK_FALSE(Guid::parse(bad));
     CHECK_THROWS_AS(Guid::from_bytes(Bytes(15)), Error);
 }
@@ -44,8 +46,8 @@ TEST_CASE("versions", "[policy]") {
     CHECK(Version::from_u64(v->to_u64()) == *v);
     CHECK(v->to_string() == "10.0.27825.0");
     CHECK(Version::parse("65535.65535.65535.65535") == kMaxVersion);
-    for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "1.2.3.65536", "1..2.3", "1.2.3.4 ", "a.b.c.d",
-                            "1.2.3.000001"})
+    for (const char* bad :
+         {"", "1.2.3", "1.2.3.4.5", "1.2.3.65536", "1..2.3", "1.2.3.4 ", "a.b.c.d", "1.2.3.000001"})
         CHECK_FALSE(Version::parse(bad));
 }
 
@@ -53,9 +55,9 @@ TEST_CASE("UTF-8 and UTF-16 conversion", "[policy]") {
     CHECK(utf8_to_utf16("a\u00E9\U0001F600") == u"a\u00E9\U0001F600");
     CHECK(utf16_to_utf8(u"a\u00E9\U0001F600") == "a\u00E9\U0001F600");
     CHECK(utf16_to_utf8(std::u16string{u'\xD800'}) == "\uFFFD");
-    CHECK_THROWS_AS(utf8_to_utf16("\xC0\x80"), Error);    // overlong
+    CHECK_THROWS_AS(utf8_to_utf16("\xC0\x80"), Error);      // overlong
     CHECK_THROWS_AS(utf8_to_utf16("\xED\xA0\x80"), Error);  // surrogate
-    CHECK_THROWS_AS(utf8_to_utf16("\xE2\x82"), Error);    // truncated
+    CHECK_THROWS_AS(utf8_to_utf16("\xE2\x82"), Error);      // truncated
 }
 
 TEST_CASE("rule options keep the raw word", "[policy]") {
@@ -94,7 +96,8 @@ TEST_CASE("authorized signers carry their roots and EKU values", "[policy]") {
     p.signers[0].cert_ekus = {1, 0};
     auto update = update_policy_signers(p);
     REQUIRE(update.size() == 1);
-    CHECK(update[0].eku_values == std::vector<Bytes>{Bytes{0x01, 0x01, 0x2A}, Bytes{0x01, 0x03, 0x2B, 0x06, 0x01}});
+    CHECK(update[0].eku_values ==
+          std::vector<Bytes>{Bytes{0x01, 0x01, 0x2A}, Bytes{0x01, 0x03, 0x2B, 0x06, 0x01}});
     p.update_policy_signers = {3};
     CHECK_THROWS_AS(update_policy_signers(p), Error);
     p.supplemental_policy_signers = {0};
@@ -114,7 +117,7 @@ TEST_CASE("EKU values convert to DER OIDs", "[policy]") {
     CHECK(der[1] == 0x81);
     CHECK(der[2] == 0x80);
     CHECK(der.size() == 3 + 0x80);
-    for (const Bytes& bad : {Bytes{}, Bytes{0x01, 0x00}, Bytes{0x06, 0x01, 0x2A}, Bytes{0x01, 0x02, 0x2A},
-                             Bytes{0x01, 0x01, 0x2A, 0x00}})
+    for (const Bytes& bad : {Bytes{}, Bytes{0x01, 0x00}, Bytes{0x06, 0x01, 0x2A},
+                             Bytes{0x01, 0x02, 0x2A}, Bytes{0x01, 0x01, 0x2A, 0x00}})
         CHECK_THROWS_AS(eku_value_to_oid_der(bad), Error);
 }

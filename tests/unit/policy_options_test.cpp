@@ -80,10 +80,9 @@ TEST_CASE("option words list their names, unknown bits in hex", "[policy]") {
     // The driver block list: Unsigned, Advanced Boot Options Menu, Script Enforcement, Update
     // Policy No Reboot, plus the always-set bit.
     CHECK(rule_option_names(0x91880000) ==
-          std::vector<std::string>{"Enabled:Unsigned System Integrity Policy",
-                                   "Enabled:Advanced Boot Options Menu",
-                                   "Disabled:Script Enforcement",
-                                   "Enabled:Update Policy No Reboot"});
+          std::vector<std::string>{
+              "Enabled:Unsigned System Integrity Policy", "Enabled:Advanced Boot Options Menu",
+              "Disabled:Script Enforcement", "Enabled:Update Policy No Reboot"});
     CHECK(rule_option_names(0xC0000200) == std::vector<std::string>{"0x00000200"});
     CHECK(rule_option_names(0x80000000).empty());
 }

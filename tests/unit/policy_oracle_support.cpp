@@ -28,7 +28,8 @@ std::vector<OraclePolicy> oracle_policies() {
           "samples/Krueger_SiPolicy.bin", "samples/WDACToolkit_test.bin",
           "samples/HBKmon_AllowAll_unsigned.bin"})
         out.push_back({name, read_bytes(oracle(std::string("oracles/") + name))});
-    for (const char* name : {"signed/WOA_Andromeda_SiPolicy.p7b", "signed/HBKmon_driversipolicy.p7b"})
+    for (const char* name :
+         {"signed/WOA_Andromeda_SiPolicy.p7b", "signed/HBKmon_driversipolicy.p7b"})
         out.push_back({name, signed_oracle_content(name)});
     return out;
 }

@@ -77,7 +77,8 @@ TEST_CASE("the signable base policy round-trips", "[policy]") {
 
 TEST_CASE("every field survives a write and read", "[policy]") {
     Policy p = cipolicy::test::sample_policy();
-    p.ekus.push_back({{}, Bytes{0x01, 0x0A, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0A, 0x03, 0x06}});
+    p.ekus.push_back(
+        {{}, Bytes{0x01, 0x0A, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0A, 0x03, 0x06}});
     p.ekus.push_back({{}, Bytes{0x01, 0x01, 0x2A}});  // padding after an odd length
     FileRule& r = p.file_rules[0];
     r.type = FileRuleType::deny;
@@ -92,7 +93,10 @@ TEST_CASE("every field survives a write and read", "[policy]") {
     r.package_version = Version{{5, 6, 7, 8}};
     r.file_path = policy_string("%OSDRIVE%\\x\\*");
     r.file_name = std::u16string{u'\xD800', u'a'};  // unpaired surrogate: kept as code units
-    p.file_rules.push_back({{}, FileRuleType::file_attrib, policy_string("a.exe")});
+    FileRule attrib;
+    attrib.type = FileRuleType::file_attrib;
+    attrib.file_name = policy_string("a.exe");
+    p.file_rules.push_back(attrib);
     Signer well_known;
     well_known.root = WellKnownRoot{14};
     well_known.cert_ekus = {1, 0};
@@ -115,7 +119,8 @@ TEST_CASE("every field survives a write and read", "[policy]") {
     p.settings.push_back({policy_string("A"), policy_string("B"), policy_string("bool"), false});
     p.settings.push_back({policy_string("A"), policy_string("B"), policy_string("dword"), 7u});
     p.settings.push_back({policy_string("A"), policy_string("B"), policy_string("bin"), Bytes{1}});
-    p.settings.push_back({policy_string("A"), policy_string("B"), policy_string("none"), PolicyString{}});
+    p.settings.push_back(
+        {policy_string("A"), policy_string("B"), policy_string("none"), PolicyString{}});
     p.options.set(option_bit::supplemental);
     p.identity = MultiplePolicyFormat{*Guid::parse("{99999999-2222-3333-4444-555555555555}"),
                                       p.base_policy_id()};
@@ -171,7 +176,8 @@ TEST_CASE("the writer refuses what the binary cannot hold", "[policy]") {
     SECTION("multiple-policy format before format 6") {
         p.format_version = 5;
         p.supplemental_policy_signers.clear();
-        CHECK_THAT(write_error(p), Contains("format version 5 cannot store the multiple-policy format"));
+        CHECK_THAT(write_error(p),
+                   Contains("format version 5 cannot store the multiple-policy format"));
     }
     SECTION("a FilePath before format 7") {
         p.format_version = 6;

@@ -19,7 +19,7 @@ namespace cipolicy::policy {
 std::string hex_offset(std::uint64_t value);
 
 class BinaryCursor {
-public:
+  public:
     explicit BinaryCursor(ByteView data) : data_(data) {}
 
     std::size_t offset() const { return offset_; }
@@ -53,7 +53,7 @@ public:
     // A u32 that must equal `expected`.
     void expect_u32(std::uint32_t expected, std::string_view what);
 
-private:
+  private:
     void need(std::size_t n, std::string_view what) const;
     ByteView take(std::size_t n, std::string_view what);
     void padding(std::size_t length, std::string_view what);

@@ -10,7 +10,7 @@ namespace {
 
 // The smallest encoding of one item of each counted table, used to reject counts that cannot fit
 // before allocating for them.
-constexpr std::size_t kMinEku = 4;                  // empty blob
+constexpr std::size_t kMinEku = 4;                   // empty blob
 constexpr std::size_t kMinFileRule = 4 + 8 + 8 + 4;  // type, absent name, version, empty hash
 constexpr std::size_t kMinSigner = 4 + 4 + 4 + 3 * 8 + 4;
 constexpr std::size_t kMinGroup = 3 * 4;
@@ -21,10 +21,12 @@ constexpr std::size_t kMinString = 8;
 
 constexpr std::uint32_t kHeaderLength = 0x40;
 
-std::string item(const char* kind, std::size_t i) { return std::string(kind) + " " + std::to_string(i); }
+std::string item(const char* kind, std::size_t i) {
+    return std::string(kind) + " " + std::to_string(i);
+}
 
 class Reader {
-public:
+  public:
     explicit Reader(ByteView data) : in_(data) {}
 
     Policy read() {
@@ -44,7 +46,7 @@ public:
         return std::move(p_);
     }
 
-private:
+  private:
     void header() {
         const std::size_t version_at = in_.offset();
         p_.format_version = in_.u32("format version");
@@ -102,7 +104,8 @@ private:
         s.cert_issuer = in_.string(w + " CertIssuer");
         s.cert_publisher = in_.string(w + " CertPublisher");
         s.cert_oem_id = in_.string(w + " CertOemID");
-        s.file_attrib_refs = in_.index_list(w + " FileAttribRef", p_.file_rules.size(), "file rules");
+        s.file_attrib_refs =
+            in_.index_list(w + " FileAttribRef", p_.file_rules.size(), "file rules");
         return s;
     }
 
@@ -154,16 +157,24 @@ private:
                 const std::uint32_t b = in_.u32(w + " boolean value");
                 // Only 0 and 1 survive a round trip through bool.
                 if (b > 1)
-                    in_.fail(at, w + " boolean value is " + std::to_string(b) + ", expected 0 or 1");
+                    in_.fail(at,
+                             w + " boolean value is " + std::to_string(b) + ", expected 0 or 1");
                 s.value = b == 1;
                 break;
             }
-            case 1: s.value = in_.u32(w + " DWORD value"); break;
-            case 2: s.value = in_.blob(w + " binary value"); break;
-            case 3: s.value = in_.string(w + " string value"); break;
+            case 1:
+                s.value = in_.u32(w + " DWORD value");
+                break;
+            case 2:
+                s.value = in_.blob(w + " binary value");
+                break;
+            case 3:
+                s.value = in_.string(w + " string value");
+                break;
             default:
-                in_.fail(type_at, w + " value type is " + std::to_string(type) +
-                                      ", expected 0 (boolean), 1 (DWORD), 2 (binary) or 3 (string)");
+                in_.fail(type_at,
+                         w + " value type is " + std::to_string(type) +
+                             ", expected 0 (boolean), 1 (DWORD), 2 (binary) or 3 (string)");
         }
         return s;
     }
@@ -185,7 +196,8 @@ private:
             in_.fail(end_at, "end tag is " + std::to_string(end) + ", expected " +
                                  std::to_string(format + 1) + " (format version + 1)");
         if (in_.remaining() != 0)
-            in_.fail(in_.offset(), std::to_string(in_.remaining()) + " trailing bytes after the end tag");
+            in_.fail(in_.offset(),
+                     std::to_string(in_.remaining()) + " trailing bytes after the end tag");
     }
 
     void block(std::uint32_t tag) {
@@ -196,7 +208,8 @@ private:
                     auto& r = p_.file_rules[i];
                     r.maximum_version = in_.version(w + " MaximumFileVersion");
                     const std::uint32_t n = in_.count(w + " AppIDs count", kMinString);
-                    for (std::uint32_t k = 0; k < n; ++k) r.app_ids.push_back(in_.string(w + " AppID"));
+                    for (std::uint32_t k = 0; k < n; ++k)
+                        r.app_ids.push_back(in_.string(w + " AppID"));
                 }
                 for (std::size_t i = 0; i < p_.signers.size(); ++i)
                     p_.signers[i].sign_time_after = in_.u64(item("signer", i) + " SignTimeAfter");
@@ -218,7 +231,9 @@ private:
                     r.package_version = in_.version(w + " PackageVersion");
                 }
                 break;
-            case 6: identity_block(); break;
+            case 6:
+                identity_block();
+                break;
             case 7:
                 for (std::size_t i = 0; i < p_.file_rules.size(); ++i)
                     p_.file_rules[i].file_path = in_.string(item("file rule", i) + " FilePath");
@@ -239,8 +254,8 @@ private:
         const std::size_t base_at = in_.offset();
         const Guid base_id = in_.guid("BasePolicyID");
         if (base_id != header_id_)
-            in_.fail(base_at, "BasePolicyID " + base_id.to_string() + " differs from the header's " +
-                                  header_id_.to_string());
+            in_.fail(base_at, "BasePolicyID " + base_id.to_string() +
+                                  " differs from the header's " + header_id_.to_string());
         if (policy_id == base_id && policy_type_name(policy_id))
             p_.identity = SinglePolicyFormat{policy_id};
         else
@@ -257,6 +272,8 @@ private:
 
 }  // namespace
 
-Policy read_policy_binary(ByteView data) { return Reader(data).read(); }
+Policy read_policy_binary(ByteView data) {
+    return Reader(data).read();
+}
 
 }  // namespace cipolicy::policy

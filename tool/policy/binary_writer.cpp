@@ -13,10 +13,12 @@ namespace {
     throw Error(ExitCode::input, "policy: cannot write the binary: " + problem);
 }
 
-std::string item(const char* kind, std::size_t i) { return std::string(kind) + " " + std::to_string(i); }
+std::string item(const char* kind, std::size_t i) {
+    return std::string(kind) + " " + std::to_string(i);
+}
 
 class Sink {
-public:
+  public:
     void u32(std::uint32_t v) {
         for (int i = 0; i < 4; ++i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
     }
@@ -56,7 +58,7 @@ public:
     }
     Bytes take() { return std::move(out_); }
 
-private:
+  private:
     void pad(std::size_t length) { out_.insert(out_.end(), (4 - length % 4) % 4, 0); }
     Bytes out_;
 };
@@ -90,12 +92,13 @@ void check_fits_format(const Policy& p) {
 }
 
 class Writer {
-public:
+  public:
     explicit Writer(const Policy& p) : p_(p) {}
 
     Bytes write() {
         header();
-        for (std::size_t i = 0; i < p_.ekus.size(); ++i) out_.blob(p_.ekus[i].value, item("EKU", i));
+        for (std::size_t i = 0; i < p_.ekus.size(); ++i)
+            out_.blob(p_.ekus[i].value, item("EKU", i));
         for (std::size_t i = 0; i < p_.file_rules.size(); ++i) file_rule(i);
         for (std::size_t i = 0; i < p_.signers.size(); ++i) signer(i);
         out_.list(p_.update_policy_signers, "UpdatePolicySigners");
@@ -112,7 +115,7 @@ public:
         return out_.take();
     }
 
-private:
+  private:
     void header() {
         out_.u32(p_.format_version);
         out_.guid(p_.header_id());
@@ -185,10 +188,18 @@ private:
         out_.string(s.value_name, w + " ValueName");
         out_.u32(static_cast<std::uint32_t>(s.value.index()));
         switch (s.value.index()) {
-            case 0: out_.u32(std::get<bool>(s.value) ? 1 : 0); break;
-            case 1: out_.u32(std::get<std::uint32_t>(s.value)); break;
-            case 2: out_.blob(std::get<Bytes>(s.value), w + " value"); break;
-            case 3: out_.string(std::get<PolicyString>(s.value), w + " value"); break;
+            case 0:
+                out_.u32(std::get<bool>(s.value) ? 1 : 0);
+                break;
+            case 1:
+                out_.u32(std::get<std::uint32_t>(s.value));
+                break;
+            case 2:
+                out_.blob(std::get<Bytes>(s.value), w + " value");
+                break;
+            case 3:
+                out_.string(std::get<PolicyString>(s.value), w + " value");
+                break;
         }
     }
 
@@ -228,7 +239,9 @@ private:
                 for (std::size_t i = 0; i < rules.size(); ++i)
                     out_.string(rules[i].file_path, item("file rule", i) + " FilePath");
                 break;
-            case 8: out_.u32(0); break;  // AppSettings: not modelled, see model.hpp
+            case 8:
+                out_.u32(0);
+                break;  // AppSettings: not modelled, see model.hpp
         }
     }
 

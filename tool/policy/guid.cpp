@@ -9,7 +9,8 @@ namespace {
 
 // Text order of the 16 bytes: Data1..Data3 are little-endian in ToByteArray, so the text's first
 // byte is storage byte 3, and so on; the last 8 bytes keep their order.
-constexpr std::array<int, 16> kTextToStorage = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+constexpr std::array<int, 16> kTextToStorage = {3, 2, 1,  0,  5,  4,  7,  6,
+                                                8, 9, 10, 11, 12, 13, 14, 15};
 
 int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -22,8 +23,7 @@ int hex_digit(char c) {
 
 Guid Guid::from_bytes(ByteView bytes) {
     if (bytes.size() != 16)
-        throw Error(ExitCode::internal,
-                    "GUID needs 16 bytes, got " + std::to_string(bytes.size()));
+        throw Error(ExitCode::internal, "GUID needs 16 bytes, got " + std::to_string(bytes.size()));
     Storage s{};
     for (std::size_t i = 0; i < 16; ++i) s[i] = bytes[i];
     return Guid(s);
@@ -56,7 +56,8 @@ std::optional<Guid> Guid::parse(std::string_view text) {
         }
         int hi = hex_digit(text[i]), lo = hex_digit(text[i + 1]);
         if (hi < 0 || lo < 0) return std::nullopt;
-        s[static_cast<std::size_t>(kTextToStorage[byte++])] = static_cast<std::uint8_t>(hi << 4 | lo);
+        s[static_cast<std::size_t>(kTextToStorage[byte++])] =
+            static_cast<std::uint8_t>(hi << 4 | lo);
         i += 2;
     }
     return Guid(s);

@@ -14,7 +14,7 @@
 namespace cipolicy::policy {
 
 class Guid {
-public:
+  public:
     using Storage = std::array<std::uint8_t, 16>;
 
     constexpr Guid() = default;  // the nil GUID
@@ -38,7 +38,7 @@ public:
 
     friend auto operator<=>(const Guid&, const Guid&) = default;
 
-private:
+  private:
     Storage bytes_{};
 };
 

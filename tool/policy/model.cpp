@@ -18,7 +18,9 @@ Guid Policy::policy_id() const {
     return std::get<MultiplePolicyFormat>(identity).policy_id;
 }
 
-Guid Policy::base_policy_id() const { return header_id(); }
+Guid Policy::base_policy_id() const {
+    return header_id();
+}
 
 namespace {
 
@@ -58,8 +60,8 @@ std::vector<AuthorizedSigner> supplemental_policy_signers(const Policy& policy) 
 Bytes eku_value_to_oid_der(ByteView v) {
     // An OID's content is never empty; its length byte must match what follows exactly.
     if (v.size() < 3 || v[0] != 0x01 || v[1] != v.size() - 2)
-        throw Error(ExitCode::input, "policy: EKU value " + to_hex(v) +
-                                         " is not 01 <length> <OID bytes>");
+        throw Error(ExitCode::input,
+                    "policy: EKU value " + to_hex(v) + " is not 01 <length> <OID bytes>");
     Bytes der{0x06};
     const std::size_t len = v.size() - 2;
     // DER needs the long length form from 128 bytes on; the EKU form's single byte allows 255.

@@ -20,11 +20,12 @@ namespace cipolicy::policy {
 struct XmlNames {
     std::string id;
     std::string friendly_name;
+    friend bool operator==(const XmlNames&, const XmlNames&) = default;
 };
 
 // The option word of the header, kept raw so unknown bits survive a round trip.
 class RuleOptions {
-public:
+  public:
     constexpr RuleOptions() = default;  // no options, structural bit set as Microsoft writes it
     constexpr explicit RuleOptions(std::uint32_t word) : word_(word) {}
 
@@ -35,7 +36,7 @@ public:
 
     friend constexpr bool operator==(RuleOptions, RuleOptions) = default;
 
-private:
+  private:
     std::uint32_t word_ = option_bit::always_set;
 };
 
@@ -111,7 +112,7 @@ struct Signer {
 };
 
 struct AllowedSigner {
-    std::uint32_t signer = 0;                     // index into Policy::signers
+    std::uint32_t signer = 0;                      // index into Policy::signers
     std::vector<std::uint32_t> except_deny_rules;  // indices into Policy::file_rules
     friend bool operator==(const AllowedSigner&, const AllowedSigner&) = default;
 };
@@ -171,8 +172,8 @@ struct Policy {
     std::vector<Eku> ekus;
     std::vector<FileRule> file_rules;
     std::vector<Signer> signers;
-    std::vector<std::uint32_t> update_policy_signers;        // indices into signers
-    std::vector<std::uint32_t> ci_signers;                   // indices into signers
+    std::vector<std::uint32_t> update_policy_signers;  // indices into signers
+    std::vector<std::uint32_t> ci_signers;             // indices into signers
     std::vector<SigningScenario> signing_scenarios;
     std::uint32_t hvci_options = 0;
     std::vector<SecureSetting> settings;

@@ -40,7 +40,9 @@ constexpr std::array<RuleOptionInfo, 24> kOptions = {{
 
 }  // namespace
 
-std::span<const RuleOptionInfo> rule_options() { return kOptions; }
+std::span<const RuleOptionInfo> rule_options() {
+    return kOptions;
+}
 
 const RuleOptionInfo* find_rule_option(std::string_view xml_name) {
     for (const auto& o : kOptions)

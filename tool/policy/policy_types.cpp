@@ -26,7 +26,9 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::span<const PolicyTypeInfo> known_policy_types() { return kTypes; }
+std::span<const PolicyTypeInfo> known_policy_types() {
+    return kTypes;
+}
 
 std::optional<std::string_view> policy_type_name(const Guid& id) {
     for (const auto& t : kTypes)
@@ -40,6 +42,8 @@ std::optional<Guid> policy_type_by_name(std::string_view name) {
     return std::nullopt;
 }
 
-Guid enterprise_policy_type() { return *Guid::parse(kTypes[0].guid); }
+Guid enterprise_policy_type() {
+    return *Guid::parse(kTypes[0].guid);
+}
 
 }  // namespace cipolicy::policy

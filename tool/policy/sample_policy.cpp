@@ -9,9 +9,9 @@ Policy make_signable_base_policy(Bytes update_signer_tbs_hash, Guid policy_id) {
     p.format_version = 8;
     p.identity = MultiplePolicyFormat{policy_id, policy_id};
     p.platform_id = *Guid::parse("{2E07F7E4-194C-4D20-B7C9-6F44A6C5A234}");
-    p.options = RuleOptions(option_bit::always_set | option_bit::umci | option_bit::audit_mode |
-                            option_bit::update_policy_no_reboot |
-                            option_bit::allow_supplemental_policies);
+    p.options =
+        RuleOptions(option_bit::always_set | option_bit::umci | option_bit::audit_mode |
+                    option_bit::update_policy_no_reboot | option_bit::allow_supplemental_policies);
     p.version = Version{{10, 0, 0, 0}};
 
     // One "*" Allow rule per scenario, as Microsoft's AllowAll template compiles.

@@ -19,6 +19,8 @@ std::u16string utf8_to_utf16(std::string_view utf8);
 std::string utf16_to_utf8(std::u16string_view utf16);
 
 // Present string from UTF-8 (for tests and built-in policies).
-inline PolicyString policy_string(std::string_view utf8) { return utf8_to_utf16(utf8); }
+inline PolicyString policy_string(std::string_view utf8) {
+    return utf8_to_utf16(utf8);
+}
 
 }  // namespace cipolicy::policy

@@ -1,5 +1,6 @@
 #pragma once
-// A four-part file or policy version a.b.c.d; policies store it as the u64 (a<<48)|(b<<32)|(c<<16)|d.
+// A four-part file or policy version a.b.c.d; policies store it as the u64
+// (a<<48)|(b<<32)|(c<<16)|d.
 
 #include <array>
 #include <compare>

@@ -24,6 +24,19 @@ using S = CheckStatus;
 
 constexpr std::string_view kTimestampAttrOid = "1.3.6.1.4.1.311.3.3.1";
 constexpr std::string_view kCounterSignatureOid = "1.2.840.113549.1.9.6";
+// SHA-256 TBS hash of "Microsoft Windows Production PCA 2011" (spec/signed-policy.md section 4).
+constexpr std::string_view kWindowsPca2011Tbs =
+    "4E80BE107C860DE896384B3EFF50504DC2D76AC7151DF3102A4450637A032146";
+
+bool signed_by_microsoft_windows_pca(const std::vector<Certificate>& chain) {
+    return std::any_of(chain.begin(), chain.end(), [](const Certificate& c) {
+        try {
+            return to_hex(c.tbs_hash()) == kWindowsPca2011Tbs;
+        } catch (const Error&) {
+            return false;
+        }
+    });
+}
 
 class Verifier {
 public:
@@ -270,6 +283,11 @@ private:
         report_.facts.base_policy_id = p.base_policy_id().to_string();
         for (auto& f : check_signer_authorization(p, leaf, chain, options_.base))
             report_.findings.push_back(std::move(f));
+        if (report_.has_failure(A::policy) && signed_by_microsoft_windows_pca(chain))
+            report_.add(A::policy, S::info, "microsoft-signed",
+                        "signed through Microsoft Windows Production PCA 2011: Windows trusts its "
+                        "in-box policies through Microsoft's signature, not UpdatePolicySigners; "
+                        "a policy of your own must satisfy the rules above");
         if (options_.check_file_name) check_file_name(p);
     }
 

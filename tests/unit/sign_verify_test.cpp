@@ -1,0 +1,184 @@
+// The signing pipeline and verify, in process: a development PKI, the sample policy, and the
+// policy-rule checks (TBS match, CertEKU, supplemental signers, structural tampering).
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <random>
+
+#include "cms/der.hpp"
+#include "cms/signed_policy.hpp"
+#include "cms/signed_policy_reader.hpp"
+#include "core/error.hpp"
+#include "crypto/dev_pki.hpp"
+#include "crypto/key_material.hpp"
+#include "policy/binary_writer.hpp"
+#include "policy/sample_policy.hpp"
+#include "signing/local_key_signer.hpp"
+#include "signing/sign_policy.hpp"
+#include "verify/verifier.hpp"
+
+using namespace cipolicy;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct DevSigner {
+    DevPkiFiles files;
+    Certificate root;
+    std::unique_ptr<LocalKeySigner> signer;
+};
+
+// One PKI for the whole run: RSA-3072 key generation is the slow part.
+DevSigner& dev_signer() {
+    static DevSigner s = [] {
+        fs::path dir = fs::temp_directory_path() /
+                       ("cipolicy-unit-" + std::to_string(std::random_device{}()));
+        DevPkiFiles f = create_dev_pki(dir, "Unit");
+        Certificate root = load_certificates(f.root_cert).front();
+        std::vector<Certificate> others = load_certificates(f.chain);
+        KeyMaterial m{load_private_key(f.signer_key, Secret()),
+                      load_certificates(f.signer_cert).front(), others};
+        DevSigner out{f, root, std::make_unique<LocalKeySigner>(std::move(m))};
+        return out;
+    }();
+    return s;
+}
+
+Bytes policy_trusting(const Certificate& cert, std::vector<Bytes> ekus = {}) {
+    policy::Policy p = policy::make_signable_base_policy(cert.tbs_hash(), policy::Guid::random());
+    for (auto& value : ekus) {
+        p.ekus.push_back({{}, value});
+        for (auto idx : p.update_policy_signers)
+            p.signers[idx].cert_ekus.push_back(static_cast<std::uint32_t>(p.ekus.size() - 1));
+    }
+    return policy::write_policy_binary(p);
+}
+
+VerifyOptions with_root(const Certificate& root) {
+    VerifyOptions o;
+    o.roots = {root};
+    o.check_file_name = false;
+    return o;
+}
+
+const Finding* finding(const VerifyReport& r, const std::string& check) {
+    for (const auto& f : r.findings)
+        if (f.check == check) return &f;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("a signed sample policy verifies and is deterministic", "[sign]") {
+    DevSigner& s = dev_signer();
+    Bytes policy = policy_trusting(s.root);
+    SignedPolicy a = sign_policy(policy, "p.bin", *s.signer, {});
+    SignedPolicy b = sign_policy(policy, "p.bin", *s.signer, {});
+    CHECK(a.bytes == b.bytes);
+    CHECK(a.warnings.empty());
+    VerifyReport r = verify_signed_policy(a.bytes, "p.cip", with_root(s.root));
+    CHECK(r.verdict() == Verdict::valid);
+    REQUIRE(finding(r, "update-signers"));
+    CHECK(finding(r, "update-signers")->message.find("Unit Root CA") != std::string::npos);
+}
+
+TEST_CASE("a CertEKU the leaf has is accepted; one it lacks is refused by name", "[sign]") {
+    DevSigner& s = dev_signer();
+    Bytes code_signing;
+    REQUIRE(from_hex("01082B06010505070303", code_signing));  // 1.3.6.1.5.5.7.3.3
+    SignedPolicy ok = sign_policy(policy_trusting(s.root, {code_signing}), "p.bin", *s.signer, {});
+    CHECK(verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == Verdict::valid);
+
+    Bytes windows_eku;
+    REQUIRE(from_hex("010A2B0601040182370A0306", windows_eku));  // 1.3.6.1.4.1.311.10.3.6
+    Bytes needs_other = policy_trusting(s.root, {windows_eku});
+    CHECK_THROWS_WITH(sign_policy(needs_other, "p.bin", *s.signer, {}),
+                      Catch::Contains("requires EKU 1.3.6.1.4.1.311.10.3.6"));
+    SignSettings force;
+    force.allow_unauthorized_signer = true;
+    SignedPolicy forced = sign_policy(needs_other, "p.bin", *s.signer, force);
+    REQUIRE(forced.warnings.size() == 1);
+    VerifyReport r = verify_signed_policy(forced.bytes, "p", with_root(s.root));
+    CHECK(r.verdict() == Verdict::rules_unsatisfied);
+}
+
+TEST_CASE("an intermediate named by TBS authorizes without the root", "[sign]") {
+    DevSigner& s = dev_signer();
+    Certificate intermediate = load_certificates(s.files.intermediate_pem).front();
+    SignedPolicy signed_policy = sign_policy(policy_trusting(intermediate), "p.bin", *s.signer, {});
+    VerifyOptions no_root;
+    no_root.check_file_name = false;
+    VerifyReport r = verify_signed_policy(signed_policy.bytes, "p", no_root);
+    CHECK(r.verdict() == Verdict::valid);
+    // The root is not in the file, so a policy naming the root needs --root to match.
+    SignedPolicy by_root = sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
+    CHECK(verify_signed_policy(by_root.bytes, "p", no_root).verdict() ==
+          Verdict::rules_unsatisfied);
+    CHECK(verify_signed_policy(by_root.bytes, "p", with_root(s.root)).verdict() == Verdict::valid);
+}
+
+TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
+    DevSigner& s = dev_signer();
+    policy::Guid base_id = policy::Guid::random();
+    policy::Policy base = policy::make_signable_base_policy(s.root.tbs_hash(), base_id);
+    policy::Policy supp = policy::make_signable_base_policy(s.root.tbs_hash(), policy::Guid::random());
+    auto& ids = std::get<policy::MultiplePolicyFormat>(supp.identity);
+    ids.base_policy_id = base_id;
+    supp.options.set(policy::option_bit::supplemental);
+    supp.options.clear(policy::option_bit::allow_supplemental_policies);
+    SignedPolicy signed_supp = sign_policy(policy::write_policy_binary(supp), "s.bin", *s.signer, {});
+
+    VerifyOptions o = with_root(s.root);
+    VerifyReport without_base = verify_signed_policy(signed_supp.bytes, "s", o);
+    REQUIRE(finding(without_base, "supplemental-signers"));
+    CHECK(finding(without_base, "supplemental-signers")->status == CheckStatus::info);
+
+    o.base = base;
+    CHECK(verify_signed_policy(signed_supp.bytes, "s", o).verdict() == Verdict::valid);
+
+    policy::Policy other_base =
+        policy::make_signable_base_policy(s.root.tbs_hash(), policy::Guid::random());
+    o.base = other_base;
+    VerifyReport wrong = verify_signed_policy(signed_supp.bytes, "s", o);
+    CHECK(wrong.verdict() == Verdict::rules_unsatisfied);
+    CHECK(finding(wrong, "supplemental-signers")->message.find("extends base") != std::string::npos);
+}
+
+TEST_CASE("verify names a SignedData version 3", "[verify]") {
+    DevSigner& s = dev_signer();
+    SignedPolicy good = sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
+    // The first INTEGER 1 is SignedData's version. The signature does not cover it, so only the
+    // structural check can catch it.
+    Bytes v3 = good.bytes;
+    Bytes pattern{0x02, 0x01, 0x01};
+    auto pos = std::search(v3.begin(), v3.end(), pattern.begin(), pattern.end());
+    REQUIRE(pos != v3.end());
+    pos[2] = 3;
+    VerifyReport r = verify_signed_policy(v3, "p", with_root(s.root));
+    CHECK(r.verdict() == Verdict::invalid);
+    REQUIRE(finding(r, "signeddata-version"));
+    CHECK(finding(r, "signeddata-version")->message.find("version is 3") != std::string::npos);
+}
+
+TEST_CASE("verify refuses an unsigned attribute that is not a timestamp", "[verify]") {
+    DevSigner& s = dev_signer();
+    Bytes policy = policy_trusting(s.root);
+    SignedPolicy good = sign_policy(policy, "p.bin", *s.signer, {});
+    cms::SignedPolicyView v = cms::read_signed_policy(good.bytes, "p");
+    const auto& si = v.signers.front();
+    cms::SignedPolicyParts parts;
+    parts.content = policy;
+    for (auto c : v.certificates) parts.certificates.emplace_back(c.begin(), c.end());
+    parts.issuer_name.assign(si.issuer_name.begin(), si.issuer_name.end());
+    parts.serial.assign(si.serial.begin(), si.serial.end());
+    parts.signature.assign(si.signature.begin(), si.signature.end());
+    CHECK(cms::encode_signed_policy(parts) == good.bytes);
+    parts.unsigned_attributes.push_back(
+        der::sequence({der::oid("1.2.3.4"), der::set_of({der::null()})}));
+    VerifyReport r = verify_signed_policy(cms::encode_signed_policy(parts), "p", with_root(s.root));
+    CHECK(r.verdict() == Verdict::invalid);
+    REQUIRE(finding(r, "unsigned-attributes"));
+    CHECK(finding(r, "unsigned-attributes")->message.find("1.2.3.4") != std::string::npos);
+    // The signature itself still verifies: the attribute is outside what is signed.
+    CHECK(finding(r, "signature")->status == CheckStatus::pass);
+}
