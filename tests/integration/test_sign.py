@@ -141,6 +141,28 @@ class SignAndVerifyTest(SignTestBase):
         self.assertEqual(len(self.listing(outdir)), 2)
         self.assertIn(guid + '.cip', self.listing(outdir))
 
+    def test_config_file_supplies_key_and_output_folder(self):
+        pki = self.make_pki()
+        policy = self.make_policy(pki, policy_id='{22222222-2222-3333-4444-555555555555}')
+        cfg = self.write(self.path('cipolicy.yaml'),
+                         b'local:\n  cert: pki/signer.pem\n  key: pki/signer.key\n'
+                         b'  chain: pki/chain.pem\noutput:\n  dir: out\n')
+        self.assertExit(run('sign', policy, '--config', cfg), 0)
+        self.assertEqual(self.listing(self.path('out')), ['{22222222-2222-3333-4444-555555555555}.cip'])
+        # $CIPOLICY_CONFIG finds it too; the command line and CIPOLICY_DIGEST override the file.
+        r = run('sign', policy, '-o', self.path('x.cip'), env={'CIPOLICY_CONFIG': cfg,
+                                                               'CIPOLICY_DIGEST': 'sha512'})
+        self.assertExit(r, 0)
+        self.assertIn(':sha512', openssl('asn1parse', '-inform', 'DER', '-in', self.path('x.cip')).stdout.decode())
+        r = run('sign', policy, '-o', self.path('y.cip'), '--digest', 'sha256',
+                env={'CIPOLICY_CONFIG': cfg, 'CIPOLICY_DIGEST': 'sha512'})
+        self.assertExit(r, 0)
+        self.assertIn(':sha256', openssl('asn1parse', '-inform', 'DER', '-in', self.path('y.cip')).stdout.decode())
+        bad = self.write(self.path('bad.yaml'), b'local:\n  certificate: x.pem\n')
+        r = run('sign', policy, '--config', bad, '-o', self.path('z.cip'))
+        self.assertExit(r, 3, "bad.yaml(2,3): unknown key 'local.certificate'")
+        self.assertFalse(os.path.exists(self.path('z.cip')))
+
     def test_existing_output_is_replaced_without_leftovers(self):
         pki = self.make_pki()
         policy = self.make_policy(pki)

@@ -23,4 +23,15 @@ fs::path oracle(const fs::path& relative) {
 
 Bytes read_bytes(const fs::path& path) { return read_file(path); }
 
+void set_env(const char* name, const char* value) {
+#ifdef _WIN32
+    _putenv_s(name, value ? value : "");
+#else
+    if (value)
+        setenv(name, value, 1);
+    else
+        unsetenv(name);
+#endif
+}
+
 }  // namespace cipolicy::test

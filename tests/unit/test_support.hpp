@@ -17,4 +17,7 @@ std::filesystem::path oracle(const std::filesystem::path& relative);
 
 Bytes read_bytes(const std::filesystem::path& path);
 
+// Sets (or, with nullptr, removes) an environment variable of this process.
+void set_env(const char* name, const char* value);
+
 }  // namespace cipolicy::test

@@ -45,12 +45,10 @@ int run_sign(const Args& args) {
         "output,o", po::value<std::string>(), "output file (one input only)")(
         "output-dir", po::value<std::string>(),
         "output folder; files are named {PolicyID}.cip or SiPolicy.p7b")(
-        "digest", po::value<std::string>()->default_value("sha256"),
-        "sha256 (default), sha384 or sha512")(
         "allow-unsigned-option", "sign even if option 6 (Enabled:Unsigned System Integrity Policy) is set")(
         "allow-unauthorized-signer", "sign even if UpdatePolicySigners do not name the signing chain")(
         "continue-on-error", "go on with the next file after a failure");
-    opts.add(local_key_options());
+    opts.add(signing_options());
     po::positional_options_description pos;
     pos.add("input", -1);
     ParsedArgs a = parse_args("sign", args, opts, pos);
@@ -74,13 +72,14 @@ int run_sign(const Args& args) {
     if (job.output && job.inputs.size() > 1)
         throw Error(ExitCode::usage, "sign: -o/--output takes one input; use --output-dir for " +
                                          std::to_string(job.inputs.size()) + " inputs");
-    auto digest = digest_from_name(vm["digest"].as<std::string>());
-    if (!digest || *digest == DigestAlgorithm::sha1)
-        throw Error(ExitCode::usage, "sign: --digest must be sha256, sha384 or sha512");
-    job.settings.digest = *digest;
+    Settings settings = resolve_settings(vm);
+    if (!job.output && !job.output_dir && settings.output_dir) job.output_dir = settings.output_dir;
+    job.settings.digest = settings.digest.value_or(DigestAlgorithm::sha256);
     job.settings.allow_unsigned_option = vm.count("allow-unsigned-option") > 0;
     job.settings.allow_unauthorized_signer = vm.count("allow-unauthorized-signer") > 0;
     job.continue_on_error = vm.count("continue-on-error") > 0;
+    std::unique_ptr<Signer> signer = open_signer(settings);
+    out.detail("signing with " + signer->describe());
     if (job.output_dir) {
         std::error_code ec;
         fs::create_directories(*job.output_dir, ec);
@@ -88,9 +87,6 @@ int run_sign(const Args& args) {
             throw Error(ExitCode::output,
                         job.output_dir->string() + ": cannot create folder: " + ec.message());
     }
-
-    std::unique_ptr<Signer> signer = open_signer(vm);
-    out.detail("signing with " + signer->describe());
 
     bool progress = platform::stderr_is_terminal() && job.inputs.size() > 1 && !a.flags.quiet;
     std::set<fs::path> written;

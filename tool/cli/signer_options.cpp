@@ -8,10 +8,14 @@
 #include "signing/local_key_signer.hpp"
 
 namespace cipolicy::cli {
+namespace fs = std::filesystem;
 
-po::options_description local_key_options() {
-    po::options_description opts("Local key");
-    opts.add_options()("cert", po::value<std::string>(), "signer certificate (PEM or DER)")(
+po::options_description signing_options() {
+    po::options_description opts("Signing key and configuration");
+    opts.add_options()("config", po::value<std::string>(),
+                       "project configuration (cipolicy.yaml); default $CIPOLICY_CONFIG")(
+        "digest", po::value<std::string>(), "sha256 (default), sha384 or sha512")(
+        "cert", po::value<std::string>(), "signer certificate (PEM or DER)")(
         "key", po::value<std::string>(), "private key of --cert (PEM or DER)")(
         "chain", po::value<std::string>(),
         "PEM bundle of intermediates (a root in it is used for checks, not written)")(
@@ -23,46 +27,91 @@ po::options_description local_key_options() {
     return opts;
 }
 
+static Settings settings_from_command_line(const po::variables_map& vm) {
+    Settings s;
+    auto str = [&](const char* name) -> std::optional<std::string> {
+        if (!vm.count(name)) return std::nullopt;
+        return vm[name].as<std::string>();
+    };
+    auto path = [&](const char* name) -> std::optional<fs::path> {
+        auto v = str(name);
+        return v ? std::optional<fs::path>(*v) : std::nullopt;
+    };
+    if (auto d = str("digest")) {
+        s.digest = digest_from_name(*d);
+        if (!s.digest || *s.digest == DigestAlgorithm::sha1)
+            throw Error(ExitCode::usage, "--digest must be sha256, sha384 or sha512");
+    }
+    s.local.cert = path("cert");
+    s.local.key = path("key");
+    s.local.chain = path("chain");
+    s.local.pfx = path("pfx");
+    s.local.pfx_password_env = str("pfx-password-env");
+    s.local.pfx_password_file = path("pfx-password-file");
+    s.local.key_password_env = str("key-password-env");
+    s.local.key_password_file = path("key-password-file");
+    if (s.local.cert || s.local.key || s.local.pfx) s.provider = Provider::local;
+    return s;
+}
+
+Settings resolve_settings(const po::variables_map& vm) {
+    Settings s;
+    std::optional<fs::path> config;
+    if (vm.count("config"))
+        config = vm["config"].as<std::string>();
+    else if (const char* env = std::getenv("CIPOLICY_CONFIG"); env && *env)
+        config = env;
+    if (config) s = load_settings_file(*config);
+    s = overlay(s, settings_from_environment());
+    Settings cli = settings_from_command_line(vm);
+    // A key given on the command line replaces the configured key as a whole: mixing a --pfx
+    // from the command line with a --cert from the file would sign with neither as meant.
+    if (cli.local.cert || cli.local.key || cli.local.pfx) s.local = {};
+    return overlay(s, cli);
+}
+
 // Passwords never come from the command line itself: only a variable name or a file is given.
-static Secret password_from(const po::variables_map& vm, const std::string& env_opt,
-                            const std::string& file_opt) {
-    if (vm.count(env_opt) && vm.count(file_opt))
-        throw Error(ExitCode::usage, "give --" + env_opt + " or --" + file_opt + ", not both");
-    if (vm.count(env_opt)) {
-        const std::string& name = vm[env_opt].as<std::string>();
-        const char* value = std::getenv(name.c_str());
+static Secret password_from(const std::optional<std::string>& env_name,
+                            const std::optional<fs::path>& file, const std::string& what) {
+    if (env_name && file)
+        throw Error(ExitCode::usage, what + ": give a password variable or a password file, not both");
+    if (env_name) {
+        const char* value = std::getenv(env_name->c_str());
         if (!value)
-            throw Error(ExitCode::usage, "--" + env_opt + ": environment variable " + name +
-                                             " is not set");
+            throw Error(ExitCode::usage, what + ": environment variable " + *env_name + " is not set");
         return Secret(value);
     }
-    if (vm.count(file_opt)) return Secret(read_text_file(vm[file_opt].as<std::string>()));
+    if (file) return Secret(read_text_file(*file));
     return Secret();
 }
 
-std::unique_ptr<Signer> open_signer(const po::variables_map& vm) {
-    bool pfx = vm.count("pfx") > 0;
-    bool pem = vm.count("cert") > 0 || vm.count("key") > 0;
-    if (pfx && pem) throw Error(ExitCode::usage, "give either --pfx or --cert/--key, not both");
-    if (pfx) {
-        KeyMaterial m = load_pfx(vm["pfx"].as<std::string>(),
-                                 password_from(vm, "pfx-password-env", "pfx-password-file"));
-        if (vm.count("chain"))
-            for (auto& c : load_certificates(vm["chain"].as<std::string>()))
-                m.others.push_back(std::move(c));
+static void add_chain(KeyMaterial& m, const LocalKeySettings& local) {
+    if (local.chain)
+        for (auto& c : load_certificates(*local.chain)) m.others.push_back(std::move(c));
+}
+
+std::unique_ptr<Signer> open_signer(const Settings& settings) {
+    if (settings.provider == Provider::trusted_signing)
+        throw Error(ExitCode::usage, "Trusted Signing is not available in this version; use a local key");
+    const LocalKeySettings& local = settings.local;
+    bool pem = local.cert || local.key;
+    if (local.pfx && pem) throw Error(ExitCode::usage, "give either --pfx or --cert/--key, not both");
+    if (local.pfx) {
+        KeyMaterial m = load_pfx(*local.pfx, password_from(local.pfx_password_env,
+                                                           local.pfx_password_file, "--pfx"));
+        add_chain(m, local);
         return std::make_unique<LocalKeySigner>(std::move(m));
     }
-    if (!vm.count("cert") || !vm.count("key"))
+    if (!local.cert || !local.key)
         throw Error(ExitCode::usage,
-                    "choose a signing key: --cert FILE --key FILE [--chain FILE], or --pfx FILE");
-    std::vector<Certificate> certs = load_certificates(vm["cert"].as<std::string>());
-    KeyMaterial m{load_private_key(vm["key"].as<std::string>(),
-                                   password_from(vm, "key-password-env", "key-password-file")),
+                    "choose a signing key: --cert FILE --key FILE [--chain FILE], or --pfx FILE "
+                    "(or the local: section of cipolicy.yaml)");
+    std::vector<Certificate> certs = load_certificates(*local.cert);
+    KeyMaterial m{load_private_key(*local.key, password_from(local.key_password_env,
+                                                             local.key_password_file, "--key")),
                   certs.front(),
                   {certs.begin() + 1, certs.end()}};
-    if (vm.count("chain"))
-        for (auto& c : load_certificates(vm["chain"].as<std::string>()))
-            m.others.push_back(std::move(c));
+    add_chain(m, local);
     return std::make_unique<LocalKeySigner>(std::move(m));
 }
 

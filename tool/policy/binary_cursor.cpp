@@ -49,7 +49,7 @@ void BinaryCursor::padding(std::size_t length, std::string_view what) {
     const std::size_t pad = (4 - length % 4) % 4;
     const std::size_t at = offset_;
     for (auto b : take(pad, std::string(what) + " padding"))
-        (void)b;
+        if (b != 0) fail(at, std::string(what) + " padding is not zero");
 }
 
 Bytes BinaryCursor::blob(std::string_view what) {

@@ -1,0 +1,96 @@
+// cipolicy.yaml and CIPOLICY_* variables, and how the layers combine.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "config/settings.hpp"
+#include "core/error.hpp"
+#include "test_support.hpp"
+
+using namespace cipolicy;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path write_yaml(const std::string& text) {
+    fs::path dir = fs::temp_directory_path() /
+                   ("cipolicy-settings-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir);
+    fs::path file = dir / "cipolicy.yaml";
+    std::ofstream(file) << text;
+    return file;
+}
+
+}  // namespace
+
+TEST_CASE("a full configuration file is read, paths relative to its folder", "[config]") {
+    fs::path file = write_yaml(
+        "provider: local\n"
+        "digest: sha384\n"
+        "local:\n"
+        "  cert: certs/signer.pem\n"
+        "  key: /abs/signer.key\n"
+        "  chain: certs/chain.pem\n"
+        "  pfx-password-env: MY_PFX_PASSWORD\n"
+        "trusted-signing:\n"
+        "  endpoint: https://eus.codesigning.azure.net\n"
+        "  account: acct\n"
+        "  profile: prof\n"
+        "timestamp:\n"
+        "  urls: [http://a.example, http://b.example]\n"
+        "output:\n"
+        "  dir: signed\n");
+    Settings s = load_settings_file(file);
+    CHECK(s.provider == Provider::local);
+    CHECK(s.digest == DigestAlgorithm::sha384);
+    CHECK(*s.local.cert == file.parent_path() / "certs/signer.pem");
+    CHECK(*s.local.key == fs::path("/abs/signer.key"));
+    CHECK(*s.local.pfx_password_env == "MY_PFX_PASSWORD");
+    CHECK(*s.trusted_signing.account == "acct");
+    CHECK(*s.timestamp_urls == std::vector<std::string>{"http://a.example", "http://b.example"});
+    CHECK(*s.output_dir == file.parent_path() / "signed");
+}
+
+TEST_CASE("configuration errors name the file, line and key", "[config]") {
+    fs::path unknown = write_yaml("local:\n  cert: a.pem\n  certificate: b.pem\n");
+    CHECK_THROWS_WITH(load_settings_file(unknown),
+                      Catch::Contains("cipolicy.yaml(3,3): unknown key 'local.certificate'"));
+    fs::path digest = write_yaml("digest: md5\n");
+    CHECK_THROWS_WITH(load_settings_file(digest),
+                      Catch::Contains("(1,9): 'digest' must be sha256, sha384 or sha512"));
+    fs::path provider = write_yaml("provider: cloud\n");
+    CHECK_THROWS_WITH(load_settings_file(provider), Catch::Contains("'provider' must be"));
+    fs::path broken = write_yaml("local: [unclosed\n");
+    CHECK_THROWS_WITH(load_settings_file(broken), Catch::Contains("not valid YAML"));
+    fs::path list = write_yaml("local:\n  cert: [a, b]\n");
+    CHECK_THROWS_WITH(load_settings_file(list), Catch::Contains("'local.cert' must be a single value"));
+    CHECK_THROWS_AS(load_settings_file("/nonexistent/cipolicy.yaml"), Error);
+}
+
+TEST_CASE("the top layer wins field by field", "[config]") {
+    Settings file, cli;
+    file.digest = DigestAlgorithm::sha384;
+    file.local.cert = "file.pem";
+    file.timestamp_urls = std::vector<std::string>{"http://file"};
+    cli.local.cert = "cli.pem";
+    Settings s = overlay(file, cli);
+    CHECK(*s.local.cert == fs::path("cli.pem"));
+    CHECK(s.digest == DigestAlgorithm::sha384);
+    CHECK(s.timestamp_urls->front() == "http://file");
+}
+
+TEST_CASE("CIPOLICY_* variables form a layer", "[config]") {
+    test::set_env("CIPOLICY_TIMESTAMP_URLS", "http://one; http://two");
+    test::set_env("CIPOLICY_DIGEST", "SHA-512");
+    Settings s = settings_from_environment();
+    test::set_env("CIPOLICY_TIMESTAMP_URLS", nullptr);
+    test::set_env("CIPOLICY_DIGEST", nullptr);
+    CHECK(*s.timestamp_urls == std::vector<std::string>{"http://one", "http://two"});
+    CHECK(s.digest == DigestAlgorithm::sha512);
+    test::set_env("CIPOLICY_DIGEST", "crc32");
+    CHECK_THROWS_WITH(settings_from_environment(), Catch::Contains("CIPOLICY_DIGEST"));
+    test::set_env("CIPOLICY_DIGEST", nullptr);
+}

@@ -1,0 +1,228 @@
+#include "config/settings.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+
+namespace cipolicy {
+namespace fs = std::filesystem;
+
+namespace {
+
+template <typename T>
+void take(std::optional<T>& out, const std::optional<T>& top) {
+    if (top) out = top;
+}
+
+// One loader per YAML key path, so unknown keys can be named and every key documented once.
+class FileReader {
+public:
+    explicit FileReader(fs::path path) : path_(std::move(path)), dir_(path_.parent_path()) {}
+
+    Settings read() {
+        YAML::Node root;
+        try {
+            root = YAML::LoadFile(path_.string());
+        } catch (const YAML::BadFile&) {
+            throw Error(ExitCode::input, path_.string() + ": cannot open the configuration file");
+        } catch (const YAML::Exception& e) {
+            throw Error(ExitCode::input, where(e.mark) + "not valid YAML: " + e.msg);
+        }
+        if (root.IsNull()) return s_;
+        if (!root.IsMap()) throw Error(ExitCode::input, where(root.Mark()) + "expected a mapping of keys");
+        walk(root, "");
+        return s_;
+    }
+
+private:
+    std::string where(const YAML::Mark& mark) const {
+        if (mark.line < 0) return path_.string() + ": ";
+        return path_.string() + "(" + std::to_string(mark.line + 1) + "," +
+               std::to_string(mark.column + 1) + "): ";
+    }
+
+    void walk(const YAML::Node& map, const std::string& prefix) {
+        for (const auto& kv : map) {
+            std::string key = prefix + kv.first.as<std::string>();
+            const YAML::Node& value = kv.second;
+            if (value.IsMap() && kSections.count(key)) {
+                walk(value, key + ".");
+                continue;
+            }
+            auto handler = handlers().find(key);
+            if (handler == handlers().end())
+                throw Error(ExitCode::input, where(kv.first.Mark()) + "unknown key '" + key +
+                                                 "' (see docs/configuration.md)");
+            handler->second(*this, value, key);
+        }
+    }
+
+    std::string scalar(const YAML::Node& n, const std::string& key) const {
+        if (!n.IsScalar())
+            throw Error(ExitCode::input, where(n.Mark()) + "'" + key + "' must be a single value");
+        return n.as<std::string>();
+    }
+
+    fs::path file(const YAML::Node& n, const std::string& key) const {
+        fs::path p(scalar(n, key));
+        return p.is_relative() ? dir_ / p : p;
+    }
+
+    using Handler = std::function<void(FileReader&, const YAML::Node&, const std::string&)>;
+    static const std::map<std::string, Handler>& handlers();
+    static inline const std::set<std::string> kSections{"local", "trusted-signing", "timestamp",
+                                                        "output"};
+
+    fs::path path_, dir_;
+    Settings s_;
+};
+
+const std::map<std::string, FileReader::Handler>& FileReader::handlers() {
+    using R = FileReader;
+    using N = const YAML::Node&;
+    using K = const std::string&;
+    static const std::map<std::string, Handler> table{
+        {"provider",
+         [](R& r, N n, K k) {
+             r.s_.provider = provider_from_name(r.scalar(n, k));
+             if (!r.s_.provider)
+                 throw Error(ExitCode::input, r.where(n.Mark()) +
+                                                  "'provider' must be local or trusted-signing");
+         }},
+        {"digest",
+         [](R& r, N n, K k) {
+             auto d = digest_from_name(r.scalar(n, k));
+             if (!d || *d == DigestAlgorithm::sha1)
+                 throw Error(ExitCode::input,
+                             r.where(n.Mark()) + "'digest' must be sha256, sha384 or sha512");
+             r.s_.digest = d;
+         }},
+        {"local.cert", [](R& r, N n, K k) { r.s_.local.cert = r.file(n, k); }},
+        {"local.key", [](R& r, N n, K k) { r.s_.local.key = r.file(n, k); }},
+        {"local.chain", [](R& r, N n, K k) { r.s_.local.chain = r.file(n, k); }},
+        {"local.pfx", [](R& r, N n, K k) { r.s_.local.pfx = r.file(n, k); }},
+        {"local.pfx-password-env",
+         [](R& r, N n, K k) { r.s_.local.pfx_password_env = r.scalar(n, k); }},
+        {"local.pfx-password-file",
+         [](R& r, N n, K k) { r.s_.local.pfx_password_file = r.file(n, k); }},
+        {"local.key-password-env",
+         [](R& r, N n, K k) { r.s_.local.key_password_env = r.scalar(n, k); }},
+        {"local.key-password-file",
+         [](R& r, N n, K k) { r.s_.local.key_password_file = r.file(n, k); }},
+        {"trusted-signing.metadata",
+         [](R& r, N n, K k) { r.s_.trusted_signing.metadata = r.file(n, k); }},
+        {"trusted-signing.endpoint",
+         [](R& r, N n, K k) { r.s_.trusted_signing.endpoint = r.scalar(n, k); }},
+        {"trusted-signing.account",
+         [](R& r, N n, K k) { r.s_.trusted_signing.account = r.scalar(n, k); }},
+        {"trusted-signing.profile",
+         [](R& r, N n, K k) { r.s_.trusted_signing.profile = r.scalar(n, k); }},
+        {"trusted-signing.credential",
+         [](R& r, N n, K k) { r.s_.trusted_signing.credential = r.scalar(n, k); }},
+        {"timestamp.urls",
+         [](R& r, N n, K k) {
+             std::vector<std::string> urls;
+             if (n.IsScalar()) {
+                 urls.push_back(n.as<std::string>());
+             } else if (n.IsSequence()) {
+                 for (const auto& item : n) urls.push_back(r.scalar(item, k));
+             } else {
+                 throw Error(ExitCode::input, r.where(n.Mark()) + "'" + k + "' must be a list of URLs");
+             }
+             r.s_.timestamp_urls = urls;
+         }},
+        {"output.dir", [](R& r, N n, K k) { r.s_.output_dir = r.file(n, k); }},
+    };
+    return table;
+}
+
+std::optional<std::string> env(const char* name) {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+}
+
+std::optional<fs::path> env_path(const char* name) {
+    auto v = env(name);
+    return v ? std::optional<fs::path>(*v) : std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Provider> provider_from_name(std::string_view name) {
+    if (name == "local") return Provider::local;
+    if (name == "trusted-signing" || name == "artifact-signing") return Provider::trusted_signing;
+    return std::nullopt;
+}
+
+Settings overlay(const Settings& base, const Settings& top) {
+    Settings s = base;
+    take(s.provider, top.provider);
+    take(s.digest, top.digest);
+    take(s.local.cert, top.local.cert);
+    take(s.local.key, top.local.key);
+    take(s.local.chain, top.local.chain);
+    take(s.local.pfx, top.local.pfx);
+    take(s.local.pfx_password_env, top.local.pfx_password_env);
+    take(s.local.key_password_env, top.local.key_password_env);
+    take(s.local.pfx_password_file, top.local.pfx_password_file);
+    take(s.local.key_password_file, top.local.key_password_file);
+    take(s.trusted_signing.metadata, top.trusted_signing.metadata);
+    take(s.trusted_signing.endpoint, top.trusted_signing.endpoint);
+    take(s.trusted_signing.account, top.trusted_signing.account);
+    take(s.trusted_signing.profile, top.trusted_signing.profile);
+    take(s.trusted_signing.credential, top.trusted_signing.credential);
+    take(s.timestamp_urls, top.timestamp_urls);
+    take(s.output_dir, top.output_dir);
+    return s;
+}
+
+Settings load_settings_file(const fs::path& path) { return FileReader(path).read(); }
+
+Settings settings_from_environment() {
+    Settings s;
+    if (auto v = env("CIPOLICY_PROVIDER")) {
+        s.provider = provider_from_name(*v);
+        if (!s.provider)
+            throw Error(ExitCode::usage, "CIPOLICY_PROVIDER must be local or trusted-signing");
+    }
+    if (auto v = env("CIPOLICY_DIGEST")) {
+        s.digest = digest_from_name(*v);
+        if (!s.digest || *s.digest == DigestAlgorithm::sha1)
+            throw Error(ExitCode::usage, "CIPOLICY_DIGEST must be sha256, sha384 or sha512");
+    }
+    s.local.cert = env_path("CIPOLICY_CERT");
+    s.local.key = env_path("CIPOLICY_KEY");
+    s.local.chain = env_path("CIPOLICY_CHAIN");
+    s.local.pfx = env_path("CIPOLICY_PFX");
+    s.local.pfx_password_env = env("CIPOLICY_PFX_PASSWORD_ENV");
+    s.local.key_password_env = env("CIPOLICY_KEY_PASSWORD_ENV");
+    s.trusted_signing.metadata = env_path("CIPOLICY_METADATA");
+    s.trusted_signing.endpoint = env("CIPOLICY_ENDPOINT");
+    s.trusted_signing.account = env("CIPOLICY_ACCOUNT");
+    s.trusted_signing.profile = env("CIPOLICY_PROFILE");
+    s.trusted_signing.credential = env("CIPOLICY_CREDENTIAL");
+    if (auto v = env("CIPOLICY_TIMESTAMP_URLS")) {
+        std::vector<std::string> urls;
+        std::string item;
+        for (char c : *v + ";") {
+            if (c == ';' || c == ' ' || c == '\n' || c == '\t') {
+                if (!item.empty()) urls.push_back(item);
+                item.clear();
+            } else {
+                item.push_back(c);
+            }
+        }
+        s.timestamp_urls = urls;
+    }
+    s.output_dir = env_path("CIPOLICY_OUTPUT_DIR");
+    return s;
+}
+
+}  // namespace cipolicy

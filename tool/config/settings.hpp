@@ -1,0 +1,53 @@
+#pragma once
+// Everything a signing run can be told, from any source. One Settings value per source (defaults,
+// cipolicy.yaml, CIPOLICY_* environment variables, command line); `overlay` layers them so that
+// command line > environment > config file > defaults.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/digest.hpp"
+
+namespace cipolicy {
+
+enum class Provider { local, trusted_signing };
+
+struct LocalKeySettings {
+    std::optional<std::filesystem::path> cert, key, chain, pfx;
+    std::optional<std::string> pfx_password_env, key_password_env;  // variable names, not secrets
+    std::optional<std::filesystem::path> pfx_password_file, key_password_file;
+};
+
+struct TrustedSigningSettings {
+    std::optional<std::filesystem::path> metadata;
+    std::optional<std::string> endpoint, account, profile, credential;
+};
+
+struct Settings {
+    std::optional<Provider> provider;
+    std::optional<DigestAlgorithm> digest;
+    LocalKeySettings local;
+    TrustedSigningSettings trusted_signing;
+    std::optional<std::vector<std::string>> timestamp_urls;
+    std::optional<std::filesystem::path> output_dir;
+};
+
+// `top` wins wherever it says something.
+Settings overlay(const Settings& base, const Settings& top);
+
+// Reads cipolicy.yaml. Relative paths resolve against the file's folder. Throws Error(input)
+// naming the file, line and key for unknown keys, wrong types and bad values.
+Settings load_settings_file(const std::filesystem::path& path);
+
+// CIPOLICY_PROVIDER, CIPOLICY_DIGEST, CIPOLICY_CERT, CIPOLICY_KEY, CIPOLICY_CHAIN, CIPOLICY_PFX,
+// CIPOLICY_PFX_PASSWORD_ENV, CIPOLICY_KEY_PASSWORD_ENV, CIPOLICY_METADATA, CIPOLICY_ENDPOINT,
+// CIPOLICY_ACCOUNT, CIPOLICY_PROFILE, CIPOLICY_CREDENTIAL, CIPOLICY_TIMESTAMP_URLS
+// (separated by ';' or whitespace), CIPOLICY_OUTPUT_DIR. Throws Error(usage) naming the variable.
+Settings settings_from_environment();
+
+// "local" / "trusted-signing".
+std::optional<Provider> provider_from_name(std::string_view name);
+
+}  // namespace cipolicy
