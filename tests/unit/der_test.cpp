@@ -37,8 +37,8 @@ TEST_CASE("malformed DER is refused with its offset", "[der]") {
     Bytes truncated = der::sequence({der::small_integer(5)});
     truncated.pop_back();
     der::Reader r(truncated, "sample.cip");
-    CHECK_THROWS_WITH(r.next("ContentInfo"), Catch::Contains("sample.cip: offset 0x0") &&
-                                                 Catch::Contains("ContentInfo"));
+    CHECK_THROWS_WITH(r.next("ContentInfo"),
+                      Catch::Contains("sample.cip: offset 0x0") && Catch::Contains("ContentInfo"));
 
     Bytes indefinite{0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00};
     der::Reader r2(indefinite, "x");
@@ -52,7 +52,8 @@ TEST_CASE("malformed DER is refused with its offset", "[der]") {
 
 TEST_CASE("read_signed_policy refuses non-signedData and trailing bytes", "[der][cms]") {
     Bytes data_ci = der::sequence({der::oid("1.2.840.113549.1.7.1")});
-    CHECK_THROWS_WITH(cms::read_signed_policy(data_ci, "f"), Catch::Contains("expected signedData"));
+    CHECK_THROWS_WITH(cms::read_signed_policy(data_ci, "f"),
+                      Catch::Contains("expected signedData"));
     Bytes trailing = der::sequence({der::oid("1.2.840.113549.1.7.2")});
     trailing.push_back(0);
     CHECK_THROWS_WITH(cms::read_signed_policy(trailing, "f"), Catch::Contains("trailing"));

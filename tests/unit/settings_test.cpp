@@ -16,8 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path write_yaml(const std::string& text) {
-    fs::path dir = fs::temp_directory_path() /
-                   ("cipolicy-settings-" + std::to_string(std::random_device{}()));
+    fs::path dir =
+        fs::temp_directory_path() / ("cipolicy-settings-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir);
     fs::path file = dir / "cipolicy.yaml";
     std::ofstream(file) << text;
@@ -66,7 +66,8 @@ TEST_CASE("configuration errors name the file, line and key", "[config]") {
     fs::path broken = write_yaml("local: [unclosed\n");
     CHECK_THROWS_WITH(load_settings_file(broken), Catch::Contains("not valid YAML"));
     fs::path list = write_yaml("local:\n  cert: [a, b]\n");
-    CHECK_THROWS_WITH(load_settings_file(list), Catch::Contains("'local.cert' must be a single value"));
+    CHECK_THROWS_WITH(load_settings_file(list),
+                      Catch::Contains("'local.cert' must be a single value"));
     CHECK_THROWS_AS(load_settings_file("/nonexistent/cipolicy.yaml"), Error);
 }
 

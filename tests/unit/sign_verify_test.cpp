@@ -31,8 +31,8 @@ struct DevSigner {
 // One PKI for the whole run: RSA-3072 key generation is the slow part.
 DevSigner& dev_signer() {
     static DevSigner s = [] {
-        fs::path dir = fs::temp_directory_path() /
-                       ("cipolicy-unit-" + std::to_string(std::random_device{}()));
+        fs::path dir =
+            fs::temp_directory_path() / ("cipolicy-unit-" + std::to_string(std::random_device{}()));
         DevPkiFiles f = create_dev_pki(dir, "Unit");
         Certificate root = load_certificates(f.root_cert).front();
         std::vector<Certificate> others = load_certificates(f.chain);
@@ -82,7 +82,7 @@ TEST_CASE("a signed sample policy verifies and is deterministic", "[sign]") {
     CHECK(finding(r, "update-signers")->message.find("Unit Root CA") != std::string::npos);
 }
 
-TEST_CASE("a CertEKU the leaf has is accepted; one it lacks is refused by name", "[sign]") {
+TEST_CASE("a CertEKU the leaf has is accepted and one it lacks is refused by name", "[sign]") {
     DevSigner& s = dev_signer();
     Bytes code_signing;
     REQUIRE(from_hex("01082B06010505070303", code_signing));  // 1.3.6.1.5.5.7.3.3
@@ -121,12 +121,14 @@ TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
     DevSigner& s = dev_signer();
     policy::Guid base_id = policy::Guid::random();
     policy::Policy base = policy::make_signable_base_policy(s.root.tbs_hash(), base_id);
-    policy::Policy supp = policy::make_signable_base_policy(s.root.tbs_hash(), policy::Guid::random());
+    policy::Policy supp =
+        policy::make_signable_base_policy(s.root.tbs_hash(), policy::Guid::random());
     auto& ids = std::get<policy::MultiplePolicyFormat>(supp.identity);
     ids.base_policy_id = base_id;
     supp.options.set(policy::option_bit::supplemental);
     supp.options.clear(policy::option_bit::allow_supplemental_policies);
-    SignedPolicy signed_supp = sign_policy(policy::write_policy_binary(supp), "s.bin", *s.signer, {});
+    SignedPolicy signed_supp =
+        sign_policy(policy::write_policy_binary(supp), "s.bin", *s.signer, {});
 
     VerifyOptions o = with_root(s.root);
     VerifyReport without_base = verify_signed_policy(signed_supp.bytes, "s", o);
@@ -141,7 +143,8 @@ TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
     o.base = other_base;
     VerifyReport wrong = verify_signed_policy(signed_supp.bytes, "s", o);
     CHECK(wrong.verdict() == Verdict::rules_unsatisfied);
-    CHECK(finding(wrong, "supplemental-signers")->message.find("extends base") != std::string::npos);
+    CHECK(finding(wrong, "supplemental-signers")->message.find("extends base") !=
+          std::string::npos);
 }
 
 TEST_CASE("verify names a SignedData version 3", "[verify]") {

@@ -21,7 +21,9 @@ fs::path oracle(const fs::path& relative) {
     return *dir / relative;
 }
 
-Bytes read_bytes(const fs::path& path) { return read_file(path); }
+Bytes read_bytes(const fs::path& path) {
+    return read_file(path);
+}
 
 void set_env(const char* name, const char* value) {
 #ifdef _WIN32

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/diagnostics.hpp"
 #include "core/error.hpp"
 
 namespace cipolicy::cli {
@@ -50,10 +51,14 @@ int run_cli(int argc, char** argv) {
         throw Error(ExitCode::usage,
                     "unknown command '" + args[0] + "' (run 'cipolicy --help' for the list)");
     } catch (const Error& e) {
-        std::cerr << "cipolicy: error: " << e.what() << '\n';
+        std::cerr << format_diagnostic(diagnostic_format(args), Severity::error, e.code(), e.what())
+                  << '\n';
         return static_cast<int>(e.code());
     } catch (const std::exception& e) {
-        std::cerr << "cipolicy: internal error: " << e.what() << " (please report this)\n";
+        std::cerr << format_diagnostic(
+                         diagnostic_format(args), Severity::error, ExitCode::internal,
+                         std::string("internal error: ") + e.what() + " (please report this)")
+                  << '\n';
         return static_cast<int>(ExitCode::internal);
     }
 }

@@ -89,14 +89,14 @@ json describe_signature(const Bytes& data, const std::string& source) {
             if (si.has_issuer_and_serial &&
                 c.serial_der() == Bytes(si.serial.begin(), si.serial.end()) &&
                 c.issuer_name_der() == Bytes(si.issuer_name.begin(), si.issuer_name.end()))
-                j["signer"] = {{"subject", c.subject()},
-                               {"issuer", c.issuer()},
-                               {"serial", c.serial_hex()}};
+                j["signer"] = {
+                    {"subject", c.subject()}, {"issuer", c.issuer()}, {"serial", c.serial_hex()}};
         json unsigned_attrs = json::array();
         for (const auto& a : si.unsigned_attributes) unsigned_attrs.push_back(a.oid);
         j["unsignedAttributes"] = unsigned_attrs;
-        bool ts = std::any_of(si.unsigned_attributes.begin(), si.unsigned_attributes.end(),
-                              [](const cms::Attribute& a) { return a.oid == "1.3.6.1.4.1.311.3.3.1"; });
+        bool ts =
+            std::any_of(si.unsigned_attributes.begin(), si.unsigned_attributes.end(),
+                        [](const cms::Attribute& a) { return a.oid == "1.3.6.1.4.1.311.3.3.1"; });
         j["timestamp"] = ts ? json("present") : json();
     }
     return j;
@@ -122,7 +122,8 @@ void print_text(const Console& out, const std::string& file, const json& j) {
     line("BasePolicyID", p["basePolicyId"].get<std::string>());
     line("version", p["version"].get<std::string>());
     std::string options;
-    for (const auto& o : p["options"]) options += (options.empty() ? "" : ", ") + o.get<std::string>();
+    for (const auto& o : p["options"])
+        options += (options.empty() ? "" : ", ") + o.get<std::string>();
     line("options", p["optionWord"].get<std::string>() + (options.empty() ? "" : " " + options));
     const json& c = p["counts"];
     line("counts", std::to_string(c["ekus"].get<int>()) + " EKUs, " +
@@ -131,15 +132,18 @@ void print_text(const Console& out, const std::string& file, const json& j) {
                        std::to_string(c["signingScenarios"].get<int>()) + " scenarios, " +
                        std::to_string(c["settings"].get<int>()) + " settings");
     for (const char* list : {"updatePolicySigners", "supplementalPolicySigners"}) {
-        std::string label = std::string(list) == "updatePolicySigners" ? "update signers"
-                                                                       : "supplemental signers";
+        std::string label =
+            std::string(list) == "updatePolicySigners" ? "update signers" : "supplemental signers";
         if (p[list].empty()) line(label, "none");
         for (const auto& s : p[list]) {
-            std::string root = s.contains("certRootTbs")
-                                   ? "TBS " + s["certRootTbs"].get<std::string>()
-                                   : "well-known root " + std::to_string(s["certRootWellknown"].get<int>());
+            std::string root =
+                s.contains("certRootTbs")
+                    ? "TBS " + s["certRootTbs"].get<std::string>()
+                    : "well-known root " + std::to_string(s["certRootWellknown"].get<int>());
             line(label, "#" + std::to_string(s["index"].get<int>()) + " " + root +
-                            (s["certEkus"].empty() ? "" : " + " + std::to_string(s["certEkus"].size()) + " EKU(s)"));
+                            (s["certEkus"].empty()
+                                 ? ""
+                                 : " + " + std::to_string(s["certEkus"].size()) + " EKU(s)"));
         }
     }
     line("expected file name", p["expectedFileName"].get<std::string>());
@@ -151,7 +155,8 @@ void print_text(const Console& out, const std::string& file, const json& j) {
         line("signer issuer", s["signer"]["issuer"].get<std::string>());
         line("signer serial", s["signer"]["serial"].get<std::string>());
     }
-    for (const auto& cert : s["certificates"]) line("certificate", cert["subject"].get<std::string>());
+    for (const auto& cert : s["certificates"])
+        line("certificate", cert["subject"].get<std::string>());
     line("timestamp", s["timestamp"].is_null() ? "none" : s["timestamp"].get<std::string>());
 }
 

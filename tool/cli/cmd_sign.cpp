@@ -45,20 +45,23 @@ int run_sign(const Args& args) {
         "output,o", po::value<std::string>(), "output file (one input only)")(
         "output-dir", po::value<std::string>(),
         "output folder; files are named {PolicyID}.cip or SiPolicy.p7b")(
-        "allow-unsigned-option", "sign even if option 6 (Enabled:Unsigned System Integrity Policy) is set")(
-        "allow-unauthorized-signer", "sign even if UpdatePolicySigners do not name the signing chain")(
+        "allow-unsigned-option",
+        "sign even if option 6 (Enabled:Unsigned System Integrity Policy) is set")(
+        "allow-unauthorized-signer",
+        "sign even if UpdatePolicySigners do not name the signing chain")(
         "continue-on-error", "go on with the next file after a failure");
     opts.add(signing_options());
     po::positional_options_description pos;
     pos.add("input", -1);
     ParsedArgs a = parse_args("sign", args, opts, pos);
     if (a.help) {
-        print_help("sign INPUT... (--cert FILE --key FILE [--chain FILE] | --pfx FILE) "
-                   "[-o OUT | --output-dir DIR]",
-                   "Signs compiled policy binaries the way `signtool sign /p7co "
-                   "1.3.6.1.4.1.311.79.1 /fd sha256` does.\nWithout -o or --output-dir, each "
-                   "signed file is written beside its input as {PolicyID}.cip or SiPolicy.p7b.",
-                   opts);
+        print_help(
+            "sign INPUT... (--cert FILE --key FILE [--chain FILE] | --pfx FILE) "
+            "[-o OUT | --output-dir DIR]",
+            "Signs compiled policy binaries the way `signtool sign /p7co "
+            "1.3.6.1.4.1.311.79.1 /fd sha256` does.\nWithout -o or --output-dir, each "
+            "signed file is written beside its input as {PolicyID}.cip or SiPolicy.p7b.",
+            opts);
         return 0;
     }
     Console out(a.flags);
@@ -108,14 +111,16 @@ int run_sign(const Args& args) {
                 throw Error(ExitCode::usage, input.string() + ": " + dest.string() +
                                                  " was already written in this run (two inputs "
                                                  "with the same PolicyID?)");
-            for (const auto& w : signed_policy.warnings) out.warning(w);
+            for (const auto& w : signed_policy.warnings) out.warning(w.message, w.code);
             PendingFile file(dest, signed_policy.bytes);
             file.commit();
             ++done;
             entry["output"] = dest.string();
             entry["status"] = "signed";
             entry["policyId"] = signed_policy.policy.policy_id().to_string();
-            entry["warnings"] = signed_policy.warnings;
+            nlohmann::json warnings = nlohmann::json::array();
+            for (const auto& w : signed_policy.warnings) warnings.push_back(w.message);
+            entry["warnings"] = warnings;
             if (progress)
                 std::fprintf(stderr, "\r[%zu/%zu] %s", done + failed, job.inputs.size(),
                              input.filename().string().c_str());
@@ -126,7 +131,7 @@ int run_sign(const Args& args) {
             entry["status"] = "failed";
             entry["error"] = e.what();
             entry["exitCode"] = static_cast<int>(e.code());
-            out.error(e.what());
+            out.error(e.what(), e.code());
             results.push_back(entry);
             if (!job.continue_on_error) break;
             continue;

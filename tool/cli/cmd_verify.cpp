@@ -11,10 +11,14 @@ namespace cipolicy::cli {
 
 static std::string_view marker(CheckStatus s) {
     switch (s) {
-        case CheckStatus::pass: return "ok  ";
-        case CheckStatus::warn: return "warn";
-        case CheckStatus::fail: return "FAIL";
-        case CheckStatus::info: return "note";
+        case CheckStatus::pass:
+            return "ok  ";
+        case CheckStatus::warn:
+            return "warn";
+        case CheckStatus::fail:
+            return "FAIL";
+        case CheckStatus::info:
+            return "note";
     }
     return "    ";
 }
@@ -22,10 +26,14 @@ static std::string_view marker(CheckStatus s) {
 // Severity order for the exit code of a multi-file run: the worst verdict wins.
 static int severity(Verdict v) {
     switch (v) {
-        case Verdict::invalid: return 3;
-        case Verdict::not_anchored: return 2;
-        case Verdict::rules_unsatisfied: return 1;
-        case Verdict::valid: return 0;
+        case Verdict::invalid:
+            return 3;
+        case Verdict::not_anchored:
+            return 2;
+        case Verdict::rules_unsatisfied:
+            return 1;
+        case Verdict::valid:
+            return 0;
     }
     return 3;
 }
@@ -55,7 +63,8 @@ int run_verify(const Args& args) {
     if (a.vm.count("root"))
         for (const auto& file : a.vm["root"].as<std::vector<std::string>>())
             for (auto& c : load_certificates(file)) options.roots.push_back(std::move(c));
-    if (a.vm.count("base")) options.base = read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
+    if (a.vm.count("base"))
+        options.base = read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
 
     Verdict worst = Verdict::valid;
     nlohmann::json reports = nlohmann::json::array();

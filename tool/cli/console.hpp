@@ -6,16 +6,20 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "cli/diagnostics.hpp"
+#include "core/error.hpp"
+
 namespace cipolicy::cli {
 
 struct ConsoleFlags {
     bool quiet = false;
     bool verbose = false;
     bool json = false;
+    DiagnosticFormat diagnostics = DiagnosticFormat::plain;
 };
 
 class Console {
-public:
+  public:
     explicit Console(ConsoleFlags flags) : flags_(flags) {}
     const ConsoleFlags& flags() const { return flags_; }
 
@@ -23,14 +27,14 @@ public:
     void result(std::string_view line) const;
     // Progress and details (stderr), only with --verbose.
     void detail(std::string_view line) const;
-    // "warning: ..." on stderr unless --quiet.
-    void warning(std::string_view line) const;
-    // "error: ..." on stderr, always.
-    void error(std::string_view line) const;
+    // A warning on stderr unless --quiet.
+    void warning(std::string_view line, WarningCode code = WarningCode::general) const;
+    // An error on stderr, always.
+    void error(std::string_view line, ExitCode code) const;
     // The machine-readable result (stdout), only with --json.
     void json(const nlohmann::json& value) const;
 
-private:
+  private:
     ConsoleFlags flags_;
 };
 

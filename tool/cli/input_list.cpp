@@ -33,7 +33,8 @@ static void expand_one(const std::string& arg, std::vector<std::string>& out) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.is_regular_file() && wildcard_match(pattern, entry.path().filename().string()))
-            matches.push_back((p.has_parent_path() ? entry.path() : entry.path().filename()).string());
+            matches.push_back(
+                (p.has_parent_path() ? entry.path() : entry.path().filename()).string());
     if (matches.empty()) throw Error(ExitCode::input, arg + ": no file matches");
     std::sort(matches.begin(), matches.end());
     out.insert(out.end(), matches.begin(), matches.end());
@@ -47,11 +48,13 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
             std::istringstream lines(read_text_file(list));
             std::string line;
             while (std::getline(lines, line)) {
-                while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+                while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+                    line.pop_back();
                 if (line.empty() || line[0] == '#') continue;
                 fs::path entry(line);
                 // Relative entries are relative to the list file, like response files.
-                if (entry.is_relative() && list.has_parent_path()) entry = list.parent_path() / entry;
+                if (entry.is_relative() && list.has_parent_path())
+                    entry = list.parent_path() / entry;
                 expand_one(entry.string(), out);
             }
         } else {

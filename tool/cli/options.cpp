@@ -9,8 +9,10 @@ namespace cipolicy::cli {
 static po::options_description common_options() {
     po::options_description common("Common options");
     common.add_options()("help,h", "show this help")("quiet,q", "print errors only")(
-        "verbose,v", "print details of each step on stderr")(
-        "json", "print the result as JSON on stdout");
+        "verbose,v", "print details of each step on stderr")("json",
+                                                             "print the result as JSON on stdout")(
+        "diagnostics", po::value<std::string>()->value_name("plain|msbuild"),
+        "error format: plain (default) or MSBuild's canonical 'origin : error CIPnnnn: text'");
     return common;
 }
 
@@ -32,6 +34,7 @@ ParsedArgs parse_args(const std::string& command, const std::vector<std::string>
     parsed.flags.quiet = parsed.vm.count("quiet") > 0;
     parsed.flags.verbose = parsed.vm.count("verbose") > 0;
     parsed.flags.json = parsed.vm.count("json") > 0;
+    parsed.flags.diagnostics = diagnostic_format(args);
     return parsed;
 }
 

@@ -9,7 +9,7 @@
 namespace cipolicy::cli {
 
 struct PolicyFile {
-    Bytes data;             // the whole file
+    Bytes data;  // the whole file
     bool is_signed = false;
     policy::Policy policy;  // the policy (inside the signature when signed)
 };

@@ -19,10 +19,13 @@ po::options_description signing_options() {
         "key", po::value<std::string>(), "private key of --cert (PEM or DER)")(
         "chain", po::value<std::string>(),
         "PEM bundle of intermediates (a root in it is used for checks, not written)")(
-        "pfx", po::value<std::string>(), "PKCS#12 file with key and certificates, instead of --cert/--key")(
-        "pfx-password-env", po::value<std::string>(), "name of the environment variable holding the PFX password")(
+        "pfx", po::value<std::string>(),
+        "PKCS#12 file with key and certificates, instead of --cert/--key")(
+        "pfx-password-env", po::value<std::string>(),
+        "name of the environment variable holding the PFX password")(
         "pfx-password-file", po::value<std::string>(), "file holding the PFX password")(
-        "key-password-env", po::value<std::string>(), "environment variable with the --key password")(
+        "key-password-env", po::value<std::string>(),
+        "environment variable with the --key password")(
         "key-password-file", po::value<std::string>(), "file holding the --key password");
     return opts;
 }
@@ -74,11 +77,13 @@ Settings resolve_settings(const po::variables_map& vm) {
 static Secret password_from(const std::optional<std::string>& env_name,
                             const std::optional<fs::path>& file, const std::string& what) {
     if (env_name && file)
-        throw Error(ExitCode::usage, what + ": give a password variable or a password file, not both");
+        throw Error(ExitCode::usage,
+                    what + ": give a password variable or a password file, not both");
     if (env_name) {
         const char* value = std::getenv(env_name->c_str());
         if (!value)
-            throw Error(ExitCode::usage, what + ": environment variable " + *env_name + " is not set");
+            throw Error(ExitCode::usage,
+                        what + ": environment variable " + *env_name + " is not set");
         return Secret(value);
     }
     if (file) return Secret(read_text_file(*file));
@@ -92,13 +97,15 @@ static void add_chain(KeyMaterial& m, const LocalKeySettings& local) {
 
 std::unique_ptr<Signer> open_signer(const Settings& settings) {
     if (settings.provider == Provider::trusted_signing)
-        throw Error(ExitCode::usage, "Trusted Signing is not available in this version; use a local key");
+        throw Error(ExitCode::usage,
+                    "Trusted Signing is not available in this version; use a local key");
     const LocalKeySettings& local = settings.local;
     bool pem = local.cert || local.key;
-    if (local.pfx && pem) throw Error(ExitCode::usage, "give either --pfx or --cert/--key, not both");
+    if (local.pfx && pem)
+        throw Error(ExitCode::usage, "give either --pfx or --cert/--key, not both");
     if (local.pfx) {
-        KeyMaterial m = load_pfx(*local.pfx, password_from(local.pfx_password_env,
-                                                           local.pfx_password_file, "--pfx"));
+        KeyMaterial m = load_pfx(
+            *local.pfx, password_from(local.pfx_password_env, local.pfx_password_file, "--pfx"));
         add_chain(m, local);
         return std::make_unique<LocalKeySigner>(std::move(m));
     }

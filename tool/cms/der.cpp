@@ -84,8 +84,7 @@ Reader Reader::enter(const Element& e) const {
 }
 
 void Reader::expect_end(std::string_view what) const {
-    if (!at_end())
-        fail(base_ + pos_, "unexpected data after " + std::string(what));
+    if (!at_end()) fail(base_ + pos_, "unexpected data after " + std::string(what));
 }
 
 Bytes tlv(Class cls, int tag, bool constructed, ByteView value) {
@@ -122,9 +121,13 @@ Bytes oid(std::string_view dotted) {
     return ossl::to_der(obj.get(), i2d_ASN1_OBJECT);
 }
 
-Bytes null() { return tlv(Class::universal, kNull, false, {}); }
+Bytes null() {
+    return tlv(Class::universal, kNull, false, {});
+}
 
-Bytes octet_string(ByteView value) { return tlv(Class::universal, kOctetString, false, value); }
+Bytes octet_string(ByteView value) {
+    return tlv(Class::universal, kOctetString, false, value);
+}
 
 Bytes small_integer(int value) {
     ossl::Asn1IntegerPtr i(ASN1_INTEGER_new());

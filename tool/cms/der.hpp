@@ -37,7 +37,7 @@ struct Element {
 // Iterates the TLVs inside `data`, refusing indefinite lengths and lengths past the end.
 // Errors are Error(ExitCode::input) naming `context`, the offset and what was expected.
 class Reader {
-public:
+  public:
     Reader(ByteView data, std::string context, std::size_t base_offset = 0);
 
     bool at_end() const { return pos_ == data_.size(); }
@@ -53,7 +53,7 @@ public:
 
     [[noreturn]] void fail(std::size_t offset, std::string_view message) const;
 
-private:
+  private:
     ByteView data_;
     std::string context_;
     std::size_t base_;

@@ -13,9 +13,8 @@ static Bytes algorithm_with_null(std::string_view oid) {
 Bytes signed_attributes(DigestAlgorithm digest, ByteView content) {
     Bytes content_type = der::sequence(
         {der::oid(kContentTypeAttrOid), der::set_of({der::oid(kCiPolicyContentOid)})});
-    Bytes message_digest =
-        der::sequence({der::oid(kMessageDigestAttrOid),
-                       der::set_of({der::octet_string(hash(digest, content))})});
+    Bytes message_digest = der::sequence(
+        {der::oid(kMessageDigestAttrOid), der::set_of({der::octet_string(hash(digest, content))})});
     return der::set_of({content_type, message_digest});
 }
 
@@ -30,7 +29,8 @@ Bytes encode_signed_policy(const SignedPolicyParts& parts) {
     Bytes digest_alg = algorithm_with_null(digest_oid(parts.digest));
 
     Bytes certificates;
-    for (const auto& c : parts.certificates) certificates.insert(certificates.end(), c.begin(), c.end());
+    for (const auto& c : parts.certificates)
+        certificates.insert(certificates.end(), c.begin(), c.end());
 
     Bytes attrs = retag(signed_attributes(parts.digest, parts.content), Class::context, 0);
     Bytes signer_info_body = der::concat({
@@ -48,9 +48,9 @@ Bytes encode_signed_policy(const SignedPolicyParts& parts) {
     }
     Bytes signer_info = der::tlv(Class::universal, der::kSequence, true, signer_info_body);
 
-    Bytes encap = der::sequence(
-        {der::oid(kCiPolicyContentOid),
-         der::tlv(Class::context, 0, true, der::octet_string(parts.content))});
+    Bytes encap =
+        der::sequence({der::oid(kCiPolicyContentOid),
+                       der::tlv(Class::context, 0, true, der::octet_string(parts.content))});
 
     Bytes signed_data = der::sequence({
         der::small_integer(1),

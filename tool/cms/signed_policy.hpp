@@ -23,12 +23,12 @@ Bytes signed_attributes(DigestAlgorithm digest, ByteView content);
 // Everything a signed policy is made of.
 struct SignedPolicyParts {
     DigestAlgorithm digest = DigestAlgorithm::sha256;
-    ByteView content;                         // the policy binary
-    std::vector<Bytes> certificates;          // DER: the signer first, then intermediates; no root
-    Bytes issuer_name;                        // DER Name, copied from the signer certificate
-    Bytes serial;                             // DER INTEGER, copied from the signer certificate
-    Bytes signature;                          // RSA PKCS#1 v1.5 over H(signed_attributes(...))
-    std::vector<Bytes> unsigned_attributes;   // DER Attribute each (only ever the timestamp)
+    ByteView content;                        // the policy binary
+    std::vector<Bytes> certificates;         // DER: the signer first, then intermediates; no root
+    Bytes issuer_name;                       // DER Name, copied from the signer certificate
+    Bytes serial;                            // DER INTEGER, copied from the signer certificate
+    Bytes signature;                         // RSA PKCS#1 v1.5 over H(signed_attributes(...))
+    std::vector<Bytes> unsigned_attributes;  // DER Attribute each (only ever the timestamp)
 };
 
 // The DER ContentInfo. No randomness, no signing time.

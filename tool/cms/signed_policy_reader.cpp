@@ -30,10 +30,10 @@ AlgorithmIdentifier algorithm(Reader& r, const char* what) {
     AlgorithmIdentifier alg{der::oid_text(oid.value)};
     if (!in.at_end()) {
         Element params = in.next(std::string(what) + " parameters");
-        alg.params = params.cls == Class::universal && params.tag == der::kNull &&
-                             params.value.empty()
-                         ? AlgorithmIdentifier::Params::null
-                         : AlgorithmIdentifier::Params::other;
+        alg.params =
+            params.cls == Class::universal && params.tag == der::kNull && params.value.empty()
+                ? AlgorithmIdentifier::Params::null
+                : AlgorithmIdentifier::Params::other;
     }
     in.expect_end(what);
     return alg;
@@ -60,9 +60,9 @@ SignerInfoView signer_info(Reader& r) {
     Element si = r.expect(Class::universal, der::kSequence, true, "SignerInfo");
     Reader in = r.enter(si);
     SignerInfoView s;
-    s.version = integer_value(in, in.expect(Class::universal, der::kInteger, false,
-                                            "SignerInfo version"),
-                              "SignerInfo version");
+    s.version =
+        integer_value(in, in.expect(Class::universal, der::kInteger, false, "SignerInfo version"),
+                      "SignerInfo version");
     if (in.peek_is(Class::universal, der::kSequence)) {
         Element ias = in.next("IssuerAndSerialNumber");
         Reader ir = in.enter(ias);
@@ -107,17 +107,17 @@ SignedPolicyView read_signed_policy(ByteView data, const std::string& source) {
 
     SignedPolicyView v;
     Reader r = wrapper.enter(sd);
-    v.version = integer_value(
-        r, r.expect(Class::universal, der::kInteger, false, "SignedData version"),
-        "SignedData version");
+    v.version =
+        integer_value(r, r.expect(Class::universal, der::kInteger, false, "SignedData version"),
+                      "SignedData version");
     Element algs = r.expect(Class::universal, der::kSet, true, "digestAlgorithms SET");
     Reader ar = r.enter(algs);
     while (!ar.at_end()) v.digest_algorithms.push_back(algorithm(ar, "digestAlgorithm"));
 
     Element encap = r.expect(Class::universal, der::kSequence, true, "encapContentInfo");
     Reader er = r.enter(encap);
-    v.content_type = der::oid_text(
-        er.expect(Class::universal, der::kOid, false, "eContentType").value);
+    v.content_type =
+        der::oid_text(er.expect(Class::universal, der::kOid, false, "eContentType").value);
     if (!er.at_end()) {
         Element wrapped = er.expect(Class::context, 0, true, "[0] EXPLICIT eContent");
         Reader wr = er.enter(wrapped);

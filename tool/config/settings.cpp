@@ -22,7 +22,7 @@ void take(std::optional<T>& out, const std::optional<T>& top) {
 
 // One loader per YAML key path, so unknown keys can be named and every key documented once.
 class FileReader {
-public:
+  public:
     explicit FileReader(fs::path path) : path_(std::move(path)), dir_(path_.parent_path()) {}
 
     Settings read() {
@@ -35,12 +35,13 @@ public:
             throw Error(ExitCode::input, where(e.mark) + "not valid YAML: " + e.msg);
         }
         if (root.IsNull()) return s_;
-        if (!root.IsMap()) throw Error(ExitCode::input, where(root.Mark()) + "expected a mapping of keys");
+        if (!root.IsMap())
+            throw Error(ExitCode::input, where(root.Mark()) + "expected a mapping of keys");
         walk(root, "");
         return s_;
     }
 
-private:
+  private:
     std::string where(const YAML::Mark& mark) const {
         if (mark.line < 0) return path_.string() + ": ";
         return path_.string() + "(" + std::to_string(mark.line + 1) + "," +
@@ -92,8 +93,8 @@ const std::map<std::string, FileReader::Handler>& FileReader::handlers() {
          [](R& r, N n, K k) {
              r.s_.provider = provider_from_name(r.scalar(n, k));
              if (!r.s_.provider)
-                 throw Error(ExitCode::input, r.where(n.Mark()) +
-                                                  "'provider' must be local or trusted-signing");
+                 throw Error(ExitCode::input,
+                             r.where(n.Mark()) + "'provider' must be local or trusted-signing");
          }},
         {"digest",
          [](R& r, N n, K k) {
@@ -133,7 +134,8 @@ const std::map<std::string, FileReader::Handler>& FileReader::handlers() {
              } else if (n.IsSequence()) {
                  for (const auto& item : n) urls.push_back(r.scalar(item, k));
              } else {
-                 throw Error(ExitCode::input, r.where(n.Mark()) + "'" + k + "' must be a list of URLs");
+                 throw Error(ExitCode::input,
+                             r.where(n.Mark()) + "'" + k + "' must be a list of URLs");
              }
              r.s_.timestamp_urls = urls;
          }},
@@ -183,7 +185,9 @@ Settings overlay(const Settings& base, const Settings& top) {
     return s;
 }
 
-Settings load_settings_file(const fs::path& path) { return FileReader(path).read(); }
+Settings load_settings_file(const fs::path& path) {
+    return FileReader(path).read();
+}
 
 Settings settings_from_environment() {
     Settings s;

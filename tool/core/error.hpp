@@ -10,27 +10,41 @@ namespace cipolicy {
 // Exit codes are part of the public interface (docs/cli.md); never renumber.
 enum class ExitCode : int {
     ok = 0,
-    verify_failed = 1,      // verify: the file is not a valid signed policy
-    usage = 2,              // bad command line
-    input = 3,              // an input file is missing, unreadable or malformed
-    key = 4,                // certificate or key unusable for signing
-    refused = 5,            // the policy is not signable as it stands
-    service = 6,            // remote signing service failed
-    credential = 7,         // credentials could not be obtained
-    timestamp = 8,          // timestamping failed
-    partial = 9,            // a batch where some files failed and some succeeded
-    output = 10,            // an output could not be written
-    not_anchored = 11,      // verify: valid signature, but the chain does not reach a given root
-    rules_unsatisfied = 12, // verify: valid signature, but the policy does not authorize its signer
-    internal = 70,          // a bug: please report
+    verify_failed = 1,  // verify: the file is not a valid signed policy
+    usage = 2,          // bad command line
+    input = 3,          // an input file is missing, unreadable or malformed
+    key = 4,            // certificate or key unusable for signing
+    refused = 5,        // the policy is not signable as it stands
+    service = 6,        // remote signing service failed
+    credential = 7,     // credentials could not be obtained
+    timestamp = 8,      // timestamping failed
+    partial = 9,        // a batch where some files failed and some succeeded
+    output = 10,        // an output could not be written
+    not_anchored = 11,  // verify: valid signature, but the chain does not reach a given root
+    rules_unsatisfied =
+        12,         // verify: valid signature, but the policy does not authorize its signer
+    internal = 70,  // a bug: please report
+};
+
+// Warnings carry stable codes too (MSBuild shows them as CIP5nnn); never renumber.
+enum class WarningCode : int {
+    general = 5000,
+    digest = 5001,               // SHA-384/512: only newer Windows versions accept them
+    unsigned_option = 5002,      // signed although option 6 is set
+    unauthorized_signer = 5003,  // signed although UpdatePolicySigners do not name the chain
+};
+
+struct Warning {
+    WarningCode code;
+    std::string message;
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ExitCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
     ExitCode code() const noexcept { return code_; }
 
-private:
+  private:
     ExitCode code_;
 };
 

@@ -15,8 +15,7 @@ Bytes read_file(const fs::path& path) {
     if (fs::is_directory(path, ec))
         throw Error(ExitCode::input, path.string() + ": is a directory, expected a file");
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(ExitCode::input, path.string() + ": cannot open: " + std::strerror(errno));
+    if (!in) throw Error(ExitCode::input, path.string() + ": cannot open: " + std::strerror(errno));
     Bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad()) throw Error(ExitCode::input, path.string() + ": read failed");
     return data;
@@ -43,8 +42,8 @@ PendingFile::PendingFile(fs::path destination, ByteView contents)
     : destination_(std::move(destination)), temp_(temp_name_beside(destination_)) {
     std::ofstream out(temp_, std::ios::binary | std::ios::trunc);
     if (!out)
-        throw Error(ExitCode::output,
-                    destination_.string() + ": cannot create a file there: " + std::strerror(errno));
+        throw Error(ExitCode::output, destination_.string() +
+                                          ": cannot create a file there: " + std::strerror(errno));
     out.write(reinterpret_cast<const char*>(contents.data()),
               static_cast<std::streamsize>(contents.size()));
     out.close();

@@ -19,7 +19,7 @@ std::string read_text_file(const std::filesystem::path& path);
 // over the destination. Destroying an uncommitted PendingFile removes the temporary file, so a
 // failure at any point leaves no partial output.
 class PendingFile {
-public:
+  public:
     PendingFile(std::filesystem::path destination, ByteView contents);
     ~PendingFile();
     PendingFile(const PendingFile&) = delete;
@@ -29,7 +29,7 @@ public:
     const std::filesystem::path& destination() const { return destination_; }
     void commit();
 
-private:
+  private:
     std::filesystem::path destination_;
     std::filesystem::path temp_;
     bool committed_ = false;

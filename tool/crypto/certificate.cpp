@@ -25,8 +25,12 @@ static std::string name_text(const X509_NAME* name) {
     return std::string(data, static_cast<std::size_t>(len));
 }
 
-std::string Certificate::subject() const { return name_text(X509_get_subject_name(get())); }
-std::string Certificate::issuer() const { return name_text(X509_get_issuer_name(get())); }
+std::string Certificate::subject() const {
+    return name_text(X509_get_subject_name(get()));
+}
+std::string Certificate::issuer() const {
+    return name_text(X509_get_issuer_name(get()));
+}
 
 std::string Certificate::common_name() const {
     const X509_NAME* name = X509_get_subject_name(get());
@@ -54,8 +58,12 @@ static std::string iso_time(const ASN1_TIME* t) {
     return buf;
 }
 
-std::string Certificate::not_before() const { return iso_time(X509_get0_notBefore(get())); }
-std::string Certificate::not_after() const { return iso_time(X509_get0_notAfter(get())); }
+std::string Certificate::not_before() const {
+    return iso_time(X509_get0_notBefore(get()));
+}
+std::string Certificate::not_after() const {
+    return iso_time(X509_get0_notAfter(get()));
+}
 
 Bytes Certificate::issuer_name_der() const {
     return ossl::to_der(X509_get_issuer_name(get()), i2d_X509_NAME);
@@ -69,17 +77,22 @@ bool Certificate::is_self_issued() const {
     return X509_NAME_cmp(X509_get_subject_name(get()), X509_get_issuer_name(get())) == 0;
 }
 
-Bytes Certificate::thumbprint(DigestAlgorithm alg) const { return hash(alg, der_); }
+Bytes Certificate::thumbprint(DigestAlgorithm alg) const {
+    return hash(alg, der_);
+}
 
 DigestAlgorithm Certificate::tbs_hash_algorithm() const {
     int md_nid = NID_undef, pk_nid = NID_undef;
-    if (!OBJ_find_sigid_algs(X509_get_signature_nid(get()), &md_nid, &pk_nid))
-        md_nid = NID_undef;
+    if (!OBJ_find_sigid_algs(X509_get_signature_nid(get()), &md_nid, &pk_nid)) md_nid = NID_undef;
     switch (md_nid) {
-        case NID_sha1: return DigestAlgorithm::sha1;
-        case NID_sha256: return DigestAlgorithm::sha256;
-        case NID_sha384: return DigestAlgorithm::sha384;
-        case NID_sha512: return DigestAlgorithm::sha512;
+        case NID_sha1:
+            return DigestAlgorithm::sha1;
+        case NID_sha256:
+            return DigestAlgorithm::sha256;
+        case NID_sha384:
+            return DigestAlgorithm::sha384;
+        case NID_sha512:
+            return DigestAlgorithm::sha512;
         default:
             throw Error(ExitCode::key, "certificate '" + common_name() +
                                            "': signature algorithm has no TBS hash Windows knows");
@@ -90,8 +103,8 @@ Bytes Certificate::tbs_hash() const {
     // The tbsCertificate exactly as encoded: the first element inside the Certificate SEQUENCE.
     der::Reader outer(der_, "certificate '" + common_name() + "'");
     auto cert = outer.expect(der::Class::universal, der::kSequence, true, "Certificate");
-    auto tbs = outer.enter(cert).expect(der::Class::universal, der::kSequence, true,
-                                        "tbsCertificate");
+    auto tbs =
+        outer.enter(cert).expect(der::Class::universal, der::kSequence, true, "tbsCertificate");
     return hash(tbs_hash_algorithm(), tbs.raw);
 }
 

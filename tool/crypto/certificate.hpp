@@ -15,7 +15,7 @@
 namespace cipolicy {
 
 class Certificate {
-public:
+  public:
     // Parses DER; throws Error(input) naming `source` when it is not a certificate.
     static Certificate from_der(ByteView der, const std::string& source);
 
@@ -23,11 +23,11 @@ public:
     const Bytes& der() const { return der_; }
     EVP_PKEY* public_key() const { return X509_get0_pubkey(x509_.get()); }
 
-    std::string subject() const;      // one line, RFC 2253 style
+    std::string subject() const;  // one line, RFC 2253 style
     std::string issuer() const;
     std::string common_name() const;  // CN, or the whole subject when it has none
     std::string serial_hex() const;
-    std::string not_before() const;   // ISO 8601
+    std::string not_before() const;  // ISO 8601
     std::string not_after() const;
     Bytes issuer_name_der() const;  // the issuer Name exactly as encoded in the certificate
     Bytes serial_der() const;       // the serialNumber INTEGER, tag and length included
@@ -42,7 +42,7 @@ public:
     // Extended key usages as dotted OIDs; empty when the extension is absent.
     std::vector<std::string> eku_oids() const;
 
-private:
+  private:
     Certificate(ossl::X509Ptr x509, Bytes der) : x509_(std::move(x509)), der_(std::move(der)) {}
     std::shared_ptr<X509> x509_;
     Bytes der_;

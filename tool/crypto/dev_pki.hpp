@@ -8,12 +8,12 @@
 namespace cipolicy {
 
 struct DevPkiFiles {
-    std::filesystem::path root_cert;          // root.cer (DER, what a policy signer rule names)
-    std::filesystem::path root_pem;           // root.pem
-    std::filesystem::path intermediate_pem;   // intermediate.pem
-    std::filesystem::path signer_cert;        // signer.pem
-    std::filesystem::path signer_key;         // signer.key (PKCS#8 PEM, unencrypted)
-    std::filesystem::path chain;              // chain.pem: intermediate + root
+    std::filesystem::path root_cert;         // root.cer (DER, what a policy signer rule names)
+    std::filesystem::path root_pem;          // root.pem
+    std::filesystem::path intermediate_pem;  // intermediate.pem
+    std::filesystem::path signer_cert;       // signer.pem
+    std::filesystem::path signer_key;        // signer.key (PKCS#8 PEM, unencrypted)
+    std::filesystem::path chain;             // chain.pem: intermediate + root
 };
 
 // Creates the folder and the files; replaces files left by an earlier run. `name` prefixes the

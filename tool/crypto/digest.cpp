@@ -30,21 +30,30 @@ const DigestInfo& info(DigestAlgorithm alg) {
 
 const EVP_MD* evp_md(DigestAlgorithm alg) {
     switch (alg) {
-        case DigestAlgorithm::sha1: return EVP_sha1();
-        case DigestAlgorithm::sha256: return EVP_sha256();
-        case DigestAlgorithm::sha384: return EVP_sha384();
-        case DigestAlgorithm::sha512: return EVP_sha512();
+        case DigestAlgorithm::sha1:
+            return EVP_sha1();
+        case DigestAlgorithm::sha256:
+            return EVP_sha256();
+        case DigestAlgorithm::sha384:
+            return EVP_sha384();
+        case DigestAlgorithm::sha512:
+            return EVP_sha512();
     }
     return EVP_sha256();
 }
 
-std::string_view digest_name(DigestAlgorithm alg) { return info(alg).name; }
-std::string_view digest_oid(DigestAlgorithm alg) { return info(alg).oid; }
+std::string_view digest_name(DigestAlgorithm alg) {
+    return info(alg).name;
+}
+std::string_view digest_oid(DigestAlgorithm alg) {
+    return info(alg).oid;
+}
 
 std::optional<DigestAlgorithm> digest_from_name(std::string_view name) {
     std::string folded;
     for (char c : name)
-        if (c != '-') folded.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        if (c != '-')
+            folded.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     for (const auto& d : kDigests)
         if (d.name == folded) return d.alg;
     return std::nullopt;

@@ -50,14 +50,15 @@ KeyMaterial load_pfx(const std::filesystem::path& path, const Secret& password) 
     ossl::X509Ptr cert_owner(cert);
     ossl::X509StackPtr ca_owner(ca);
     if (!key_owner || !cert_owner)
-        throw Error(ExitCode::key, path.string() + ": the PFX holds no private key with a certificate");
+        throw Error(ExitCode::key,
+                    path.string() + ": the PFX holds no private key with a certificate");
     const std::string source = path.string();
     KeyMaterial m{std::move(key_owner),
                   Certificate::from_der(ossl::to_der(cert_owner.get(), i2d_X509), source),
                   {}};
     for (int i = 0; ca_owner && i < sk_X509_num(ca_owner.get()); ++i)
-        m.others.push_back(
-            Certificate::from_der(ossl::to_der(sk_X509_value(ca_owner.get(), i), i2d_X509), source));
+        m.others.push_back(Certificate::from_der(
+            ossl::to_der(sk_X509_value(ca_owner.get(), i), i2d_X509), source));
     return m;
 }
 

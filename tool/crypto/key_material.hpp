@@ -14,7 +14,7 @@ namespace cipolicy {
 
 // A password that is wiped from memory when it goes out of scope.
 class Secret {
-public:
+  public:
     Secret() = default;
     explicit Secret(std::string value) : value_(std::move(value)) {}
     ~Secret();
@@ -23,7 +23,7 @@ public:
     const std::string& reveal() const { return value_; }
     bool empty() const { return value_.empty(); }
 
-private:
+  private:
     std::string value_;
 };
 

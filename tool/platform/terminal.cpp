@@ -12,6 +12,8 @@
 
 namespace cipolicy::platform {
 
-bool stderr_is_terminal() { return CIPOLICY_ISATTY(CIPOLICY_STDERR) != 0; }
+bool stderr_is_terminal() {
+    return CIPOLICY_ISATTY(CIPOLICY_STDERR) != 0;
+}
 
 }  // namespace cipolicy::platform

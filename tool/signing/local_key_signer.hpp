@@ -7,7 +7,7 @@
 namespace cipolicy {
 
 class LocalKeySigner final : public Signer {
-public:
+  public:
     // Checks up front that the key is RSA 2048/3072/4096 and matches the leaf; throws Error(key).
     explicit LocalKeySigner(KeyMaterial material);
 
@@ -15,7 +15,7 @@ public:
     std::vector<Certificate> trust_anchors() const override;
     std::string describe() const override;
 
-private:
+  private:
     KeyMaterial m_;
     std::vector<Certificate> chain_;  // leaf, then the supplied certificates ordered by issuer
 };

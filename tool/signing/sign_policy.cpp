@@ -15,9 +15,11 @@ namespace {
 bool looks_like_xml(ByteView data) {
     std::size_t i = 0;
     if (data.size() >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) i = 3;
-    if (data.size() >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)))
+    if (data.size() >= 2 &&
+        ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)))
         return true;  // UTF-16 text: PowerShell's default encoding for policy XML
-    while (i < data.size() && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+    while (i < data.size() &&
+           (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
         ++i;
     return i < data.size() && data[i] == '<';
 }
@@ -25,19 +27,21 @@ bool looks_like_xml(ByteView data) {
 // The policy-rule findings for `chain`, split into the two overridable refusals.
 void enforce_policy_rules(const policy::Policy& p, const std::vector<Certificate>& chain,
                           const std::string& source, const SignSettings& settings,
-                          std::vector<std::string>& warnings) {
+                          std::vector<Warning>& warnings) {
     for (const Finding& f : check_signer_authorization(p, chain.front(), chain, std::nullopt)) {
         if (f.status != CheckStatus::fail) continue;
         bool unsigned_option = f.check == "unsigned-option";
-        bool allowed = unsigned_option ? settings.allow_unsigned_option
-                                       : settings.allow_unauthorized_signer;
+        bool allowed =
+            unsigned_option ? settings.allow_unsigned_option : settings.allow_unauthorized_signer;
         const char* flag =
             unsigned_option ? "--allow-unsigned-option" : "--allow-unauthorized-signer";
         if (!allowed)
             throw Error(ExitCode::refused, source + ": " + f.message + " (" + flag +
                                                " signs anyway, but Windows will not accept it)");
-        warnings.push_back(source + ": " + f.message + "; signed anyway (" + flag +
-                           "): Windows will not accept this policy");
+        warnings.push_back(
+            {unsigned_option ? WarningCode::unsigned_option : WarningCode::unauthorized_signer,
+             source + ": " + f.message + "; signed anyway (" + flag +
+                 "): Windows will not accept this policy"});
     }
 }
 
@@ -45,9 +49,9 @@ void enforce_policy_rules(const policy::Policy& p, const std::vector<Certificate
 
 policy::Policy check_signable_input(ByteView input, const std::string& source) {
     if (looks_like_xml(input))
-        throw Error(ExitCode::input,
-                    source + ": this is policy XML; compile it to a binary first "
-                             "(ConvertFrom-CIPolicy on Windows)");
+        throw Error(ExitCode::input, source +
+                                         ": this is policy XML; compile it to a binary first "
+                                         "(ConvertFrom-CIPolicy on Windows)");
     if (cms::looks_like_signed_data(input))
         throw Error(ExitCode::refused,
                     source + ": already signed; sign the unsigned policy binary instead");
@@ -62,9 +66,10 @@ SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& sign
                          const SignSettings& settings) {
     SignedPolicy out{{}, check_signable_input(input, source), {}};
     if (settings.digest != DigestAlgorithm::sha256)
-        out.warnings.push_back(std::string(digest_name(settings.digest)) +
-                               " signatures are accepted only by Windows 11, and Windows 10 / "
-                               "Server 2019 or later with the November 2022 update");
+        out.warnings.push_back({WarningCode::digest,
+                                std::string(digest_name(settings.digest)) +
+                                    " signatures are accepted only by Windows 11, and Windows 10 / "
+                                    "Server 2019 or later with the November 2022 update"});
 
     Bytes to_sign = cms::signed_attributes(settings.digest, input);
     SignatureResult signature = signer.sign_digest(settings.digest, hash(settings.digest, to_sign));
@@ -94,7 +99,8 @@ SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& sign
     for (const auto& f : report.findings) {
         bool structural = f.area != CheckArea::policy && f.area != CheckArea::file_name;
         if (structural && f.status == CheckStatus::fail)
-            throw Error(ExitCode::key, source + ": the signed result does not verify: " + f.message);
+            throw Error(ExitCode::key,
+                        source + ": the signed result does not verify: " + f.message);
     }
     return out;
 }

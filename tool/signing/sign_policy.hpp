@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/bytes.hpp"
+#include "core/error.hpp"
 #include "crypto/digest.hpp"
 #include "policy/model.hpp"
 #include "signing/signer.hpp"
@@ -20,9 +21,9 @@ struct SignSettings {
 };
 
 struct SignedPolicy {
-    Bytes bytes;                        // the signed file, already verified
-    policy::Policy policy;              // the policy inside
-    std::vector<std::string> warnings;  // for the user
+    Bytes bytes;                    // the signed file, already verified
+    policy::Policy policy;          // the policy inside
+    std::vector<Warning> warnings;  // for the user
 };
 
 // Parses `input` as a policy binary and refuses what Windows would not accept (Error with

@@ -20,7 +20,7 @@ struct SignatureResult {
 };
 
 class Signer {
-public:
+  public:
     virtual ~Signer() = default;
     // Signs `digest` (already hashed with `alg`). Throws Error on failure.
     virtual SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) = 0;

@@ -25,42 +25,60 @@ Verdict VerifyReport::verdict() const {
 
 std::string_view verdict_text(Verdict v) {
     switch (v) {
-        case Verdict::valid: return "valid";
-        case Verdict::invalid: return "invalid";
-        case Verdict::not_anchored: return "signature valid, not anchored";
-        case Verdict::rules_unsatisfied: return "signature valid, policy rules not satisfied";
+        case Verdict::valid:
+            return "valid";
+        case Verdict::invalid:
+            return "invalid";
+        case Verdict::not_anchored:
+            return "signature valid, not anchored";
+        case Verdict::rules_unsatisfied:
+            return "signature valid, policy rules not satisfied";
     }
     return "?";
 }
 
 ExitCode exit_code(Verdict v) {
     switch (v) {
-        case Verdict::valid: return ExitCode::ok;
-        case Verdict::invalid: return ExitCode::verify_failed;
-        case Verdict::not_anchored: return ExitCode::not_anchored;
-        case Verdict::rules_unsatisfied: return ExitCode::rules_unsatisfied;
+        case Verdict::valid:
+            return ExitCode::ok;
+        case Verdict::invalid:
+            return ExitCode::verify_failed;
+        case Verdict::not_anchored:
+            return ExitCode::not_anchored;
+        case Verdict::rules_unsatisfied:
+            return ExitCode::rules_unsatisfied;
     }
     return ExitCode::internal;
 }
 
 static std::string_view status_name(CheckStatus s) {
     switch (s) {
-        case CheckStatus::pass: return "pass";
-        case CheckStatus::warn: return "warn";
-        case CheckStatus::fail: return "fail";
-        case CheckStatus::info: return "info";
+        case CheckStatus::pass:
+            return "pass";
+        case CheckStatus::warn:
+            return "warn";
+        case CheckStatus::fail:
+            return "fail";
+        case CheckStatus::info:
+            return "info";
     }
     return "?";
 }
 
 static std::string_view area_name(CheckArea a) {
     switch (a) {
-        case CheckArea::structure: return "structure";
-        case CheckArea::signature: return "signature";
-        case CheckArea::chain: return "chain";
-        case CheckArea::timestamp: return "timestamp";
-        case CheckArea::policy: return "policy";
-        case CheckArea::file_name: return "file-name";
+        case CheckArea::structure:
+            return "structure";
+        case CheckArea::signature:
+            return "signature";
+        case CheckArea::chain:
+            return "chain";
+        case CheckArea::timestamp:
+            return "timestamp";
+        case CheckArea::policy:
+            return "policy";
+        case CheckArea::file_name:
+            return "file-name";
     }
     return "?";
 }
@@ -74,18 +92,20 @@ nlohmann::json to_json(const VerifyReport& report) {
                             {"message", f.message}});
     Verdict v = report.verdict();
     const auto& facts = report.facts;
-    return {{"file", report.file},
-            {"verdict", verdict_text(v)},
-            {"exitCode", static_cast<int>(exit_code(v))},
-            {"digest", facts.digest},
-            {"signer", {{"subject", facts.signer_subject},
-                        {"issuer", facts.signer_issuer},
-                        {"serial", facts.signer_serial}}},
-            {"chain", facts.chain},
-            {"policyId", facts.policy_id},
-            {"basePolicyId", facts.base_policy_id},
-            {"timestamp", facts.timestamp.empty() ? nlohmann::json() : nlohmann::json(facts.timestamp)},
-            {"findings", findings}};
+    return {
+        {"file", report.file},
+        {"verdict", verdict_text(v)},
+        {"exitCode", static_cast<int>(exit_code(v))},
+        {"digest", facts.digest},
+        {"signer",
+         {{"subject", facts.signer_subject},
+          {"issuer", facts.signer_issuer},
+          {"serial", facts.signer_serial}}},
+        {"chain", facts.chain},
+        {"policyId", facts.policy_id},
+        {"basePolicyId", facts.base_policy_id},
+        {"timestamp", facts.timestamp.empty() ? nlohmann::json() : nlohmann::json(facts.timestamp)},
+        {"findings", findings}};
 }
 
 }  // namespace cipolicy

@@ -34,7 +34,7 @@ struct SignedPolicyFacts {
     std::string signer_subject, signer_issuer, signer_serial;
     std::vector<std::string> chain;  // subjects, leaf first
     std::string policy_id, base_policy_id;
-    std::string timestamp;           // empty when none
+    std::string timestamp;  // empty when none
 };
 
 struct VerifyReport {

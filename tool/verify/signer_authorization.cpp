@@ -62,8 +62,9 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
                    const std::vector<Certificate>& chain, const std::string& check,
                    const std::string& list_name, const std::string& add_hint) {
     if (signers.empty())
-        return {CheckArea::policy, CheckStatus::fail, check,
-                "the policy has no " + list_name + ", so no signature can authorize it; " + add_hint};
+        return {
+            CheckArea::policy, CheckStatus::fail, check,
+            "the policy has no " + list_name + ", so no signature can authorize it; " + add_hint};
     auto match = find_match(signers, chain);
     if (!match) {
         std::vector<std::string> subjects;
@@ -76,10 +77,9 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
     auto missing = missing_ekus(*match->signer, leaf);
     if (!missing.empty())
         return {CheckArea::policy, CheckStatus::fail, check,
-                list_name + " signer #" + std::to_string(match->signer->index) +
-                    " matches '" + match->cert->common_name() +
-                    "' but requires EKU " + join(missing) + ", which the signing certificate '" +
-                    leaf.common_name() + "' lacks"};
+                list_name + " signer #" + std::to_string(match->signer->index) + " matches '" +
+                    match->cert->common_name() + "' but requires EKU " + join(missing) +
+                    ", which the signing certificate '" + leaf.common_name() + "' lacks"};
     return {CheckArea::policy, CheckStatus::pass, check,
             list_name + " signer #" + std::to_string(match->signer->index) + " authorizes '" +
                 match->cert->common_name() + "' (TBS " + to_hex(match->cert->tbs_hash()) + ")"};

@@ -39,7 +39,7 @@ bool signed_by_microsoft_windows_pca(const std::vector<Certificate>& chain) {
 }
 
 class Verifier {
-public:
+  public:
     Verifier(ByteView data, const std::string& file, const VerifyOptions& options)
         : data_(data), options_(options) {
         report_.file = file;
@@ -54,7 +54,7 @@ public:
         return std::move(report_);
     }
 
-private:
+  private:
     void check() {
         cms::SignedPolicyView v = cms::read_signed_policy(data_, report_.file);
         report_.add(A::structure, S::pass, "der", "DER ContentInfo(signedData), nothing trailing");
@@ -80,8 +80,9 @@ private:
                             ", Windows requires 1 (version 3 is what .NET SignedCms and openssl "
                             "cms write; Windows builds before 'Nickel' reject it)");
         if (v.signers.size() != 1) {
-            report_.add(A::structure, S::fail, "signer-count",
-                        "expected exactly one SignerInfo, found " + std::to_string(v.signers.size()));
+            report_.add(
+                A::structure, S::fail, "signer-count",
+                "expected exactly one SignerInfo, found " + std::to_string(v.signers.size()));
             return false;
         }
         const auto& si = v.signers.front();
@@ -97,7 +98,8 @@ private:
         if (v.content_type == cms::kCiPolicyContentOid && v.content)
             report_.add(A::structure, S::pass, "content", "CI policy content attached");
         if (v.has_crls)
-            report_.add(A::structure, S::warn, "crls", "the file carries CRLs (signtool writes none)");
+            report_.add(A::structure, S::warn, "crls",
+                        "the file carries CRLs (signtool writes none)");
         return true;
     }
 
@@ -105,9 +107,9 @@ private:
                                                 const cms::SignerInfoView& si) {
         auto alg = digest_from_oid(si.digest_algorithm.oid);
         if (!alg || *alg == DigestAlgorithm::sha1) {
-            report_.add(A::signature, S::fail, "digest",
-                        "digest algorithm " + si.digest_algorithm.oid +
-                            " is not accepted (use SHA-256)");
+            report_.add(
+                A::signature, S::fail, "digest",
+                "digest algorithm " + si.digest_algorithm.oid + " is not accepted (use SHA-256)");
             return std::nullopt;
         }
         report_.facts.digest = std::string(digest_name(*alg));
@@ -138,8 +140,8 @@ private:
         std::vector<Certificate> certs;
         for (std::size_t i = 0; i < v.certificates.size(); ++i) {
             try {
-                certs.push_back(Certificate::from_der(
-                    v.certificates[i], "certificate " + std::to_string(i + 1)));
+                certs.push_back(Certificate::from_der(v.certificates[i],
+                                                      "certificate " + std::to_string(i + 1)));
             } catch (const Error& e) {
                 report_.add(A::structure, S::fail, "certificates", e.what());
             }
@@ -151,7 +153,8 @@ private:
     std::optional<Certificate> find_signer(const cms::SignerInfoView& si,
                                            const std::vector<Certificate>& certs) {
         for (const auto& c : certs) {
-            if (si.has_issuer_and_serial && c.issuer_name_der() == Bytes(si.issuer_name.begin(), si.issuer_name.end()) &&
+            if (si.has_issuer_and_serial &&
+                c.issuer_name_der() == Bytes(si.issuer_name.begin(), si.issuer_name.end()) &&
                 c.serial_der() == Bytes(si.serial.begin(), si.serial.end())) {
                 report_.facts.signer_subject = c.subject();
                 report_.facts.signer_issuer = c.issuer();
@@ -174,9 +177,9 @@ private:
         bool content_type = false, digest_ok = false, digest_seen = false;
         for (const auto& a : si.signed_attributes) {
             if (a.oid == cms::kContentTypeAttrOid) {
-                content_type = a.values.size() == 1 &&
-                               Bytes(a.values[0].begin(), a.values[0].end()) ==
-                                   der::oid(cms::kCiPolicyContentOid);
+                content_type =
+                    a.values.size() == 1 && Bytes(a.values[0].begin(), a.values[0].end()) ==
+                                                der::oid(cms::kCiPolicyContentOid);
             } else if (a.oid == cms::kMessageDigestAttrOid) {
                 digest_seen = true;
                 Bytes expected = der::octet_string(hash(alg, content));
@@ -197,15 +200,15 @@ private:
             report_.add(A::signature, S::fail, "message-digest",
                         "messageDigest does not match the policy content (content modified?)");
         else
-            report_.add(A::signature, S::pass, "message-digest", "messageDigest matches the content");
+            report_.add(A::signature, S::pass, "message-digest",
+                        "messageDigest matches the content");
     }
 
     void check_signature(const cms::SignerInfoView& si, DigestAlgorithm alg,
                          const Certificate& leaf) {
         const std::string& sig_oid = si.signature_algorithm.oid;
-        bool rsa_alg = sig_oid == cms::kRsaEncryptionOid ||
-                       sig_oid == "1.2.840.113549.1.1.11" || sig_oid == "1.2.840.113549.1.1.12" ||
-                       sig_oid == "1.2.840.113549.1.1.13";
+        bool rsa_alg = sig_oid == cms::kRsaEncryptionOid || sig_oid == "1.2.840.113549.1.1.11" ||
+                       sig_oid == "1.2.840.113549.1.1.12" || sig_oid == "1.2.840.113549.1.1.13";
         if (!rsa_alg) {
             report_.add(A::signature, S::fail, "signature-algorithm",
                         "signature algorithm " + sig_oid +
@@ -220,11 +223,11 @@ private:
         Bytes signed_bytes = cms::signed_attributes_for_signature(*si.signed_attributes_raw);
         ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
         EVP_PKEY_CTX* pctx = nullptr;
-        bool ok = EVP_DigestVerifyInit(ctx.get(), &pctx, evp_md(alg), nullptr, leaf.public_key()) ==
-                      1 &&
-                  EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
-                  EVP_DigestVerify(ctx.get(), si.signature.data(), si.signature.size(),
-                                   signed_bytes.data(), signed_bytes.size()) == 1;
+        bool ok =
+            EVP_DigestVerifyInit(ctx.get(), &pctx, evp_md(alg), nullptr, leaf.public_key()) == 1 &&
+            EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
+            EVP_DigestVerify(ctx.get(), si.signature.data(), si.signature.size(),
+                             signed_bytes.data(), signed_bytes.size()) == 1;
         ossl::last_error();
         if (ok)
             report_.add(A::signature, S::pass, "signature",
@@ -264,9 +267,10 @@ private:
                             "a timestamp (" + a.oid +
                                 ") is present; this version does not check timestamps yet");
             else
-                report_.add(A::structure, S::fail, "unsigned-attributes",
-                            "unexpected unsigned attribute " + a.oid +
-                                " (only the RFC 3161 timestamp 1.3.6.1.4.1.311.3.3.1 belongs here)");
+                report_.add(
+                    A::structure, S::fail, "unsigned-attributes",
+                    "unexpected unsigned attribute " + a.oid +
+                        " (only the RFC 3161 timestamp 1.3.6.1.4.1.311.3.3.1 belongs here)");
         }
     }
 

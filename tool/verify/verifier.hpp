@@ -13,9 +13,9 @@
 namespace cipolicy {
 
 struct VerifyOptions {
-    std::vector<Certificate> roots;           // --root: the chain must reach one of these
-    std::optional<policy::Policy> base;       // --base: for supplemental policies
-    bool check_file_name = true;              // warn when not {PolicyID}.cip / SiPolicy.p7b
+    std::vector<Certificate> roots;      // --root: the chain must reach one of these
+    std::optional<policy::Policy> base;  // --base: for supplemental policies
+    bool check_file_name = true;         // warn when not {PolicyID}.cip / SiPolicy.p7b
 };
 
 // Never throws for bad input: every problem becomes a finding. `file` names the input (its file
