@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "cms/signed_policy.hpp"
+#include "cms/signed_policy_parts.hpp"
 #include "cms/signed_policy_reader.hpp"
 #include "crypto/certificate.hpp"
 #include "test_support.hpp"
@@ -13,16 +14,7 @@ namespace {
 
 Bytes rebuild(const Bytes& file) {
     cms::SignedPolicyView v = cms::read_signed_policy(file, "oracle");
-    REQUIRE(v.signers.size() == 1);
-    const auto& si = v.signers.front();
-    cms::SignedPolicyParts parts;
-    parts.digest = *digest_from_oid(si.digest_algorithm.oid);
-    parts.content = *v.content;
-    for (auto c : v.certificates) parts.certificates.emplace_back(c.begin(), c.end());
-    parts.issuer_name.assign(si.issuer_name.begin(), si.issuer_name.end());
-    parts.serial.assign(si.serial.begin(), si.serial.end());
-    parts.signature.assign(si.signature.begin(), si.signature.end());
-    return cms::encode_signed_policy(parts);
+    return cms::encode_signed_policy(cms::parts_of(v, "oracle"));
 }
 
 }  // namespace

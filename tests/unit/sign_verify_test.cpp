@@ -7,6 +7,7 @@
 
 #include "cms/der.hpp"
 #include "cms/signed_policy.hpp"
+#include "cms/signed_policy_parts.hpp"
 #include "cms/signed_policy_reader.hpp"
 #include "core/error.hpp"
 #include "crypto/dev_pki.hpp"
@@ -168,13 +169,7 @@ TEST_CASE("verify refuses an unsigned attribute that is not a timestamp", "[veri
     Bytes policy = policy_trusting(s.root);
     SignedPolicy good = sign_policy(policy, "p.bin", *s.signer, {});
     cms::SignedPolicyView v = cms::read_signed_policy(good.bytes, "p");
-    const auto& si = v.signers.front();
-    cms::SignedPolicyParts parts;
-    parts.content = policy;
-    for (auto c : v.certificates) parts.certificates.emplace_back(c.begin(), c.end());
-    parts.issuer_name.assign(si.issuer_name.begin(), si.issuer_name.end());
-    parts.serial.assign(si.serial.begin(), si.serial.end());
-    parts.signature.assign(si.signature.begin(), si.signature.end());
+    cms::SignedPolicyParts parts = cms::parts_of(v, "p");
     CHECK(cms::encode_signed_policy(parts) == good.bytes);
     parts.unsigned_attributes.push_back(
         der::sequence({der::oid("1.2.3.4"), der::set_of({der::null()})}));

@@ -32,6 +32,8 @@ enum class WarningCode : int {
     digest = 5001,               // SHA-384/512: only newer Windows versions accept them
     unsigned_option = 5002,      // signed although option 6 is set
     unauthorized_signer = 5003,  // signed although UpdatePolicySigners do not name the chain
+    timestamp = 5004,            // signed without the timestamp that was asked for
+    no_timestamp = 5005,         // a short-lived certificate signed without any timestamp
 };
 
 struct Warning {

@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "crypto/chain.hpp"
 #include "policy/binary_reader.hpp"
+#include "timestamp/embed.hpp"
 #include "verify/signer_authorization.hpp"
 #include "verify/verifier.hpp"
 
@@ -42,6 +43,20 @@ void enforce_policy_rules(const policy::Policy& p, const std::vector<Certificate
             {unsigned_option ? WarningCode::unsigned_option : WarningCode::unauthorized_signer,
              source + ": " + f.message + "; signed anyway (" + flag +
                  "): Windows will not accept this policy"});
+    }
+}
+
+void add_timestamp(SignedPolicy& out, const Certificate& leaf, const std::string& source,
+                   const SignSettings& settings) {
+    try {
+        Bytes signature = timestamp::signature_value(out.bytes, source);
+        timestamp::TokenInfo token = settings.timestamper->timestamp(signature, leaf);
+        out.bytes = timestamp::with_timestamp(out.bytes, token.token, source);
+    } catch (const Error& e) {
+        if (e.code() != ExitCode::timestamp || !settings.timestamp_optional) throw;
+        out.warnings.push_back({WarningCode::timestamp,
+                                source + ": signed without a timestamp (--timestamp-optional): " +
+                                    e.what()});
     }
 }
 
@@ -90,10 +105,12 @@ SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& sign
     parts.serial = leaf.serial_der();
     parts.signature = std::move(signature.signature);
     out.bytes = cms::encode_signed_policy(parts);
+    if (settings.timestamper) add_timestamp(out, leaf, source, settings);
 
     // Verify what we made exactly as a user's `verify` would, before it can be written.
     VerifyOptions check;
     check.roots = signer.trust_anchors();
+    if (settings.timestamper) check.timestamp_roots = settings.timestamper->options().roots;
     check.check_file_name = false;
     VerifyReport report = verify_signed_policy(out.bytes, source, check);
     for (const auto& f : report.findings) {

@@ -10,6 +10,7 @@
 #include "crypto/digest.hpp"
 #include "policy/model.hpp"
 #include "signing/signer.hpp"
+#include "timestamp/client.hpp"
 
 namespace cipolicy {
 
@@ -18,6 +19,9 @@ struct SignSettings {
     // Overrides for policies Windows will not accept; each produces a warning.
     bool allow_unsigned_option = false;      // option 6 still set
     bool allow_unauthorized_signer = false;  // UpdatePolicySigners do not name the chain
+    // RFC 3161 timestamping; none when null.
+    timestamp::Client* timestamper = nullptr;
+    bool timestamp_optional = false;  // a failed timestamp becomes a warning instead of an error
 };
 
 struct SignedPolicy {

@@ -12,6 +12,7 @@
 #include "policy/binary_reader.hpp"
 #include "policy/naming.hpp"
 #include "signing/key_policy.hpp"
+#include "timestamp/token.hpp"
 #include "verify/signer_authorization.hpp"
 
 namespace cipolicy {
@@ -67,7 +68,7 @@ class Verifier {
         if (leaf && digest) check_signature(si, *digest, *leaf);
         if (!leaf) return;
         std::vector<Certificate> chain = check_chain(*leaf, certs);
-        check_unsigned_attributes(si);
+        check_unsigned_attributes(si, *leaf);
         if (v.content) check_policy(*v.content, *leaf, chain);
     }
 
@@ -260,17 +261,39 @@ class Verifier {
         return chain;
     }
 
-    void check_unsigned_attributes(const cms::SignerInfoView& si) {
+    void check_unsigned_attributes(const cms::SignerInfoView& si, const Certificate& leaf) {
         for (const auto& a : si.unsigned_attributes) {
-            if (a.oid == kTimestampAttrOid || a.oid == kCounterSignatureOid)
+            if (a.oid == kTimestampAttrOid)
+                check_timestamp(si, a, leaf);
+            else if (a.oid == kCounterSignatureOid)
                 report_.add(A::timestamp, S::warn, "timestamp",
-                            "a timestamp (" + a.oid +
-                                ") is present; this version does not check timestamps yet");
+                            "a legacy PKCS#9 counter-signature (1.2.840.113549.1.9.6) is present "
+                            "and not checked; Windows policies use RFC 3161 (1.3.6.1.4.1.311.3.3.1)");
             else
                 report_.add(
                     A::structure, S::fail, "unsigned-attributes",
                     "unexpected unsigned attribute " + a.oid +
                         " (only the RFC 3161 timestamp 1.3.6.1.4.1.311.3.3.1 belongs here)");
+        }
+    }
+
+    void check_timestamp(const cms::SignerInfoView& si, const cms::Attribute& a,
+                         const Certificate& leaf) {
+        if (a.values.size() != 1) {
+            report_.add(A::timestamp, S::fail, "timestamp",
+                        "the timestamp attribute must hold exactly one token");
+            return;
+        }
+        timestamp::TokenExpectations expect{si.signature, &leaf, std::nullopt,
+                                            options_.timestamp_roots};
+        try {
+            timestamp::TokenInfo info = timestamp::check_token(a.values[0], expect, "timestamp");
+            report_.facts.timestamp = info.time;
+            report_.add(A::timestamp, S::pass, "timestamp",
+                        "RFC 3161 timestamp " + info.time + " by '" + info.tsa_subject + "'" +
+                            (options_.timestamp_roots.empty() ? "" : ", anchored"));
+        } catch (const Error& e) {
+            report_.add(A::timestamp, S::fail, "timestamp", e.what());
         }
     }
 

@@ -13,7 +13,8 @@
 namespace cipolicy {
 
 struct VerifyOptions {
-    std::vector<Certificate> roots;      // --root: the chain must reach one of these
+    std::vector<Certificate> roots;            // --root: the chain must reach one of these
+    std::vector<Certificate> timestamp_roots;  // --timestamp-root: a timestamp must chain here
     std::optional<policy::Policy> base;  // --base: for supplemental policies
     bool check_file_name = true;         // warn when not {PolicyID}.cip / SiPolicy.p7b
 };

@@ -1,0 +1,47 @@
+#include "timestamp/request.hpp"
+
+#include <openssl/rand.h>
+#include <openssl/ts.h>
+
+#include "core/error.hpp"
+#include "crypto/ossl.hpp"
+
+namespace cipolicy::timestamp {
+
+namespace {
+using TsReqPtr = std::unique_ptr<TS_REQ, ossl::Deleter<TS_REQ_free>>;
+using TsImprintPtr = std::unique_ptr<TS_MSG_IMPRINT, ossl::Deleter<TS_MSG_IMPRINT_free>>;
+using AlgorPtr = std::unique_ptr<X509_ALGOR, ossl::Deleter<X509_ALGOR_free>>;
+using BignumPtr = std::unique_ptr<BIGNUM, ossl::Deleter<BN_free>>;
+}  // namespace
+
+Request make_request(ByteView signature_value, DigestAlgorithm algorithm) {
+    Request r;
+    r.imprint_algorithm = algorithm;
+    r.imprint = hash(algorithm, signature_value);
+
+    AlgorPtr alg(X509_ALGOR_new());
+    X509_ALGOR_set_md(alg.get(), evp_md(algorithm));
+    TsImprintPtr imprint(TS_MSG_IMPRINT_new());
+    TS_MSG_IMPRINT_set_algo(imprint.get(), alg.get());
+    TS_MSG_IMPRINT_set_msg(imprint.get(), r.imprint.data(), static_cast<int>(r.imprint.size()));
+
+    // 64 random bits, top bit clear so the INTEGER is positive and exactly 8 bytes.
+    unsigned char nonce[8];
+    if (RAND_bytes(nonce, sizeof nonce) != 1)
+        throw Error(ExitCode::internal, "no randomness for a timestamp nonce");
+    nonce[0] = static_cast<unsigned char>((nonce[0] & 0x7F) | 0x40);
+    r.nonce.assign(nonce, nonce + sizeof nonce);
+    BignumPtr bn(BN_bin2bn(nonce, sizeof nonce, nullptr));
+    ossl::Asn1IntegerPtr nonce_int(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+
+    TsReqPtr req(TS_REQ_new());
+    if (!req || !TS_REQ_set_version(req.get(), 1) ||
+        !TS_REQ_set_msg_imprint(req.get(), imprint.get()) ||
+        !TS_REQ_set_nonce(req.get(), nonce_int.get()) || !TS_REQ_set_cert_req(req.get(), 1))
+        throw Error(ExitCode::internal, "cannot build a timestamp request: " + ossl::last_error());
+    r.der = ossl::to_der(req.get(), i2d_TS_REQ);
+    return r;
+}
+
+}  // namespace cipolicy::timestamp

@@ -1,0 +1,20 @@
+#pragma once
+// RFC 3161 TimeStampReq for a signed policy: the imprint is the hash of the SignerInfo's
+// signature value (what signtool /tr and Az.CodeSigning send), with a random nonce and certReq.
+
+#include "core/bytes.hpp"
+#include "crypto/digest.hpp"
+
+namespace cipolicy::timestamp {
+
+struct Request {
+    Bytes der;      // the TimeStampReq to POST
+    Bytes imprint;  // hash of the signature value
+    DigestAlgorithm imprint_algorithm = DigestAlgorithm::sha256;
+    Bytes nonce;    // big-endian, positive
+};
+
+Request make_request(ByteView signature_value,
+                     DigestAlgorithm algorithm = DigestAlgorithm::sha256);
+
+}  // namespace cipolicy::timestamp
