@@ -14,8 +14,12 @@ mkdir -p "$demo"
 
 echo "== 1. development PKI (root -> intermediate -> RSA-3072 code signing leaf)"
 "$cipolicy" dev-pki --out-dir "$demo/pki"
-echo "== 2. a base policy whose UpdatePolicySigners authorize that root"
-"$cipolicy" new-policy --update-signer "$demo/pki/root.cer" -o "$demo/policy.bin"
+echo "== 2. a base policy whose UpdatePolicySigners authorize that root: the signable template,"
+echo "      that root added as update and supplemental signer, a PolicyID of its own, compiled"
+cp "$root/templates/policy/SignableBase.xml" "$demo/policy.xml"
+"$cipolicy" add-signer "$demo/policy.xml" --cert "$demo/pki/root.cer" --update --supplemental
+"$cipolicy" set-id "$demo/policy.xml" --reset
+"$cipolicy" compile "$demo/policy.xml" -o "$demo/policy.bin"
 echo "== 3. sign it (signtool's layout: PKCS#7 SignedData, version 1, SHA-256)"
 "$cipolicy" sign "$demo/policy.bin" --cert "$demo/pki/signer.pem" --key "$demo/pki/signer.key" \
   --chain "$demo/pki/chain.pem" --output-dir "$demo/signed"

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build pkg-config
+  g++ make cmake ninja-build pkg-config
   libssl-dev libcurl4-openssl-dev libyaml-cpp-dev libboost-program-options-dev
   nlohmann-json3-dev libpugixml-dev catch2
   openssl python3 python3-cryptography

@@ -11,6 +11,7 @@ const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table{
         {"sign", "sign policy binaries (signtool /p7co 1.3.6.1.4.1.311.79.1 equivalent)", run_sign},
         {"verify", "check signed policies against Windows' rules", run_verify},
+        {"timestamp", "add or replace the RFC 3161 timestamp of signed policies", run_timestamp},
         {"inspect", "describe a policy binary or a signed policy", run_inspect},
         {"tbs-hash", "print a certificate's TBS hash (the CertRoot value of a signer rule)",
          run_tbs_hash},
@@ -18,6 +19,18 @@ const std::vector<CommandInfo>& commands() {
          run_dev_pki},
         {"new-policy", "write a small signable base policy that trusts a given certificate",
          run_new_policy},
+        {"compile", "compile policy XML into the binary (ConvertFrom-CIPolicy equivalent)",
+         run_compile},
+        {"decompile", "write a policy binary or signed policy as policy XML", run_decompile},
+        {"add-signer", "trust a certificate to sign the policy or its supplementals (XML edit)",
+         run_add_signer},
+        {"set-option", "add or remove rule options of policy XML", run_set_option},
+        {"set-version", "set the VersionEx of policy XML", run_set_version},
+        {"set-id", "set PolicyID and BasePolicyID of policy XML", run_set_id},
+        {"root-cert", "download a Trusted Signing profile's root certificate", run_root_cert},
+        {"eku", "print a Trusted Signing profile's customer EKUs and their policy values",
+         run_eku},
+        {"cert-chain", "download a Trusted Signing profile's certificate chain", run_cert_chain},
     };
     return table;
 }

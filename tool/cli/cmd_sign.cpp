@@ -1,11 +1,17 @@
+#include <atomic>
 #include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
+#include "cli/az_aliases.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
+#include "cli/service_options.hpp"
 #include "cli/signer_options.hpp"
+#include "cli/timestamp_options.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "platform/terminal.hpp"
@@ -23,6 +29,7 @@ struct SignJob {
     std::optional<fs::path> output_dir;
     SignSettings settings;
     bool continue_on_error = false;
+    std::size_t jobs = 1;  // files signed at once
 };
 
 fs::path destination_for(const SignJob& job, const fs::path& input, const policy::Policy& p) {
@@ -49,15 +56,18 @@ int run_sign(const Args& args) {
         "sign even if option 6 (Enabled:Unsigned System Integrity Policy) is set")(
         "allow-unauthorized-signer",
         "sign even if UpdatePolicySigners do not name the signing chain")(
-        "continue-on-error", "go on with the next file after a failure");
+        "continue-on-error", "go on with the next file after a failure")(
+        "jobs", po::value<unsigned>(),
+        "files signed at once (default 16 with Trusted Signing, 1 with a local key)");
     opts.add(signing_options());
+    opts.add(timestamp_options());
     po::positional_options_description pos;
     pos.add("input", -1);
-    ParsedArgs a = parse_args("sign", args, opts, pos);
+    ParsedArgs a = parse_args("sign", map_az_aliases(args), opts, pos);
     if (a.help) {
         print_help(
-            "sign INPUT... (--cert FILE --key FILE [--chain FILE] | --pfx FILE) "
-            "[-o OUT | --output-dir DIR]",
+            "sign INPUT... (--cert FILE --key FILE [--chain FILE] | --pfx FILE | --metadata FILE "
+            "| --endpoint URL --account NAME --profile NAME) [-o OUT | --output-dir DIR]",
             "Signs compiled policy binaries the way `signtool sign /p7co "
             "1.3.6.1.4.1.311.79.1 /fd sha256` does.\nWithout -o or --output-dir, each "
             "signed file is written beside its input as {PolicyID}.cip or SiPolicy.p7b.",
@@ -81,7 +91,26 @@ int run_sign(const Args& args) {
     job.settings.allow_unsigned_option = vm.count("allow-unsigned-option") > 0;
     job.settings.allow_unauthorized_signer = vm.count("allow-unauthorized-signer") > 0;
     job.continue_on_error = vm.count("continue-on-error") > 0;
-    std::unique_ptr<Signer> signer = open_signer(settings);
+    job.jobs = wants_trusted_signing(settings) ? 16 : 1;
+    if (vm.count("jobs")) {
+        job.jobs = vm["jobs"].as<unsigned>();
+        if (job.jobs < 1 || job.jobs > 64)
+            throw Error(ExitCode::usage, "sign: --jobs must be between 1 and 64");
+    }
+    std::unique_ptr<Signer> signer =
+        open_signer(settings, vm, [&](const std::string& w) { out.warning(w); });
+    // Trusted Signing certificates live three days: without a timestamp the policy stops
+    // validating almost at once, so timestamping is on by default there.
+    bool short_lived = settings.provider == Provider::trusted_signing;
+    std::unique_ptr<timestamp::Client> timestamper =
+        make_timestamp_client(vm, settings, short_lived ? timestamp::kMicrosoftTsaUrl : "");
+    if (short_lived && !timestamper)
+        out.warning(
+            "--no-timestamp: Trusted Signing certificates are valid for 3 days; without a "
+            "timestamp this policy's signature stops validating when the certificate expires",
+            WarningCode::no_timestamp);
+    job.settings.timestamper = timestamper.get();
+    job.settings.timestamp_optional = vm.count("timestamp-optional") > 0;
     out.detail("signing with " + signer->describe());
     if (job.output_dir) {
         std::error_code ec;
@@ -96,13 +125,20 @@ int run_sign(const Args& args) {
     nlohmann::json results = nlohmann::json::array();
     std::size_t failed = 0, done = 0;
     std::optional<Error> first_error;
-    for (const auto& input_name : job.inputs) {
-        fs::path input(input_name);
+    // Up to job.jobs files are signed at once (a remote signer spends most of its time waiting);
+    // naming, writing and reporting happen one file at a time under `mutex`.
+    std::vector<nlohmann::json> entries(job.inputs.size());
+    std::mutex mutex;
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    auto sign_one = [&](std::size_t index) {
+        fs::path input(job.inputs[index]);
         nlohmann::json entry{{"input", input.string()}};
         try {
             Bytes data = read_file(input);
             SignedPolicy signed_policy = sign_policy(data, input.string(), *signer, job.settings);
             fs::path dest = destination_for(job, input, signed_policy.policy);
+            std::lock_guard lock(mutex);
             if (same_file(input, dest))
                 throw Error(ExitCode::usage, input.string() +
                                                  ": the output would overwrite the input; choose "
@@ -125,19 +161,36 @@ int run_sign(const Args& args) {
                 std::fprintf(stderr, "\r[%zu/%zu] %s", done + failed, job.inputs.size(),
                              input.filename().string().c_str());
             out.result("signed " + input.string() + " -> " + dest.string());
-        } catch (const Error& e) {
+            entries[index] = entry;
+        } catch (const std::exception& ex) {
+            // Not only Error: an exception must not escape a worker thread.
+            const auto* known = dynamic_cast<const Error*>(&ex);
+            Error e = known ? *known
+                            : Error(ExitCode::internal, std::string("internal error: ") +
+                                                            ex.what() + " (please report this)");
+            std::lock_guard lock(mutex);
             ++failed;
             if (!first_error) first_error = e;
             entry["status"] = "failed";
             entry["error"] = e.what();
             entry["exitCode"] = static_cast<int>(e.code());
             out.error(e.what(), e.code());
-            results.push_back(entry);
-            if (!job.continue_on_error) break;
-            continue;
+            entries[index] = entry;
+            if (!job.continue_on_error) stop = true;
         }
-        results.push_back(entry);
+    };
+    auto worker = [&] {
+        for (std::size_t i = next++; !stop && i < job.inputs.size(); i = next++) sign_one(i);
+    };
+    std::size_t workers = std::min(job.jobs, job.inputs.size());
+    if (workers <= 1) {
+        worker();
+    } else {
+        std::vector<std::jthread> pool;
+        for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(worker);
     }
+    for (auto& entry : entries)
+        if (!entry.is_null()) results.push_back(std::move(entry));
     if (progress) std::fprintf(stderr, "\n");
     out.json(results);
     if (failed == 0) return 0;

@@ -47,7 +47,8 @@ std::string retimestamp(const std::string& input, const std::filesystem::path& o
     VerifyReport after = verify_signed_policy(stamped, input, after_check);
     for (const auto& f : after.findings)
         if (f.status == CheckStatus::fail && f.area != CheckArea::policy)
-            throw Error(ExitCode::timestamp, input + ": the timestamped file does not verify: " + f.message);
+            throw Error(ExitCode::timestamp,
+                        input + ": the timestamped file does not verify: " + f.message);
     PendingFile file(output, stamped);
     file.commit();
     return token.time;
@@ -59,7 +60,8 @@ int run_timestamp(const Args& args) {
     po::options_description opts("timestamp options");
     opts.add_options()("input", po::value<std::vector<std::string>>()->required(),
                        "signed policies (paths, wildcards, @listfile)")(
-        "output,o", po::value<std::string>(), "write here instead of replacing the input (one input only)")(
+        "output,o", po::value<std::string>(),
+        "write here instead of replacing the input (one input only)")(
         "continue-on-error", "go on with the next file after a failure");
     opts.add(timestamp_options());
     po::positional_options_description pos;
@@ -85,18 +87,24 @@ int run_timestamp(const Args& args) {
     std::size_t failed = 0, done = 0;
     std::optional<Error> first_error;
     for (const auto& input : inputs) {
-        std::filesystem::path output = a.vm.count("output") ? a.vm["output"].as<std::string>() : input;
+        std::filesystem::path output =
+            a.vm.count("output") ? a.vm["output"].as<std::string>() : input;
         try {
             std::string time = retimestamp(input, output, *client);
             ++done;
             out.result("timestamped " + input + " (" + time + ")" +
                        (output == input ? "" : " -> " + output.string()));
-            results.push_back({{"input", input}, {"output", output.string()}, {"status", "timestamped"}, {"time", time}});
+            results.push_back({{"input", input},
+                               {"output", output.string()},
+                               {"status", "timestamped"},
+                               {"time", time}});
         } catch (const Error& e) {
             ++failed;
             if (!first_error) first_error = e;
             out.error(e.what(), e.code());
-            results.push_back({{"input", input}, {"status", "failed"}, {"error", e.what()},
+            results.push_back({{"input", input},
+                               {"status", "failed"},
+                               {"error", e.what()},
                                {"exitCode", static_cast<int>(e.code())}});
             if (!a.vm.count("continue-on-error")) break;
         }

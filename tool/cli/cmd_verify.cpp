@@ -45,7 +45,9 @@ int run_verify(const Args& args) {
         "root", po::value<std::vector<std::string>>(),
         "trusted root certificate(s); the chain must reach one (repeatable)")(
         "base", po::value<std::string>(),
-        "the base policy (binary or signed) of a supplemental policy");
+        "the base policy (binary or signed) of a supplemental policy")(
+        "timestamp-root", po::value<std::vector<std::string>>(),
+        "require a timestamp's signer to chain to this root (repeatable)");
     po::positional_options_description pos;
     pos.add("input", -1);
     ParsedArgs a = parse_args("verify", args, opts, pos);
@@ -63,6 +65,9 @@ int run_verify(const Args& args) {
     if (a.vm.count("root"))
         for (const auto& file : a.vm["root"].as<std::vector<std::string>>())
             for (auto& c : load_certificates(file)) options.roots.push_back(std::move(c));
+    if (a.vm.count("timestamp-root"))
+        for (const auto& file : a.vm["timestamp-root"].as<std::vector<std::string>>())
+            for (auto& c : load_certificates(file)) options.timestamp_roots.push_back(std::move(c));
     if (a.vm.count("base"))
         options.base = read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
 

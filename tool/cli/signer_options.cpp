@@ -2,10 +2,12 @@
 
 #include <cstdlib>
 
+#include "cli/service_options.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "crypto/key_material.hpp"
 #include "signing/local_key_signer.hpp"
+#include "trusted_signing/trusted_signing_signer.hpp"
 
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
@@ -27,6 +29,7 @@ po::options_description signing_options() {
         "key-password-env", po::value<std::string>(),
         "environment variable with the --key password")(
         "key-password-file", po::value<std::string>(), "file holding the --key password");
+    opts.add(service_options());
     return opts;
 }
 
@@ -53,7 +56,13 @@ static Settings settings_from_command_line(const po::variables_map& vm) {
     s.local.pfx_password_file = path("pfx-password-file");
     s.local.key_password_env = str("key-password-env");
     s.local.key_password_file = path("key-password-file");
-    if (s.local.cert || s.local.key || s.local.pfx) s.provider = Provider::local;
+    bool local = s.local.cert || s.local.key || s.local.pfx;
+    service_settings_from_command_line(vm, s);
+    if (local && s.provider == Provider::trusted_signing)
+        throw Error(ExitCode::usage,
+                    "give a local key (--cert/--key, --pfx) or Trusted Signing (--endpoint, "
+                    "--metadata), not both");
+    if (local) s.provider = Provider::local;
     return s;
 }
 
@@ -70,7 +79,11 @@ Settings resolve_settings(const po::variables_map& vm) {
     // A key given on the command line replaces the configured key as a whole: mixing a --pfx
     // from the command line with a --cert from the file would sign with neither as meant.
     if (cli.local.cert || cli.local.key || cli.local.pfx) s.local = {};
-    return overlay(s, cli);
+    s = overlay(s, cli);
+    // An endpoint or metadata file without a local key means Trusted Signing; say so once here so
+    // that later steps (the default timestamp server) need not guess.
+    if (!s.provider && wants_trusted_signing(s)) s.provider = Provider::trusted_signing;
+    return s;
 }
 
 // Passwords never come from the command line itself: only a variable name or a file is given.
@@ -96,9 +109,18 @@ static void add_chain(KeyMaterial& m, const LocalKeySettings& local) {
 }
 
 std::unique_ptr<Signer> open_signer(const Settings& settings) {
-    if (settings.provider == Provider::trusted_signing)
-        throw Error(ExitCode::usage,
-                    "Trusted Signing is not available in this version; use a local key");
+    return open_signer(settings, po::variables_map(), {});
+}
+
+std::unique_ptr<Signer> open_signer(const Settings& settings, const po::variables_map& vm,
+                                    const std::function<void(const std::string&)>& warn) {
+    if (wants_trusted_signing(settings)) {
+        trusted_signing::SessionOptions options = session_options(settings, vm);
+        if (auto w = trusted_signing::endpoint_warning(options.service.endpoint);
+            !w.empty() && warn)
+            warn(w);
+        return std::make_unique<trusted_signing::TrustedSigningSigner>(std::move(options));
+    }
     const LocalKeySettings& local = settings.local;
     bool pem = local.cert || local.key;
     if (local.pfx && pem)

@@ -16,7 +16,8 @@ po::options_description timestamp_options() {
         "timestamp-timeout", po::value<double>()->default_value(30.0), "seconds per request")(
         "timestamp-jobs", po::value<int>()->default_value(4),
         "timestamp requests in flight at once (TSAs throttle on their own)")(
-        "timestamp-optional", "if every server fails, write the file without a timestamp (warning)")(
+        "timestamp-optional",
+        "if every server fails, write the file without a timestamp (warning)")(
         "no-timestamp", "do not timestamp, even where it is the default");
     return opts;
 }
@@ -35,12 +36,14 @@ std::unique_ptr<timestamp::Client> make_timestamp_client(const po::variables_map
     if (o.urls.empty()) return nullptr;
     for (const auto& url : o.urls)
         if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
-            throw Error(ExitCode::usage, "--timestamp-url " + url + ": must be an http:// or https:// URL");
+            throw Error(ExitCode::usage,
+                        "--timestamp-url " + url + ": must be an http:// or https:// URL");
     o.retries = vm["timestamp-retries"].as<int>();
     double wait = vm["timestamp-retry-wait"].as<double>();
     double timeout = vm["timestamp-timeout"].as<double>();
     if (o.retries < 0 || wait < 0 || timeout <= 0)
-        throw Error(ExitCode::usage, "--timestamp-retries/-retry-wait/-timeout must not be negative");
+        throw Error(ExitCode::usage,
+                    "--timestamp-retries/-retry-wait/-timeout must not be negative");
     o.retry_wait = std::chrono::milliseconds(static_cast<long long>(wait * 1000));
     o.timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
     o.concurrency = vm["timestamp-jobs"].as<int>();

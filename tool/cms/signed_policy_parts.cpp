@@ -9,7 +9,8 @@ SignedPolicyParts parts_of(const SignedPolicyView& v, const std::string& source)
         throw Error(ExitCode::input, source + ": not a signed policy with one signer");
     const SignerInfoView& si = v.signers.front();
     auto digest = digest_from_oid(si.digest_algorithm.oid);
-    if (!digest) throw Error(ExitCode::input, source + ": unknown digest " + si.digest_algorithm.oid);
+    if (!digest)
+        throw Error(ExitCode::input, source + ": unknown digest " + si.digest_algorithm.oid);
     SignedPolicyParts parts;
     parts.digest = *digest;
     parts.content = *v.content;
@@ -17,7 +18,8 @@ SignedPolicyParts parts_of(const SignedPolicyView& v, const std::string& source)
     parts.issuer_name.assign(si.issuer_name.begin(), si.issuer_name.end());
     parts.serial.assign(si.serial.begin(), si.serial.end());
     parts.signature.assign(si.signature.begin(), si.signature.end());
-    for (const auto& a : si.unsigned_attributes) parts.unsigned_attributes.emplace_back(a.raw.begin(), a.raw.end());
+    for (const auto& a : si.unsigned_attributes)
+        parts.unsigned_attributes.emplace_back(a.raw.begin(), a.raw.end());
     return parts;
 }
 

@@ -54,9 +54,9 @@ void add_timestamp(SignedPolicy& out, const Certificate& leaf, const std::string
         out.bytes = timestamp::with_timestamp(out.bytes, token.token, source);
     } catch (const Error& e) {
         if (e.code() != ExitCode::timestamp || !settings.timestamp_optional) throw;
-        out.warnings.push_back({WarningCode::timestamp,
-                                source + ": signed without a timestamp (--timestamp-optional): " +
-                                    e.what()});
+        out.warnings.push_back(
+            {WarningCode::timestamp,
+             source + ": signed without a timestamp (--timestamp-optional): " + e.what()});
     }
 }
 

@@ -57,8 +57,7 @@ HttpReply post(const std::string& url, const Bytes& request, std::chrono::millis
     curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
     curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error);
     CURLcode rc = curl_easy_perform(curl.get());
-    if (rc != CURLE_OK)
-        throw Error(ExitCode::timestamp, *error ? error : curl_easy_strerror(rc));
+    if (rc != CURLE_OK) throw Error(ExitCode::timestamp, *error ? error : curl_easy_strerror(rc));
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
     char* type = nullptr;
     curl_easy_getinfo(curl.get(), CURLINFO_CONTENT_TYPE, &type);

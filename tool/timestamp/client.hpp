@@ -17,17 +17,21 @@ namespace detail {
 struct HttpReply;
 }
 
+// Microsoft's public RFC 3161 server, the default for Trusted Signing (plain HTTP is normal for
+// TSAs: the reply is itself signed).
+inline constexpr const char* kMicrosoftTsaUrl = "http://timestamp.acs.microsoft.com";
+
 struct ClientOptions {
-    std::vector<std::string> urls;                     // tried in order
-    int retries = 2;                                   // extra attempts per server
-    std::chrono::milliseconds retry_wait{1000};        // doubled after each retry
-    std::chrono::milliseconds timeout{30000};          // per request
-    std::vector<Certificate> roots;                    // --timestamp-root: the TSA must chain here
-    int concurrency = 4;                               // requests in flight at once
+    std::vector<std::string> urls;               // tried in order
+    int retries = 2;                             // extra attempts per server
+    std::chrono::milliseconds retry_wait{1000};  // doubled after each retry
+    std::chrono::milliseconds timeout{30000};    // per request
+    std::vector<Certificate> roots;              // --timestamp-root: the TSA must chain here
+    int concurrency = 4;                         // requests in flight at once
 };
 
 class Client {
-public:
+  public:
     explicit Client(ClientOptions options);
     ~Client();
     Client(const Client&) = delete;
@@ -39,7 +43,7 @@ public:
 
     const ClientOptions& options() const { return options_; }
 
-private:
+  private:
     struct Limiter;
     detail::HttpReply limited_post(const std::string& url, const Bytes& request);
     ClientOptions options_;

@@ -11,10 +11,9 @@ struct Request {
     Bytes der;      // the TimeStampReq to POST
     Bytes imprint;  // hash of the signature value
     DigestAlgorithm imprint_algorithm = DigestAlgorithm::sha256;
-    Bytes nonce;    // big-endian, positive
+    Bytes nonce;  // big-endian, positive
 };
 
-Request make_request(ByteView signature_value,
-                     DigestAlgorithm algorithm = DigestAlgorithm::sha256);
+Request make_request(ByteView signature_value, DigestAlgorithm algorithm = DigestAlgorithm::sha256);
 
 }  // namespace cipolicy::timestamp

@@ -22,22 +22,48 @@ using VerifyCtxPtr = std::unique_ptr<TS_VERIFY_CTX, ossl::Deleter<TS_VERIFY_CTX_
 
 std::string status_text(long status) {
     switch (status) {
-        case 0: return "granted";
-        case 1: return "granted with modifications";
-        case 2: return "rejection";
-        case 3: return "waiting";
-        case 4: return "revocation warning";
-        case 5: return "revocation notification";
+        case 0:
+            return "granted";
+        case 1:
+            return "granted with modifications";
+        case 2:
+            return "rejection";
+        case 3:
+            return "waiting";
+        case 4:
+            return "revocation warning";
+        case 5:
+            return "revocation notification";
     }
     return "status " + std::to_string(status);
 }
 
 std::string failure_info(const ASN1_BIT_STRING* bits) {
-    static const char* names[] = {"badAlg", nullptr, "badRequest", nullptr, nullptr,
-                                  "badDataFormat", nullptr, nullptr, nullptr, nullptr,
-                                  nullptr, nullptr, nullptr, nullptr, "timeNotAvailable",
-                                  "unacceptedPolicy", "unacceptedExtension", "addInfoNotAvailable",
-                                  nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+    static const char* names[] = {"badAlg",
+                                  nullptr,
+                                  "badRequest",
+                                  nullptr,
+                                  nullptr,
+                                  "badDataFormat",
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  "timeNotAvailable",
+                                  "unacceptedPolicy",
+                                  "unacceptedExtension",
+                                  "addInfoNotAvailable",
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
+                                  nullptr,
                                   "systemFailure"};
     std::string out;
     for (int i = 0; bits && i < 26; ++i)
@@ -76,13 +102,15 @@ Bytes token_from_reply(ByteView reply, const std::string& source) {
     if (status != 0 && status != 1) {
         std::string reason = failure_info(TS_STATUS_INFO_get0_failure_info(info));
         std::string text;
-        if (const auto* texts = TS_STATUS_INFO_get0_text(info); texts && sk_ASN1_UTF8STRING_num(texts) > 0) {
+        if (const auto* texts = TS_STATUS_INFO_get0_text(info);
+            texts && sk_ASN1_UTF8STRING_num(texts) > 0) {
             const ASN1_UTF8STRING* s = sk_ASN1_UTF8STRING_value(texts, 0);
             text.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
                         static_cast<std::size_t>(ASN1_STRING_length(s)));
         }
         fail(source, "the server refused the request (" + status_text(status) +
-                         (reason.empty() ? "" : ": " + reason) + (text.empty() ? "" : ", \"" + text + "\"") + ")");
+                         (reason.empty() ? "" : ": " + reason) +
+                         (text.empty() ? "" : ", \"" + text + "\"") + ")");
     }
     PKCS7* token = TS_RESP_get_token(resp.get());
     if (!token) fail(source, "the reply was granted but carries no token");
@@ -109,11 +137,14 @@ TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std
     char alg_text[80];
     OBJ_obj2txt(alg_text, sizeof alg_text, alg_obj, 1);
     auto alg = digest_from_oid(alg_text);
-    if (!alg) fail(source, std::string("the token's imprint algorithm ") + alg_text + " is not supported");
+    if (!alg)
+        fail(source,
+             std::string("the token's imprint algorithm ") + alg_text + " is not supported");
     const ASN1_OCTET_STRING* msg = TS_MSG_IMPRINT_get_msg(imprint);
     Bytes got(ASN1_STRING_get0_data(msg), ASN1_STRING_get0_data(msg) + ASN1_STRING_length(msg));
     if (got != hash(*alg, expect.signature_value))
-        fail(source, "the token's imprint does not match this signature (a token for another file?)");
+        fail(source,
+             "the token's imprint does not match this signature (a token for another file?)");
 
     if (expect.nonce && integer_bytes(TS_TST_INFO_get_nonce(tst.get())) != *expect.nonce)
         fail(source, "the reply's nonce does not match the request (a replayed or mixed-up reply)");
@@ -125,7 +156,8 @@ TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std
             ASN1_TIME_compare(gen_time, X509_get0_notAfter(leaf)) > 0)
             fail(source, "the timestamp " + iso_time(gen_time) +
                              " lies outside the signer certificate's validity (" +
-                             expect.signer->not_before() + " to " + expect.signer->not_after() + ")");
+                             expect.signer->not_before() + " to " + expect.signer->not_after() +
+                             ")");
     }
 
     // The token's signature, with the certificates it carries; the signer must be a TSA
@@ -145,9 +177,10 @@ TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std
     TS_VERIFY_CTX_set_store(ctx.get(), store.release());
     if (TS_RESP_verify_token(ctx.get(), p7.get()) != 1) {
         std::string why = ossl::last_error("signature check failed");
-        fail(source, expect.roots.empty()
-                         ? "the timestamp token's signature does not verify (" + why + ")"
-                         : "the timestamp token does not verify up to a --timestamp-root (" + why + ")");
+        fail(source,
+             expect.roots.empty()
+                 ? "the timestamp token's signature does not verify (" + why + ")"
+                 : "the timestamp token does not verify up to a --timestamp-root (" + why + ")");
     }
 
     TokenInfo out;

@@ -262,13 +262,28 @@ class Verifier {
     }
 
     void check_unsigned_attributes(const cms::SignerInfoView& si, const Certificate& leaf) {
+        bool has_timestamp =
+            std::any_of(si.unsigned_attributes.begin(), si.unsigned_attributes.end(),
+                        [](const cms::Attribute& a) { return a.oid == kTimestampAttrOid; });
+        int days = 0, seconds = 0;
+        if (!has_timestamp &&
+            ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(leaf.get()),
+                           X509_get0_notAfter(leaf.get())) &&
+            days <= 30)
+            report_.add(
+                A::timestamp, S::warn, "timestamp",
+                "no timestamp, and the signing certificate is short-lived (valid until " +
+                    leaf.not_after() +
+                    "): the signature stops validating when it expires "
+                    "(Trusted Signing certificates live 3 days; add one with cipolicy timestamp)");
         for (const auto& a : si.unsigned_attributes) {
             if (a.oid == kTimestampAttrOid)
                 check_timestamp(si, a, leaf);
             else if (a.oid == kCounterSignatureOid)
-                report_.add(A::timestamp, S::warn, "timestamp",
-                            "a legacy PKCS#9 counter-signature (1.2.840.113549.1.9.6) is present "
-                            "and not checked; Windows policies use RFC 3161 (1.3.6.1.4.1.311.3.3.1)");
+                report_.add(
+                    A::timestamp, S::warn, "timestamp",
+                    "a legacy PKCS#9 counter-signature (1.2.840.113549.1.9.6) is present "
+                    "and not checked; Windows policies use RFC 3161 (1.3.6.1.4.1.311.3.3.1)");
             else
                 report_.add(
                     A::structure, S::fail, "unsigned-attributes",

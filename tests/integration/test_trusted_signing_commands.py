@@ -1,0 +1,137 @@
+"""root-cert, eku and cert-chain against the mock (both API shapes), metadata.json, and the
+Az.CodeSigning parameter spellings."""
+import hashlib
+import json
+import os
+import unittest
+
+from ts_support import TrustedSigningTest, mockdef, openssl
+
+
+class CommandsTest(TrustedSigningTest):
+    def test_root_cert_der_and_pem(self):
+        r = self.cli('root-cert', *self.service_args(), '-o', self.path('root.cer'))
+        self.assertExit(r, 0)
+        der = self.read(self.mock.root_cer)
+        self.assertEqual(self.read(self.path('root.cer')), der)
+        self.assertIn(hashlib.sha1(der).hexdigest().upper(), r.out)
+        self.assertIn(hashlib.sha256(der).hexdigest().upper(), r.out)
+        self.assertIn('Mock Identity Verification Root', r.out)
+        r = self.cli('root-cert', *self.service_args(), '-o', self.path('root.pem'), '--pem', '--json')
+        self.assertExit(r, 0)
+        self.assertEqual(r.json()['sha256'], hashlib.sha256(der).hexdigest().upper())
+        self.assertEqual(self.read(self.path('root.pem')), self.read(self.mock.root_pem))
+
+    def test_eku_both_shapes(self):
+        for api, count in ((None, 1), ('2024-06-15', 2)):
+            with self.subTest(api=api):
+                r = self.cli('eku', *self.service_args(api), '--json')
+                self.assertExit(r, 0)
+                ekus = r.json()
+                self.assertEqual(len(ekus), count)  # 2024: two pages through nextLink
+                self.assertEqual(ekus[0]['oid'], mockdef.CUSTOMER_EKU)
+                # The policy Value: DER of the OID with the tag 06 written as 01.
+                der = openssl('asn1parse', '-genstr', 'OID:' + mockdef.CUSTOMER_EKU, '-out',
+                              self.path('oid.der'), '-noout')
+                self.assertEqual(der.returncode, 0, der.stderr)
+                value = '01' + self.read(self.path('oid.der'))[1:].hex().upper()
+                self.assertEqual(ekus[0]['value'], value)
+        r = self.cli('eku', *self.service_args())
+        self.assertIn(mockdef.CUSTOMER_EKU + '  01', r.out)
+
+    def test_known_eku_value(self):
+        # 1.3.6.1.4.1.311.97.1.0 is stored as 010A2B0601040182376101 00 in Microsoft's policies.
+        r = self.cli('eku', *self.service_args('2024-06-15'), '--json')
+        values = {e['oid']: e['value'] for e in r.json()}
+        self.assertEqual(values['1.3.6.1.4.1.311.97.1.0'], '010A2B060104018237610100')
+
+    def test_cert_chain_p7b_and_pem(self):
+        r = self.cli('cert-chain', *self.service_args(), '-o', self.path('chain.p7b'))
+        self.assertExit(r, 0)
+        self.assertIn('Mock Signer', r.out)
+        p = openssl('pkcs7', '-inform', 'DER', '-in', self.path('chain.p7b'), '-print_certs', '-noout')
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout.decode().count('subject='), 3)
+        r = self.cli('cert-chain', *self.service_args(), '-o', self.path('chain.pem'))
+        self.assertExit(r, 0)
+        pem = self.read(self.path('chain.pem')).decode()
+        self.assertEqual(pem.count('BEGIN CERTIFICATE'), 3)
+        self.assertTrue(pem.endswith(self.read(self.mock.root_pem).decode()))
+
+    def test_metadata_case_insensitive_with_alias_and_correlation(self):
+        meta = self.write(self.path('metadata.json'), json.dumps({
+            'endpoint': self.mock.url + '/', 'TrustedSigningAccountName': mockdef.ACCOUNT,
+            'certificateprofilename': mockdef.PROFILE, 'CorrelationId': 'build-1234'}).encode())
+        r = self.cli('sign', self.policy, '--metadata', meta, '--ca-file', self.mock.ca_file, '-o',
+                     self.path('out.cip'))
+        self.assertExit(r, 0)
+        self.assertVerifies(self.path('out.cip'))
+        headers = [h['headers'] for h in self.mock.stats()['headers'] if h['kind'] != 'token']
+        self.assertEqual({h['x-correlation-id'] for h in headers}, {'build-1234'})
+
+    def test_metadata_artifact_signing_alias(self):
+        meta = self.write(self.path('metadata.json'), json.dumps({
+            'Endpoint': self.mock.url, 'ArtifactSigningAccountName': mockdef.ACCOUNT,
+            'CertificateProfileName': mockdef.PROFILE}).encode())
+        r = self.cli('root-cert', '--metadata', meta, '--ca-file', self.mock.ca_file)
+        self.assertExit(r, 0)
+
+    def test_metadata_unknown_key(self):
+        meta = self.write(self.path('metadata.json'), json.dumps({
+            'Endpoint': self.mock.url, 'CodeSigningAccountName': 'a',
+            'CertificateProfileName': 'p', 'Profile': 'x'}).encode())
+        r = self.cli('sign', self.policy, '--metadata', meta, '-o', self.path('out.cip'))
+        self.assertExit(r, 3, "unknown key 'Profile'")
+        self.assertIn('CertificateProfileName', r.err)
+        self.assertIn('metadata.json', r.err)
+
+    def test_metadata_missing_profile(self):
+        meta = self.write(self.path('metadata.json'), json.dumps({
+            'Endpoint': self.mock.url, 'CodeSigningAccountName': 'a'}).encode())
+        r = self.cli('eku', '--metadata', meta)
+        self.assertExit(r, 3, 'CertificateProfileName is missing')
+
+    def test_az_parameter_spellings(self):
+        meta = self.write(self.path('metadata.json'), json.dumps({
+            'Endpoint': self.mock.url, 'CodeSigningAccountName': mockdef.ACCOUNT,
+            'CertificateProfileName': mockdef.PROFILE}).encode())
+        out = self.path('az.cip')
+        r = self.cli('sign', '-Path', self.policy, '-MetadataFilePath', meta, '-Destination', out,
+                     '--ca-file', self.mock.ca_file)
+        self.assertExit(r, 0)
+        self.assertVerifies(out)
+        r = self.cli('root-cert', '-EndpointUrl', self.mock.url, '-AccountName', mockdef.ACCOUNT,
+                     '-ProfileName', mockdef.PROFILE, '-Destination', self.path('r.cer'),
+                     '--ca-file', self.mock.ca_file)
+        self.assertExit(r, 0)
+        self.assertEqual(self.read(self.path('r.cer')), self.read(self.mock.root_cer))
+
+    def test_configuration_file_and_variables(self):
+        cfg = self.write(self.path('cipolicy.yaml'), (
+            'trusted-signing:\n'
+            f'  endpoint: {self.mock.url}/\n'
+            f'  account: {mockdef.ACCOUNT}\n'
+            '  profile: not-this-one\n'
+            '  credential: client-secret\n').encode())
+        env = self.env(CIPOLICY_PROFILE=mockdef.PROFILE)  # the variable beats the file
+        r = self.cli('sign', self.policy, '--config', cfg, '--ca-file', self.mock.ca_file, '-o',
+                     self.path('out.cip'), env=env)
+        self.assertExit(r, 0)
+        self.assertVerifies(self.path('out.cip'))
+
+    def test_local_key_and_service_together_is_a_usage_error(self):
+        r = self.cli('sign', self.policy, '--cert', 'c.pem', '--key', 'k.pem', *self.service_args(),
+                     '-o', self.path('out.cip'))
+        self.assertExit(r, 2, 'not both')
+
+    def test_incomplete_service_options(self):
+        r = self.cli('eku', '--endpoint', self.mock.url, '--account', 'a')
+        self.assertExit(r, 2, '--profile')
+
+    def test_unsupported_api_version(self):
+        r = self.cli('eku', *self.service_args('2021-01-01'))
+        self.assertExit(r, 2, '2024-06-15')
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

@@ -1,0 +1,150 @@
+"""Every credential type against the mock's Entra ID, IMDS and App Service endpoints and a fake
+`az`, the default chain's order, ExcludeCredentials, and that no secret is ever printed."""
+import json
+import os
+import stat
+import unittest
+
+from ts_support import TrustedSigningTest, mockdef
+
+FAKE_AZ = '''#!/usr/bin/python3
+import json, sys, os
+with open(os.environ['FAKE_AZ_LOG'], 'a') as f:
+    f.write(json.dumps(sys.argv[1:]) + '\\n')
+if os.environ.get('FAKE_AZ_FAIL'):
+    sys.stderr.write("ERROR: Please run 'az login' to setup account.\\n")
+    sys.exit(1)
+print(json.dumps({"accessToken": "static-token-from-az", "expiresOn": "2099-01-01 00:00:00.000000",
+                  "expires_on": 4070908800, "tenant": "mock-tenant", "tokenType": "Bearer"}))
+'''
+
+
+class CredentialTest(TrustedSigningTest):
+    def signs_with(self, env, *extra, log=None):
+        r, out = self.sign(*extra, env=env)
+        self.assertExit(r, 0)
+        self.assertVerifies(out)
+        stats = self.mock.stats()
+        if log:
+            self.assertEqual(stats['log'], [log])
+        return stats
+
+    def fake_az(self, fail=False):
+        bin_dir = self.path('bin')
+        os.makedirs(bin_dir, exist_ok=True)
+        az = self.write(os.path.join(bin_dir, 'az'), FAKE_AZ.encode())
+        os.chmod(az, os.stat(az).st_mode | stat.S_IEXEC)
+        self.mock.configure(access_tokens=['static-token-from-az'])
+        env = dict(PATH=bin_dir + ':/usr/bin:/bin', FAKE_AZ_LOG=self.path('az.log'))
+        if fail:
+            env['FAKE_AZ_FAIL'] = '1'
+        return env
+
+    def az_calls(self):
+        if not os.path.exists(self.path('az.log')):
+            return []
+        with open(self.path('az.log')) as f:
+            return [json.loads(l) for l in f]
+
+    def test_client_secret(self):
+        stats = self.signs_with(self.env(), log='token:secret')
+        self.assertEqual(stats['requests']['token'], 1)
+
+    def test_wrong_client_secret(self):
+        env = self.env(AZURE_CLIENT_SECRET='not-the-secret-value')
+        r, out = self.sign(env=env)
+        self.assertExit(r, 7, 'AADSTS7000215')
+        self.assertNotIn('not-the-secret-value', r.out + r.err)
+        self.assertFalse(os.path.exists(out))
+
+    def test_wrong_tenant(self):
+        r, out = self.sign(env=self.env(AZURE_TENANT_ID='other-tenant'))
+        self.assertExit(r, 7, 'other-tenant')
+
+    def test_client_certificate(self):
+        env = self.env(credential=None, AZURE_TENANT_ID=mockdef.TENANT,
+                       AZURE_CLIENT_ID=mockdef.CLIENT_ID,
+                       AZURE_CLIENT_CERTIFICATE_PATH=self.mock.file('client.pem'))
+        self.signs_with(env, log='token:certificate')
+        self.signs_with(env, '--credential', 'client-certificate')
+
+    def test_workload_identity(self):
+        token_file = self.write(self.path('federated'), mockdef.FEDERATED_TOKEN.encode())
+        env = self.env(credential=None, AZURE_TENANT_ID=mockdef.TENANT,
+                       AZURE_CLIENT_ID=mockdef.CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE=token_file)
+        self.signs_with(env, log='token:federated')
+
+    def test_managed_identity_imds(self):
+        env = self.env(credential=None, CIPOLICY_IMDS_ENDPOINT=self.mock.url)
+        self.signs_with(env, log='managed:system')
+        self.mock.reset()
+        env['AZURE_CLIENT_ID'] = 'user-assigned-id'
+        self.signs_with(env, '--credential', 'managed-identity', log='managed:user-assigned-id')
+
+    def test_managed_identity_app_service(self):
+        env = self.env(credential=None, IDENTITY_ENDPOINT=self.mock.url + '/appservice/identity',
+                       IDENTITY_HEADER=mockdef.IDENTITY_HEADER)
+        self.signs_with(env, '--credential', 'ManagedIdentityCredential', log='managed:system')
+
+    def test_azure_cli(self):
+        env = self.env(credential=None, **self.fake_az(), AZURE_TENANT_ID='mock-tenant')
+        self.signs_with(env)
+        self.assertEqual(self.az_calls(), [['account', 'get-access-token', '--output', 'json',
+                                            '--resource', 'https://codesigning.azure.net',
+                                            '--tenant', 'mock-tenant']])
+
+    def test_azure_cli_not_logged_in(self):
+        env = self.env(credential=None, **self.fake_az(fail=True))
+        r, out = self.sign('--credential', 'azure-cli', env=env)
+        self.assertExit(r, 7, 'az login')
+
+    def test_access_token_variable_and_file(self):
+        self.mock.configure(access_tokens=['static-token-handed-over'])
+        env = self.env(credential=None, CIPOLICY_ACCESS_TOKEN='static-token-handed-over')
+        stats = self.signs_with(env)
+        self.assertNotIn('token', stats['requests'])
+        token_file = self.write(self.path('token.txt'), b'static-token-handed-over\n')
+        self.signs_with(self.env(credential=None), '--access-token-file', token_file)
+        self.signs_with(self.env(credential=None), '--credential', 'access-token',
+                        '--access-token-file', token_file)
+
+    def test_expired_access_token_is_a_401(self):
+        env = self.env(credential=None, CIPOLICY_ACCESS_TOKEN='static-token-expired')
+        r, out = self.sign(env=env)
+        self.assertExit(r, 7, 'https://codesigning.azure.net')
+
+    def test_default_chain_prefers_environment_over_cli(self):
+        env = self.env(**self.fake_az())
+        self.signs_with(env, log='token:secret')
+        self.assertEqual(self.az_calls(), [])
+
+    def test_exclude_credentials_from_metadata(self):
+        env = self.env(**self.fake_az())
+        meta = self.write(self.path('metadata.json'), json.dumps({
+            'Endpoint': self.mock.url, 'CodeSigningAccountName': mockdef.ACCOUNT,
+            'CertificateProfileName': mockdef.PROFILE,
+            'ExcludeCredentials': ['EnvironmentCredential', 'ManagedIdentityCredential']}).encode())
+        r = self.cli('sign', self.policy, '--metadata', meta, '--ca-file', self.mock.ca_file, '-o',
+                     self.path('out.cip'), env=env)
+        self.assertExit(r, 0)
+        self.assertEqual(len(self.az_calls()), 1)
+        self.assertNotIn('token', self.mock.stats()['requests'])
+
+    def test_no_credential_lists_what_was_tried(self):
+        r, out = self.sign(env=self.env(credential=None))
+        self.assertExit(r, 7, 'no credential available')
+        for name in ('EnvironmentCredential', 'WorkloadIdentityCredential',
+                     'ManagedIdentityCredential', 'AzureCliCredential'):
+            self.assertIn(name, r.err)
+
+    def test_unknown_credential_type(self):
+        r, out = self.sign('--credential', 'magic')
+        self.assertExit(r, 2, 'azure-cli')
+
+    def test_chosen_credential_without_inputs(self):
+        r, out = self.sign('--credential', 'workload-identity')
+        self.assertExit(r, 7, 'AZURE_FEDERATED_TOKEN_FILE')
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

@@ -1,0 +1,73 @@
+#include <openssl/pem.h>
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "cli/az_aliases.hpp"
+#include "cli/commands.hpp"
+#include "cli/service_command.hpp"
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "trusted_signing/signing_result.hpp"
+
+namespace cipolicy::cli {
+namespace fs = std::filesystem;
+
+int run_cert_chain(const Args& args) {
+    po::options_description opts("cert-chain options");
+    opts.add_options()("output,o", po::value<std::string>(),
+                       "write the chain here: chain.p7b (DER PKCS#7, as the service sends it) or "
+                       "chain.pem (PEM certificates, leaf first)")(
+        "pem", "write PEM whatever the file name");
+    opts.add(service_command_options());
+    ParsedArgs a = parse_args("cert-chain", map_az_aliases(args), opts, {});
+    if (a.help) {
+        print_help(
+            "cert-chain (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
+            "[-o chain.p7b|chain.pem]",
+            "Downloads the certificate chain of a Trusted Signing certificate profile "
+            "(Get-AzCodeSigningCertChain)\nand prints each certificate's subject.",
+            opts);
+        return 0;
+    }
+    Console out(a.flags);
+    auto session = open_session(a.vm, out);
+    Bytes der = session->client().certificate_chain();
+    std::vector<Certificate> certs =
+        trusted_signing::certificates_from_pkcs7(der, "the service's certificate chain");
+    // The service sends root first; people and most tools expect the leaf first.
+    std::reverse(certs.begin(), certs.end());
+    nlohmann::json result{{"certificates", nlohmann::json::array()}};
+    for (const auto& c : certs) {
+        out.result(c.subject() + "  (SHA-256 " + to_hex(c.thumbprint(DigestAlgorithm::sha256)) +
+                   ")");
+        result["certificates"].push_back({{"subject", c.subject()},
+                                          {"issuer", c.issuer()},
+                                          {"sha256", to_hex(c.thumbprint(DigestAlgorithm::sha256))},
+                                          {"notAfter", c.not_after()}});
+    }
+    if (a.vm.count("output")) {
+        fs::path path = a.vm["output"].as<std::string>();
+        bool pem = a.vm.count("pem") || path.extension() == ".pem" || path.extension() == ".crt";
+        if (pem) {
+            std::string text;
+            for (const auto& c : certs) {
+                ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+                if (!bio || PEM_write_bio_X509(bio.get(), c.get()) != 1)
+                    throw Error(ExitCode::internal, "cannot encode a certificate as PEM");
+                char* data = nullptr;
+                long len = BIO_get_mem_data(bio.get(), &data);
+                text.append(data, static_cast<std::size_t>(len));
+            }
+            write_file_atomically(
+                path, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+        } else {
+            write_file_atomically(path, der);
+        }
+        result["output"] = path.string();
+        out.detail("wrote " + path.string());
+    }
+    out.json(result);
+    return 0;
+}
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,59 @@
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/policy_input.hpp"
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "policy/xml_writer.hpp"
+
+namespace cipolicy::cli {
+
+int run_decompile(const Args& args) {
+    po::options_description opts("decompile options");
+    opts.add_options()("input", po::value<std::string>()->required(),
+                       "policy binary or signed policy")(
+        "output,o", po::value<std::string>(),
+        "the XML to write (default: the input's name with .xml, beside it)");
+    po::positional_options_description pos;
+    pos.add("input", 1);
+    ParsedArgs a = parse_args("decompile", args, opts, pos);
+    if (a.help) {
+        print_help("decompile POLICY.bin|SIGNED.cip [-o OUT.xml]",
+                   "Writes a policy binary (or the policy inside a signed file) as policy XML\n"
+                   "with generated IDs. Compiling that XML with the same --format-version gives\n"
+                   "the same binary again.",
+                   opts);
+        return 0;
+    }
+    Console out(a.flags);
+    const std::filesystem::path input = a.vm["input"].as<std::string>();
+    const PolicyFile file = read_policy_or_signed(input.string());
+    policy::PolicyXml xml;
+    try {
+        xml = policy::write_policy_xml(file.policy);
+    } catch (const Error& e) {
+        throw Error(e.code(), input.string() + ": " + e.what());
+    }
+    const std::filesystem::path output =
+        a.vm.count("output") ? std::filesystem::path(a.vm["output"].as<std::string>())
+                             : std::filesystem::path(input).replace_extension(".xml");
+    if (std::filesystem::exists(output) && std::filesystem::equivalent(output, input))
+        throw Error(ExitCode::usage, "decompile: the output would replace the input " +
+                                         input.string() + " (give -o)");
+    for (const auto& w : xml.warnings) out.warning(input.string() + ": " + w);
+    write_file_atomically(
+        output, ByteView(reinterpret_cast<const std::uint8_t*>(xml.text.data()), xml.text.size()));
+    const auto format = std::to_string(file.policy.format_version);
+    out.result("wrote " + output.string() + " (format " + format +
+               ": compile it with --format-version " + format + " for the same bytes)");
+    out.json({{"input", input.string()},
+              {"output", output.string()},
+              {"signed", file.is_signed},
+              {"formatVersion", file.policy.format_version},
+              {"warnings", xml.warnings}});
+    return 0;
+}
+
+}  // namespace cipolicy::cli

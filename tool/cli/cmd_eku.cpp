@@ -1,0 +1,49 @@
+#include <nlohmann/json.hpp>
+
+#include "cli/az_aliases.hpp"
+#include "cli/commands.hpp"
+#include "cli/service_command.hpp"
+#include "core/error.hpp"
+#include "crypto/ossl.hpp"
+
+namespace cipolicy::cli {
+
+namespace {
+// The form a policy's <EKU Value="..."/> takes: the DER of the OID with its tag 06 written as 01.
+std::string policy_eku_value(const std::string& oid) {
+    ossl::Asn1ObjectPtr obj(OBJ_txt2obj(oid.c_str(), 1));
+    if (!obj)
+        throw Error(ExitCode::service,
+                    "the service returned an EKU that is not an OID: '" + oid + "'");
+    Bytes der = ossl::to_der(obj.get(), i2d_ASN1_OBJECT);
+    if (der.empty() || der[0] != 0x06)
+        throw Error(ExitCode::internal, "cannot encode the OID " + oid);
+    der[0] = 0x01;
+    return to_hex(der);
+}
+}  // namespace
+
+int run_eku(const Args& args) {
+    po::options_description opts = service_command_options();
+    ParsedArgs a = parse_args("eku", map_az_aliases(args), opts, {});
+    if (a.help) {
+        print_help("eku (--metadata FILE | --endpoint URL --account NAME --profile NAME) [--json]",
+                   "Prints the customer EKUs of a Trusted Signing certificate profile "
+                   "(Get-AzCodeSigningCustomerEku),\neach with the Value a policy's <EKU> "
+                   "element takes for it.",
+                   opts);
+        return 0;
+    }
+    Console out(a.flags);
+    auto session = open_session(a.vm, out);
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& oid : session->client().customer_ekus()) {
+        std::string value = policy_eku_value(oid);
+        out.result(oid + "  " + value);
+        list.push_back({{"oid", oid}, {"value", value}});
+    }
+    out.json(list);
+    return 0;
+}
+
+}  // namespace cipolicy::cli

@@ -1,0 +1,28 @@
+#include "cli/service_command.hpp"
+
+#include "cli/service_options.hpp"
+#include "cli/signer_options.hpp"
+
+namespace cipolicy::cli {
+
+po::options_description service_command_options() {
+    po::options_description opts("Service and configuration");
+    opts.add_options()("config", po::value<std::string>(),
+                       "project configuration (cipolicy.yaml); default $CIPOLICY_CONFIG");
+    opts.add(service_options());
+    return opts;
+}
+
+std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& vm,
+                                                       const Console& out) {
+    Settings settings = resolve_settings(vm);
+    trusted_signing::SessionOptions options = session_options(settings, vm);
+    if (auto w = trusted_signing::endpoint_warning(options.service.endpoint); !w.empty())
+        out.warning(w);
+    out.detail("Trusted Signing: account " + options.service.account + ", profile " +
+               options.service.profile + ", " + options.service.endpoint + ", correlation id " +
+               options.service.correlation_id);
+    return std::make_unique<trusted_signing::Session>(std::move(options));
+}
+
+}  // namespace cipolicy::cli

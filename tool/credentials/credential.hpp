@@ -1,0 +1,37 @@
+#pragma once
+// A source of Microsoft Entra access tokens for the Trusted Signing audience, as the Azure SDK's
+// TokenCredential: one implementation per way of proving who we are.
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "crypto/key_material.hpp"
+
+namespace cipolicy::credentials {
+
+// The token audience (resource) of Trusted Signing: no trailing slash, which Entra rejects.
+inline constexpr const char* kAudience = "https://codesigning.azure.net";
+inline constexpr const char* kScope = "https://codesigning.azure.net/.default";
+
+struct AccessToken {
+    Secret value;
+    std::chrono::system_clock::time_point expires_on;
+};
+
+class TokenCredential {
+  public:
+    virtual ~TokenCredential() = default;
+    // The Azure SDK name ("EnvironmentCredential", ...) used in messages and ExcludeCredentials.
+    virtual std::string name() const = 0;
+    // A fresh token. Throws CredentialUnavailable when this credential's inputs are absent (the
+    // default chain moves on), Error(credential) when they are present but do not work.
+    virtual AccessToken get_token() = 0;
+};
+
+class CredentialUnavailable : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace cipolicy::credentials

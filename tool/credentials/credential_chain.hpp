@@ -1,0 +1,31 @@
+#pragma once
+// Choosing the credential: one named type (--credential), or the default chain in the order of
+// Azure's DefaultAzureCredential, minus what metadata.json's ExcludeCredentials names.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "credentials/credential.hpp"
+#include "http/client.hpp"
+
+namespace cipolicy::credentials {
+
+struct CredentialOptions {
+    // default, access-token, environment, client-secret, client-certificate, workload-identity,
+    // managed-identity, azure-cli. Azure SDK class names are accepted too.
+    std::string type = "default";
+    std::optional<std::filesystem::path> access_token_file;
+    std::vector<std::string> exclude;  // Azure SDK names, e.g. "AzureCliCredential"
+};
+
+// Throws Error(usage) for an unknown type or an ExcludeCredentials name that is not known.
+std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& options,
+                                                 http::Client& client);
+
+// The accepted --credential values, for help and errors.
+const std::vector<std::string>& credential_types();
+
+}  // namespace cipolicy::credentials

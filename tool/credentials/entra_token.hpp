@@ -1,0 +1,31 @@
+#pragma once
+// The Microsoft Entra ID token endpoint (client credentials grant) and the parsing of the token
+// answers of Entra, IMDS and App Service.
+
+#include <string>
+
+#include "credentials/credential.hpp"
+#include "http/client.hpp"
+
+namespace cipolicy::credentials {
+
+// $AZURE_AUTHORITY_HOST (the Azure SDK convention) or https://login.microsoftonline.com/, always
+// with a trailing slash.
+std::string authority_host();
+
+// {authority}{tenant}/oauth2/v2.0/token
+std::string token_endpoint(const std::string& tenant);
+
+// POSTs `form` (already escaped, without the scope and grant type, which are added) to the token
+// endpoint of `tenant`. Throws Error(credential) with Entra's own description on failure.
+AccessToken request_client_credentials_token(http::Client& client, const std::string& tenant,
+                                             const std::string& form, const std::string& who);
+
+// Parses a token answer: access_token plus expires_in (seconds, number or string) or expires_on
+// (epoch seconds). `source` names the endpoint in errors. Never puts the body in a message.
+AccessToken parse_token_response(const http::Response& response, const std::string& source);
+
+// Reads variable `name`; nullopt when unset or empty.
+std::optional<std::string> env(const char* name);
+
+}  // namespace cipolicy::credentials

@@ -1,0 +1,61 @@
+#include "credentials/managed_identity.hpp"
+
+#include "core/error.hpp"
+#include "credentials/entra_token.hpp"
+#include "http/encoding.hpp"
+
+namespace cipolicy::credentials {
+
+namespace {
+
+class ManagedIdentityCredential : public TokenCredential {
+  public:
+    explicit ManagedIdentityCredential(http::Client& client) : client_(client) {}
+    std::string name() const override { return "ManagedIdentityCredential"; }
+
+    AccessToken get_token() override {
+        http::Request request;
+        std::string query = "resource=" + http::url_escape(kAudience);
+        if (auto id = env("AZURE_CLIENT_ID")) query += "&client_id=" + http::url_escape(*id);
+        auto endpoint = env("IDENTITY_ENDPOINT");
+        auto header = env("IDENTITY_HEADER");
+        std::string source;
+        if (endpoint && header) {
+            source = "managed identity (App Service, IDENTITY_ENDPOINT)";
+            request.url = *endpoint + "?api-version=2019-08-01&" + query;
+            request.headers = {"X-IDENTITY-HEADER: " + *header};
+        } else {
+            std::string imds = env("CIPOLICY_IMDS_ENDPOINT").value_or("http://169.254.169.254");
+            while (!imds.empty() && imds.back() == '/') imds.pop_back();
+            source = "managed identity (IMDS " + imds + ")";
+            request.url = imds + "/metadata/identity/oauth2/token?api-version=2018-02-01&" + query;
+            request.headers = {"Metadata: true"};
+            // Off Azure nothing answers at the link-local address: give up quickly.
+            request.timeout = std::chrono::seconds(5);
+            request.direct = true;
+        }
+        request.headers.push_back("Accept: application/json");
+        http::Response response;
+        try {
+            response = client_.perform(request);
+        } catch (const http::TransportError& e) {
+            throw CredentialUnavailable(name() + ": " + source + " is not reachable: " + e.what());
+        }
+        // IMDS answers 400 when the machine has no identity (or not the one asked for).
+        if (response.status == 400 && !endpoint)
+            throw CredentialUnavailable(name() + ": " + source +
+                                        ": no managed identity is assigned (HTTP 400)");
+        return parse_token_response(response, source);
+    }
+
+  private:
+    http::Client& client_;
+};
+
+}  // namespace
+
+std::unique_ptr<TokenCredential> managed_identity_credential(http::Client& client) {
+    return std::make_unique<ManagedIdentityCredential>(client);
+}
+
+}  // namespace cipolicy::credentials

@@ -1,0 +1,74 @@
+#include "http/retry.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+namespace cipolicy::http {
+using std::chrono::milliseconds;
+
+namespace {
+
+std::optional<long long> parse_integer(const std::string& text) {
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 0) return std::nullopt;
+    return value;
+}
+
+// An IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT"), as seconds from now (never negative).
+std::optional<long long> seconds_until_http_date(const std::string& text) {
+    std::tm tm{};
+    char weekday[4] = {}, month[4] = {};
+    int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+    if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d GMT", weekday, &day, month, &year, &hour,
+                    &minute, &second) != 7)
+        return std::nullopt;
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int m = -1;
+    for (int i = 0; i < 12; ++i)
+        if (std::string_view(month) == months[i]) m = i;
+    if (m < 0) return std::nullopt;
+    tm.tm_year = year - 1900;
+    tm.tm_mon = m;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+#ifdef _WIN32
+    std::time_t when = _mkgmtime(&tm);
+#else
+    std::time_t when = timegm(&tm);
+#endif
+    return std::max<long long>(0, static_cast<long long>(when - std::time(nullptr)));
+}
+
+}  // namespace
+
+bool retryable_status(long status) {
+    return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
+           status == 504;
+}
+
+std::optional<milliseconds> server_retry_delay(const Response& response) {
+    for (const char* name : {"retry-after-ms", "x-ms-retry-after-ms"})
+        if (auto v = parse_integer(response.header(name))) return milliseconds(*v);
+    std::string after = response.header("retry-after");
+    if (after.empty()) return std::nullopt;
+    if (auto seconds = parse_integer(after)) return milliseconds(*seconds * 1000);
+    if (auto seconds = seconds_until_http_date(after)) return milliseconds(*seconds * 1000);
+    return std::nullopt;
+}
+
+milliseconds Backoff::delay(int attempt) const {
+    long long exp = base.count() << std::min(attempt - 2, 20);
+    long long capped = std::min<long long>(exp, cap.count());
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::uniform_int_distribution<long long> jitter(capped / 2, capped);
+    return milliseconds(jitter(rng));
+}
+
+}  // namespace cipolicy::http

@@ -1,0 +1,98 @@
+#include "policy/compile_order.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <span>
+
+#include "policy/legacy_sort.hpp"
+#include "policy/ordinal_ignore_case.hpp"
+
+namespace cipolicy::policy {
+namespace {
+
+int compare_optional(const PolicyString& a, const PolicyString& b) {
+    if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0);
+    return compare_ordinal_ignore_case(*a, *b);
+}
+
+std::vector<std::uint32_t> identity(std::size_t n) {
+    std::vector<std::uint32_t> v(n);
+    std::iota(v.begin(), v.end(), 0u);
+    return v;
+}
+
+void remap(std::vector<std::uint32_t>& indices, const std::vector<std::uint32_t>& new_index) {
+    for (auto& i : indices)
+        if (i < new_index.size()) i = new_index[i];  // out-of-range stays so the writer names it
+}
+
+void remap_group(SignerGroup& g, const std::vector<std::uint32_t>& new_index) {
+    for (auto& a : g.allowed) remap(a.except_deny_rules, new_index);
+    for (auto& d : g.denied) remap(d.except_allow_rules, new_index);
+    remap(g.file_rules_ref, new_index);
+    std::sort(g.file_rules_ref.begin(), g.file_rules_ref.end());
+}
+
+int compare_settings(const SecureSetting& a, const SecureSetting& b) {
+    for (auto field : {&SecureSetting::provider, &SecureSetting::key, &SecureSetting::value_name})
+        if (int c = compare_optional(a.*field, b.*field)) return c;
+    return 0;
+}
+
+}  // namespace
+
+int compare_file_rules(const FileRule& a, const FileRule& b) {
+    if (a.type != b.type) return a.type < b.type ? -1 : 1;
+    for (auto field :
+         {&FileRule::file_name, &FileRule::internal_name, &FileRule::file_description,
+          &FileRule::product_name, &FileRule::package_family_name, &FileRule::file_path})
+        if (int c = compare_optional(a.*field, b.*field)) return c;
+    if (std::lexicographical_compare(a.hash.begin(), a.hash.end(), b.hash.begin(), b.hash.end()))
+        return -1;
+    return a.hash == b.hash ? 0 : 1;
+}
+
+std::vector<std::uint32_t> compiled_rule_order(const std::vector<FileRule>& rules) {
+    // Sorting indices runs the same comparisons and swaps as sorting the rules themselves.
+    auto order = identity(rules.size());
+    legacy_quick_sort(std::span<std::uint32_t>(order), [&](std::uint32_t x, std::uint32_t y) {
+        return compare_file_rules(rules[x], rules[y]);
+    });
+    return order;
+}
+
+void apply_compiler_order(Policy& p) {
+    const auto order = compiled_rule_order(p.file_rules);
+    std::vector<std::uint32_t> new_index(order.size());
+    std::vector<FileRule> sorted;
+    sorted.reserve(order.size());
+    for (std::uint32_t k = 0; k < order.size(); ++k) {
+        new_index[order[k]] = k;
+        sorted.push_back(std::move(p.file_rules[order[k]]));
+    }
+    p.file_rules = std::move(sorted);
+    for (auto& s : p.signers) remap(s.file_attrib_refs, new_index);
+    for (auto& sc : p.signing_scenarios) {
+        remap_group(sc.product_signers, new_index);
+        remap_group(sc.test_signers, new_index);
+        remap_group(sc.test_signing_signers, new_index);
+    }
+    // A stable sort: settings that tie keep document order.
+    std::stable_sort(
+        p.settings.begin(), p.settings.end(),
+        [](const SecureSetting& a, const SecureSetting& b) { return compare_settings(a, b) < 0; });
+}
+
+std::vector<std::uint32_t> document_order_for(const std::vector<FileRule>& rules) {
+    for (std::size_t i = 1; i < rules.size(); ++i)
+        if (compare_file_rules(rules[i - 1], rules[i]) > 0) return {};
+    // The sort's moves depend only on comparison results. Permuting tied rules among themselves
+    // leaves every comparison unchanged, so the sort applies the same permutation `pi` to any such
+    // arrangement; listing rule k at position pi[k] therefore sorts back into k.
+    const auto pi = compiled_rule_order(rules);
+    std::vector<std::uint32_t> document(rules.size());
+    for (std::uint32_t k = 0; k < pi.size(); ++k) document[pi[k]] = k;
+    return document;
+}
+
+}  // namespace cipolicy::policy

@@ -1,0 +1,32 @@
+#pragma once
+// The policy compiler: XML to the binary Windows loads, byte for byte what ConvertFrom-CIPolicy
+// writes (see docs/compiler.md).
+
+#include <cstdint>
+#include <filesystem>
+
+#include "core/bytes.hpp"
+#include "policy/model.hpp"
+#include "policy/xml_source.hpp"
+
+namespace cipolicy::policy {
+
+inline constexpr std::uint32_t kMinCompileFormatVersion = 5;
+
+struct CompiledPolicy {
+    Policy model;  // in compiled order
+    Bytes binary;
+};
+
+// Reads, checks and orders the policy, then writes it; format_version 5 to 8. Throws
+// Error(input) "file(line,col): ..." for a bad document (or "file: ..." for what the format
+// version cannot hold) and Error(usage) for an unsupported format version.
+CompiledPolicy compile_policy(const XmlSource& source,
+                              std::uint32_t format_version = kLatestFormatVersion);
+
+inline Bytes compile_policy_xml(const XmlSource& source,
+                                std::uint32_t format_version = kLatestFormatVersion) {
+    return compile_policy(source, format_version).binary;
+}
+
+}  // namespace cipolicy::policy

@@ -1,0 +1,64 @@
+#pragma once
+// A policy XML document as read from disk, kept together with its text so that every error can
+// name the file, line and column of the element or attribute at fault (pugixml reports byte
+// offsets only).
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <pugixml.hpp>
+
+#include "core/bytes.hpp"
+
+namespace cipolicy::policy {
+
+inline constexpr std::string_view kSiPolicyNamespace = "urn:schemas-microsoft-com:sipolicy";
+
+struct TextPosition {
+    std::size_t line = 1;    // 1-based
+    std::size_t column = 1;  // 1-based, in characters (UTF-8 sequences count once)
+};
+
+class XmlSource {
+  public:
+    // Parses `text` (UTF-8, with or without BOM). `keep_formatting` keeps whitespace-only text
+    // and the declaration so that an edited document can be saved looking as it did.
+    // Throws Error(input) "path(line,col): not well-formed XML: ..." on a syntax error.
+    XmlSource(std::filesystem::path path, std::string text, bool keep_formatting = false);
+    XmlSource(const XmlSource&) = delete;
+    XmlSource& operator=(const XmlSource&) = delete;
+
+    // Reads the file; Error(input) naming it when missing or not well-formed.
+    static XmlSource load(const std::filesystem::path& path, bool keep_formatting = false);
+
+    const pugi::xml_document& document() const { return doc_; }
+    pugi::xml_document& document() { return doc_; }
+    const std::filesystem::path& path() const { return path_; }
+    bool has_bom() const { return bom_; }
+    // The text as read (without the BOM); offsets from pugixml index it.
+    const std::string& text() const { return text_; }
+
+    TextPosition position(std::size_t offset) const;
+    // "path(line,col)" of an element, or of one of its attributes when `attribute` is given (the
+    // attribute's name; the element's position when it is absent).
+    std::string where(const pugi::xml_node& node, std::string_view attribute = {}) const;
+
+    // Throws Error(input) "path(line,col): <what>: <problem>", where <what> names the element and
+    // the attribute, e.g. `FileRuleRef RuleID="ID_DENY_X"`.
+    [[noreturn]] void fail(const pugi::xml_node& node, std::string_view attribute,
+                           std::string_view problem) const;
+    [[noreturn]] void fail(const pugi::xml_node& node, std::string_view problem) const {
+        fail(node, {}, problem);
+    }
+
+  private:
+    std::size_t attribute_offset(const pugi::xml_node& node, std::string_view attribute) const;
+
+    std::filesystem::path path_;
+    std::string text_;  // without the BOM, as pugixml saw it
+    bool bom_ = false;
+    pugi::xml_document doc_;
+};
+
+}  // namespace cipolicy::policy

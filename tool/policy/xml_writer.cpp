@@ -1,0 +1,286 @@
+#include "policy/xml_writer.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include <pugixml.hpp>
+
+#include "core/error.hpp"
+#include "policy/compile_order.hpp"
+#include "policy/xml_source.hpp"
+#include "policy/xml_values.hpp"
+
+namespace cipolicy::policy {
+namespace {
+
+std::string utf8(const std::u16string& s) {
+    return utf16_to_utf8(s);
+}
+
+void set(pugi::xml_node e, const char* name, const std::string& value) {
+    e.append_attribute(name).set_value(value.c_str());
+}
+void set(pugi::xml_node e, const char* name, const PolicyString& value) {
+    if (value) set(e, name, utf8(*value));
+}
+void text(pugi::xml_node parent, const char* name, const std::string& value) {
+    parent.append_child(name).text().set(value.c_str());
+}
+
+std::string rule_id(const FileRule& r, std::size_t index) {
+    const char* prefix = r.type == FileRuleType::deny    ? "ID_DENY_D_"
+                         : r.type == FileRuleType::allow ? "ID_ALLOW_A_"
+                                                         : "ID_FILEATTRIB_F_";
+    return prefix + std::to_string(index + 1);
+}
+std::string signer_id(std::size_t i) {
+    return "ID_SIGNER_S_" + std::to_string(i + 1);
+}
+std::string scenario_id(std::size_t i) {
+    return "ID_SIGNINGSCENARIO_S_" + std::to_string(i + 1);
+}
+std::string eku_id(std::size_t i) {
+    return "ID_EKU_E_" + std::to_string(i + 1);
+}
+
+// The fewest big-endian bytes, at least one: "06" for Windows' well-known root 6.
+std::string wellknown_hex(std::uint32_t id) {
+    Bytes b;
+    for (int shift = 24; shift >= 0; shift -= 8)
+        if (!b.empty() || (id >> shift) & 0xFF || shift == 0)
+            b.push_back(static_cast<std::uint8_t>(id >> shift));
+    return to_hex(b);
+}
+
+class Writer {
+  public:
+    explicit Writer(const Policy& p) : p_(p) {}
+
+    PolicyXml write() {
+        auto decl = doc_.append_child(pugi::node_declaration);
+        decl.append_attribute("version") = "1.0";
+        decl.append_attribute("encoding") = "utf-8";
+        auto root = doc_.append_child("SiPolicy");
+        set(root, "xmlns", std::string(kSiPolicyNamespace));
+        set(root, "PolicyType", p_.is_supplemental() ? "Supplemental Policy" : "Base Policy");
+        if (p_.is_supplemental() && !p_.is_multiple_policy_format())
+            warn("the policy is supplemental but in single-policy format, which XML cannot say");
+        if (!p_.options.has(option_bit::always_set))
+            warn("the option word lacks 0x80000000, which every compiled policy has");
+
+        text(root, "VersionEx", p_.version.to_string());
+        if (const auto* m = std::get_if<MultiplePolicyFormat>(&p_.identity)) {
+            text(root, "PolicyID", m->policy_id.to_string());
+            text(root, "BasePolicyID", m->base_policy_id.to_string());
+        } else {
+            text(root, "PolicyTypeID", p_.header_id().to_string());
+        }
+        if (!p_.platform_id.is_nil()) text(root, "PlatformID", p_.platform_id.to_string());
+        options(root.append_child("Rules"));
+        auto ekus = root.append_child("EKUs");
+        for (std::size_t i = 0; i < p_.ekus.size(); ++i) {
+            auto e = ekus.append_child("EKU");
+            set(e, "ID", eku_id(i));
+            set(e, "Value", to_hex(p_.ekus[i].value));
+            if (!p_.ekus[i].xml.friendly_name.empty())
+                set(e, "FriendlyName", p_.ekus[i].xml.friendly_name);
+        }
+        file_rules(root.append_child("FileRules"));
+        signers(root.append_child("Signers"));
+        auto scenarios = root.append_child("SigningScenarios");
+        for (std::size_t i = 0; i < p_.signing_scenarios.size(); ++i)
+            scenario(scenarios.append_child("SigningScenario"), i);
+        signer_list(root.append_child("UpdatePolicySigners"), "UpdatePolicySigner",
+                    p_.update_policy_signers);
+        signer_list(root.append_child("CiSigners"), "CiSigner", p_.ci_signers);
+        text(root, "HvciOptions", std::to_string(p_.hvci_options));
+        settings(root.append_child("Settings"));
+        if (!p_.supplemental_policy_signers.empty())
+            signer_list(root.append_child("SupplementalPolicySigners"), "SupplementalPolicySigner",
+                        p_.supplemental_policy_signers);
+
+        std::ostringstream out;
+        doc_.save(out, "  ", pugi::format_default | pugi::format_no_declaration,
+                  pugi::encoding_utf8);
+        PolicyXml result;
+        result.text = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" + out.str();
+        result.warnings = std::move(warnings_);
+        return result;
+    }
+
+  private:
+    void warn(std::string text) { warnings_.push_back(std::move(text)); }
+
+    void options(pugi::xml_node rules) {
+        const std::uint32_t word =
+            p_.options.word() & ~(option_bit::always_set | option_bit::supplemental);
+        for (const auto& info : rule_options())
+            if (word & info.bit)
+                text(rules.append_child("Rule"), "Option", std::string(info.xml_name));
+        std::uint32_t unknown = word;
+        for (const auto& info : rule_options()) unknown &= ~info.bit;
+        if (unknown) {
+            char hex[16];
+            std::snprintf(hex, sizeof hex, "0x%08X", unknown);
+            warn(std::string("option bits ") + hex + " have no name and are left out");
+        }
+    }
+
+    void file_rules(pugi::xml_node list) {
+        const auto& rules = p_.file_rules;
+        auto order = document_order_for(rules);
+        if (order.empty() && !rules.empty()) {
+            warn("the file rules are not in compiled order; recompiling will reorder them");
+            for (std::uint32_t i = 0; i < rules.size(); ++i) order.push_back(i);
+        }
+        for (const auto index : order) {
+            const FileRule& r = rules[index];
+            auto e = list.append_child(r.type == FileRuleType::deny    ? "Deny"
+                                       : r.type == FileRuleType::allow ? "Allow"
+                                                                       : "FileAttrib");
+            if (!r.app_ids.empty())
+                throw Error(ExitCode::input,
+                            "policy: file rule " + std::to_string(index) +
+                                " has AppIDs, which cipolicy cannot write as XML yet");
+            set(e, "ID", rule_id(r, index));
+            if (!r.xml.friendly_name.empty()) set(e, "FriendlyName", r.xml.friendly_name);
+            set(e, "FileName", r.file_name);
+            set(e, "InternalName", r.internal_name);
+            set(e, "FileDescription", r.file_description);
+            set(e, "ProductName", r.product_name);
+            set(e, "PackageFamilyName", r.package_family_name);
+            if (r.package_version != Version{})
+                set(e, "PackageVersion", r.package_version.to_string());
+            // A Deny without versions would get the compiler's default: always say it.
+            if (r.type == FileRuleType::deny || r.minimum_version != Version{})
+                set(e, "MinimumFileVersion", r.minimum_version.to_string());
+            if (r.maximum_version != Version{})
+                set(e, "MaximumFileVersion", r.maximum_version.to_string());
+            if (!r.hash.empty()) set(e, "Hash", to_hex(r.hash));
+            set(e, "FilePath", r.file_path);
+        }
+    }
+
+    void signers(pugi::xml_node list) {
+        for (std::size_t i = 0; i < p_.signers.size(); ++i) {
+            const Signer& s = p_.signers[i];
+            auto e = list.append_child("Signer");
+            set(e, "ID", signer_id(i));
+            set(e, "Name", signer_name(s, i));
+            if (s.sign_time_after) set(e, "SignTimeAfter", format_xml_datetime(s.sign_time_after));
+            auto root = e.append_child("CertRoot");
+            if (const auto* tbs = std::get_if<TbsRoot>(&s.root)) {
+                set(root, "Type", "TBS");
+                set(root, "Value", to_hex(tbs->tbs_hash));
+            } else {
+                set(root, "Type", "Wellknown");
+                set(root, "Value", wellknown_hex(std::get<WellKnownRoot>(s.root).id));
+            }
+            for (auto eku : s.cert_ekus) set(e.append_child("CertEKU"), "ID", eku_id(eku));
+            if (s.cert_issuer) set(e.append_child("CertIssuer"), "Value", s.cert_issuer);
+            if (s.cert_publisher) set(e.append_child("CertPublisher"), "Value", s.cert_publisher);
+            if (s.cert_oem_id) set(e.append_child("CertOemID"), "Value", s.cert_oem_id);
+            for (auto r : s.file_attrib_refs)
+                set(e.append_child("FileAttribRef"), "RuleID", ref(r));
+        }
+    }
+    // The binary keeps no signer names; the publisher or issuer is the most telling stand-in.
+    static std::string signer_name(const Signer& s, std::size_t i) {
+        if (!s.xml.friendly_name.empty()) return s.xml.friendly_name;
+        if (s.cert_publisher) return utf8(*s.cert_publisher);
+        if (s.cert_issuer) return utf8(*s.cert_issuer);
+        return "Signer " + std::to_string(i + 1);
+    }
+    std::string ref(std::uint32_t rule) const {
+        if (rule >= p_.file_rules.size())
+            throw Error(ExitCode::input, "policy: a file rule index (" + std::to_string(rule) +
+                                             ") points past the file rules");
+        return rule_id(p_.file_rules[rule], rule);
+    }
+
+    void scenario(pugi::xml_node e, std::size_t i) {
+        const SigningScenario& s = p_.signing_scenarios[i];
+        set(e, "Value", std::to_string(s.value));
+        set(e, "ID", scenario_id(i));
+        if (!s.xml.friendly_name.empty()) set(e, "FriendlyName", s.xml.friendly_name);
+        if (!s.inherited_scenarios.empty()) {
+            std::string ids;
+            for (auto x : s.inherited_scenarios) ids += (ids.empty() ? "" : ",") + scenario_id(x);
+            set(e, "InheritedScenarios", ids);
+        }
+        if (s.minimum_hash_algorithm != kSha256HashAlgorithm)
+            set(e, "MinimumHashAlgorithm", std::to_string(s.minimum_hash_algorithm));
+        group(e.append_child("ProductSigners"), s.product_signers);
+        if (s.test_signers != SignerGroup{}) group(e.append_child("TestSigners"), s.test_signers);
+        if (s.test_signing_signers != SignerGroup{})
+            group(e.append_child("TestSigningSigners"), s.test_signing_signers);
+    }
+
+    void group(pugi::xml_node e, const SignerGroup& g) {
+        if (!g.allowed.empty()) {
+            auto list = e.append_child("AllowedSigners");
+            for (const auto& a : g.allowed) {
+                auto s = list.append_child("AllowedSigner");
+                set(s, "SignerId", signer_id(a.signer));
+                for (auto r : a.except_deny_rules)
+                    set(s.append_child("ExceptDenyRule"), "DenyRuleID", ref(r));
+            }
+        }
+        if (!g.denied.empty()) {
+            auto list = e.append_child("DeniedSigners");
+            for (const auto& d : g.denied) {
+                auto s = list.append_child("DeniedSigner");
+                set(s, "SignerId", signer_id(d.signer));
+                for (auto r : d.except_allow_rules)
+                    set(s.append_child("ExceptAllowRule"), "AllowRuleID", ref(r));
+            }
+        }
+        if (!g.file_rules_ref.empty()) {
+            auto list = e.append_child("FileRulesRef");
+            for (auto r : g.file_rules_ref) set(list.append_child("FileRuleRef"), "RuleID", ref(r));
+        }
+    }
+
+    void signer_list(pugi::xml_node list, const char* item,
+                     const std::vector<std::uint32_t>& signers) {
+        for (auto s : signers) set(list.append_child(item), "SignerId", signer_id(s));
+    }
+
+    void settings(pugi::xml_node list) {
+        for (const auto& s : p_.settings) {
+            auto e = list.append_child("Setting");
+            set(e, "Provider", s.provider ? utf8(*s.provider) : std::string());
+            set(e, "Key", s.key ? utf8(*s.key) : std::string());
+            set(e, "ValueName", s.value_name ? utf8(*s.value_name) : std::string());
+            auto v = e.append_child("Value");
+            switch (s.value.index()) {
+                case 0:
+                    text(v, "Boolean", std::get<bool>(s.value) ? "true" : "false");
+                    break;
+                case 1:
+                    text(v, "DWord", std::to_string(std::get<std::uint32_t>(s.value)));
+                    break;
+                case 2:
+                    text(v, "Binary", to_hex(std::get<Bytes>(s.value)));
+                    break;
+                case 3: {
+                    const auto& str = std::get<PolicyString>(s.value);
+                    text(v, "String", str ? utf8(*str) : std::string());
+                    break;
+                }
+            }
+        }
+    }
+
+    const Policy& p_;
+    pugi::xml_document doc_;
+    std::vector<std::string> warnings_;
+};
+
+}  // namespace
+
+PolicyXml write_policy_xml(const Policy& policy) {
+    return Writer(policy).write();
+}
+
+}  // namespace cipolicy::policy

@@ -1,0 +1,73 @@
+#include "trusted_signing/metadata.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+
+namespace cipolicy::trusted_signing {
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+const char* const kKnown =
+    "Endpoint, CodeSigningAccountName (or TrustedSigningAccountName, ArtifactSigningAccountName), "
+    "CertificateProfileName, CorrelationId, ExcludeCredentials";
+
+}  // namespace
+
+Metadata read_metadata(const std::filesystem::path& path) {
+    const std::string where = path.string();
+    std::string text = read_text_file(path);
+    // A UTF-8 byte order mark is common in files written by PowerShell.
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object())
+        throw Error(ExitCode::input, where +
+                                         ": not a JSON object; expected {\"Endpoint\": ..., "
+                                         "\"CodeSigningAccountName\": ..., "
+                                         "\"CertificateProfileName\": ...}");
+    Metadata m;
+    auto string_of = [&](const std::string& key, const nlohmann::json& v) {
+        if (!v.is_string()) throw Error(ExitCode::input, where + ": " + key + " must be a string");
+        return v.get<std::string>();
+    };
+    for (const auto& [key, value] : doc.items()) {
+        std::string k = lower(key);
+        if (k == "endpoint") {
+            m.endpoint = string_of(key, value);
+        } else if (k == "codesigningaccountname" || k == "trustedsigningaccountname" ||
+                   k == "artifactsigningaccountname") {
+            if (!m.account.empty())
+                throw Error(ExitCode::input,
+                            where + ": the account name is given twice (" + key + ")");
+            m.account = string_of(key, value);
+        } else if (k == "certificateprofilename") {
+            m.profile = string_of(key, value);
+        } else if (k == "correlationid") {
+            if (!value.is_null()) m.correlation_id = string_of(key, value);
+        } else if (k == "excludecredentials") {
+            if (!value.is_array())
+                throw Error(ExitCode::input, where + ": " + key + " must be an array of names");
+            for (const auto& v : value) m.exclude_credentials.push_back(string_of(key, v));
+        } else {
+            throw Error(ExitCode::input,
+                        where + ": unknown key '" + key + "'; known keys: " + kKnown);
+        }
+    }
+    if (m.endpoint.empty()) throw Error(ExitCode::input, where + ": Endpoint is missing");
+    if (m.account.empty())
+        throw Error(ExitCode::input, where + ": CodeSigningAccountName is missing");
+    if (m.profile.empty())
+        throw Error(ExitCode::input, where + ": CertificateProfileName is missing");
+    return m;
+}
+
+}  // namespace cipolicy::trusted_signing

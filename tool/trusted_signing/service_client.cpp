@@ -1,0 +1,243 @@
+#include "trusted_signing/service_client.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/error.hpp"
+#include "http/encoding.hpp"
+#include "trusted_signing/service_errors.hpp"
+#include "trusted_signing/signing_result.hpp"
+
+namespace cipolicy::trusted_signing {
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+namespace {
+
+// "In Progress", "InProgress", "inprogress" are one state: compare lower case without spaces.
+std::string normalized_status(const json& body) {
+    std::string s;
+    if (body.contains("status") && body["status"].is_string()) s = body["status"];
+    std::string out;
+    for (unsigned char c : s)
+        if (!std::isspace(c)) out += static_cast<char>(std::tolower(c));
+    return out;
+}
+
+std::string string_field(const json& obj, const char* key) {
+    if (obj.is_object() && obj.contains(key) && obj[key].is_string()) return obj[key];
+    return {};
+}
+
+long long seconds_of(milliseconds d) {
+    return (d.count() + 999) / 1000;
+}
+
+}  // namespace
+
+std::string signature_algorithm(DigestAlgorithm alg) {
+    switch (alg) {
+        case DigestAlgorithm::sha256:
+            return "RS256";
+        case DigestAlgorithm::sha384:
+            return "RS384";
+        case DigestAlgorithm::sha512:
+            return "RS512";
+        default:
+            throw Error(ExitCode::usage, "Trusted Signing signs with SHA-256, SHA-384 or SHA-512");
+    }
+}
+
+ServiceClient::ServiceClient(ServiceConfig config, http::Client& http,
+                             credentials::TokenProvider& tokens)
+    : config_(std::move(config)), http_(http), tokens_(tokens) {}
+
+std::string ServiceClient::query() const {
+    return "?api-version=" + http::url_escape(config_.api_version);
+}
+
+std::string ServiceClient::resolve(const std::string& location) const {
+    if (location.rfind("https://", 0) == 0 || location.rfind("http://", 0) == 0) return location;
+    if (!location.empty() && location[0] == '/') {
+        // Relative to the endpoint's origin.
+        auto slash = config_.endpoint.find('/', 8);
+        return config_.endpoint.substr(0, slash) + location;
+    }
+    return config_.endpoint + "/" + location;
+}
+
+http::Response ServiceClient::call(const std::string& method, const std::string& url,
+                                   const std::string& body, Clock::time_point deadline,
+                                   const std::string& operation_id, const std::string& accept) {
+    std::string last_problem;
+    for (int attempt = 1;; ++attempt) {
+        auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+        if (remaining <= milliseconds(0))
+            throw Error(ExitCode::service,
+                        url.substr(0, url.find('?')) + ": no result within " +
+                            std::to_string(seconds_of(config_.deadline)) + " s (--timeout)" +
+                            (last_problem.empty() ? "" : "; last: " + last_problem) +
+                            context_suffix(config_, operation_id));
+        http::Request request;
+        request.method = method;
+        request.url = url;
+        request.body = body;
+        request.timeout = std::min(config_.request_timeout, remaining);
+        request.headers = {"Authorization: Bearer " + tokens_.bearer(), "Accept: " + accept,
+                           "x-correlation-id: " + config_.correlation_id,
+                           "x-ms-client-request-id: " + http::random_uuid(),
+                           "client-version: " + http::Client::user_agent()};
+        if (!body.empty()) request.headers.push_back("Content-Type: application/json");
+        milliseconds wait{0};
+        try {
+            http::Response response = http_.perform(request);
+            if (response.status >= 200 && response.status < 300) return response;
+            bool retry = http::retryable_status(response.status) &&
+                         !is_permanent_server_error(response) && attempt < backoff_.max_attempts;
+            if (!retry) throw error_for_response(response, url, config_, operation_id);
+            wait = http::server_retry_delay(response).value_or(backoff_.delay(attempt + 1));
+            last_problem = "HTTP " + std::to_string(response.status);
+            if (auto said = service_message(response); !said.empty()) last_problem += " " + said;
+        } catch (const http::TransportError& e) {
+            if (!e.retryable() || attempt >= backoff_.max_attempts)
+                throw Error(ExitCode::service, std::string(e.what()) + " (after " +
+                                                   std::to_string(attempt) + " attempts)" +
+                                                   context_suffix(config_, operation_id));
+            wait = backoff_.delay(attempt + 1);
+            last_problem = e.what();
+        }
+        if (Clock::now() + wait > deadline)
+            throw Error(ExitCode::service,
+                        url.substr(0, url.find('?')) + ": " + last_problem +
+                            "; the service asks "
+                            "to wait " +
+                            std::to_string(seconds_of(wait)) + " s, beyond the " +
+                            std::to_string(seconds_of(config_.deadline)) +
+                            " s deadline (--timeout)" + context_suffix(config_, operation_id));
+        std::this_thread::sleep_for(wait);
+    }
+}
+
+ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest) {
+    auto deadline = Clock::now() + config_.deadline;
+    const std::string base = profile_base_url(config_);
+    json request{{"signatureAlgorithm", signature_algorithm(alg)},
+                 {"digest", http::base64_encode(digest)}};
+    const bool new_api = uses_operation_location(config_.api_version);
+    const std::string start_url = base + (new_api ? ":sign" : "/sign") + query();
+    http::Response response = call("POST", start_url, request.dump(), deadline, {});
+
+    auto parse = [&](const http::Response& r, const std::string& url, const std::string& op) {
+        json body = json::parse(r.body, nullptr, false);
+        if (!body.is_object())
+            throw Error(ExitCode::service, url.substr(0, url.find('?')) +
+                                               ": the answer is not the expected JSON object" +
+                                               context_suffix(config_, op));
+        return body;
+    };
+    json status = parse(response, start_url, {});
+    std::string operation_id = string_field(status, new_api ? "id" : "operationId");
+    std::string poll_url;
+    if (new_api) {
+        std::string location = response.header("operation-location");
+        if (location.empty())
+            throw Error(ExitCode::service, start_url.substr(0, start_url.find('?')) +
+                                               ": no Operation-Location header in the answer" +
+                                               context_suffix(config_, operation_id));
+        poll_url = resolve(location);
+    } else {
+        if (operation_id.empty())
+            throw Error(ExitCode::service, start_url.substr(0, start_url.find('?')) +
+                                               ": the answer has no operationId" +
+                                               context_suffix(config_, operation_id));
+        poll_url = base + "/sign/" + http::url_escape(operation_id) + query();
+    }
+
+    // Short, growing intervals: most operations finish within seconds, a few take minutes.
+    milliseconds interval{200};
+    for (;;) {
+        std::string state = normalized_status(status);
+        if (state == "succeeded") break;
+        if (state != "inprogress" && state != "notstarted" && state != "running") {
+            std::string why = service_message(http::Response{200, {}, response.body});
+            throw Error(ExitCode::service,
+                        "the signing operation ended " +
+                            (state.empty() ? std::string("without a status")
+                                           : string_field(status, "status")) +
+                            (why.empty() ? std::string() : " (" + why + ")") +
+                            "; check the account's health and subscription in the Azure portal" +
+                            context_suffix(config_, operation_id));
+        }
+        if (Clock::now() + interval > deadline)
+            throw Error(ExitCode::service, "the signing operation did not finish within " +
+                                               std::to_string(seconds_of(config_.deadline)) +
+                                               " s (--timeout)" +
+                                               context_suffix(config_, operation_id));
+        std::this_thread::sleep_for(interval);
+        interval = std::min(interval * 3 / 2, milliseconds(3000));
+        response = call("GET", poll_url, {}, deadline, operation_id);
+        status = parse(response, poll_url, operation_id);
+    }
+
+    const json& result = new_api ? (status.contains("result") ? status["result"] : json()) : status;
+    std::string signature_b64 = string_field(result, "signature");
+    std::string cert_field = string_field(result, "signingCertificate");
+    std::string ctx = context_suffix(config_, operation_id);
+    auto signature = http::base64_decode(signature_b64);
+    if (signature_b64.empty() || !signature || signature->empty())
+        throw Error(ExitCode::service,
+                    "the signing operation succeeded without a usable "
+                    "signature" +
+                        ctx);
+    if (cert_field.empty())
+        throw Error(ExitCode::service,
+                    "the signing operation succeeded without a signingCertificate" + ctx);
+    std::vector<Certificate> certs =
+        decode_signing_certificate(cert_field, "signingCertificate" + ctx);
+    return {*signature, leaf_first(std::move(certs), alg, digest, *signature, ctx), operation_id};
+}
+
+Bytes ServiceClient::root_certificate() {
+    std::string url = profile_base_url(config_) + "/sign/rootcert" + query();
+    http::Response r = call("GET", url, {}, Clock::now() + config_.deadline, {}, "*/*");
+    return Bytes(r.body.begin(), r.body.end());
+}
+
+Bytes ServiceClient::certificate_chain() {
+    std::string url = profile_base_url(config_) + "/sign/certchain" + query();
+    http::Response r = call("GET", url, {}, Clock::now() + config_.deadline, {}, "*/*");
+    return Bytes(r.body.begin(), r.body.end());
+}
+
+std::vector<std::string> ServiceClient::customer_ekus() {
+    auto deadline = Clock::now() + config_.deadline;
+    std::string url = profile_base_url(config_) + "/sign/eku" + query();
+    std::vector<std::string> ekus;
+    for (int page = 0; !url.empty() && page < 100; ++page) {
+        http::Response r = call("GET", url, {}, deadline, {});
+        json body = json::parse(r.body, nullptr, false);
+        std::string next;
+        if (body.is_array()) {  // 2022-06-15-preview: ["1.3.6...", ...]
+            for (const auto& v : body)
+                if (v.is_string()) ekus.push_back(v);
+        } else if (body.is_object() && body.contains("value") && body["value"].is_array()) {
+            for (const auto& v : body["value"]) {
+                if (v.is_string())
+                    ekus.push_back(v);
+                else if (auto e = string_field(v, "eku"); !e.empty())
+                    ekus.push_back(e);
+            }
+            next = string_field(body, "nextLink");
+        } else {
+            throw Error(ExitCode::service, url.substr(0, url.find('?')) +
+                                               ": the answer is not a list of EKUs" +
+                                               context_suffix(config_, {}));
+        }
+        url = next.empty() ? std::string() : resolve(next);
+    }
+    return ekus;
+}
+
+}  // namespace cipolicy::trusted_signing

@@ -1,0 +1,55 @@
+#pragma once
+// The Trusted Signing REST client: start a signing operation and poll it to the end (both API
+// shapes), and the profile's root certificate, chain and customer EKUs. Every request carries the
+// run's correlation id and is retried on transient failures within a per-operation deadline.
+
+#include <string>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "credentials/token_provider.hpp"
+#include "crypto/certificate.hpp"
+#include "crypto/digest.hpp"
+#include "http/client.hpp"
+#include "http/retry.hpp"
+#include "trusted_signing/service_config.hpp"
+
+namespace cipolicy::trusted_signing {
+
+struct ServiceSignature {
+    Bytes signature;
+    std::vector<Certificate> chain;  // leaf first (the key that made the signature)
+    std::string operation_id;
+};
+
+class ServiceClient {
+  public:
+    ServiceClient(ServiceConfig config, http::Client& http, credentials::TokenProvider& tokens);
+
+    // Signs `digest` with RS256/384/512 per `alg`; the signature is verified against the leaf.
+    // Thread-safe. Throws Error(service), Error(credential).
+    ServiceSignature sign(DigestAlgorithm alg, ByteView digest);
+    Bytes root_certificate();                  // DER
+    Bytes certificate_chain();                 // DER PKCS#7, root first
+    std::vector<std::string> customer_ekus();  // dotted OIDs
+
+    const ServiceConfig& config() const { return config_; }
+
+  private:
+    using Clock = std::chrono::steady_clock;
+    http::Response call(const std::string& method, const std::string& url, const std::string& body,
+                        Clock::time_point deadline, const std::string& operation_id,
+                        const std::string& accept = "application/json");
+    std::string query() const;
+    std::string resolve(const std::string& location) const;
+
+    ServiceConfig config_;
+    http::Client& http_;
+    credentials::TokenProvider& tokens_;
+    http::Backoff backoff_;
+};
+
+// "RS256" / "RS384" / "RS512". Throws Error(usage) for SHA-1.
+std::string signature_algorithm(DigestAlgorithm alg);
+
+}  // namespace cipolicy::trusted_signing
