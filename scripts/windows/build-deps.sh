@@ -63,7 +63,7 @@ key=$( {
   for p in "${packages[@]}"; do sha256sum "$(orig_of "$p")" | cut -d' ' -f1; done
   for p in "${packages[@]}"; do ls "$src_dir/${p}"_*.debian.tar.* 2>/dev/null | sort -V | tail -n 1 | xargs -r sha256sum | cut -d' ' -f1; done
   "$cxx" --version | head -n 1
-  dpkg-query -W -f='${Version}\n' nlohmann-json3-dev catch2 2>/dev/null || true
+  dpkg-query -W -f='${Version}\n' nlohmann-json3-dev catch2 libboost1.74-dev 2>/dev/null || true
   cat "$here/build-deps.sh" "$here/toolchain-mingw64.cmake"
 } | sha256sum | cut -c1-16)
 prefix=$cache_root/mingw-deps/$key
@@ -75,6 +75,15 @@ fi
 log "building the MinGW-w64 dependency prefix $prefix (takes a few minutes once)"
 work=$(mktemp -d "${TMPDIR:-/tmp}/cipolicy-deps.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# Each step logs to one file, shown only when the step fails.
+step_log=$work/step.log
+quiet() {
+  if ! "$@" >"$step_log" 2>&1; then
+    tail -n 40 "$step_log" >&2
+    log "error: '$*' failed (output above)"
+    exit 1
+  fi
+}
 rm -rf "$prefix"
 mkdir -p "$prefix/include" "$prefix/lib"
 
@@ -85,7 +94,7 @@ unpack() {
   dsc=$(ls "$src_dir/${name}"_*.dsc 2>/dev/null | sort -V | tail -n 1 || true)
   orig=$(orig_of "$name")
   if [ -n "$dsc" ] && [ "$(basename "$orig" | sed 's/\.orig\.tar\..*//')" = "$(basename "$dsc" .dsc | sed 's/-[^-]*$//')" ]; then
-    dpkg-source --no-check -x "$dsc" "$work/$name" >/dev/null
+    quiet dpkg-source --no-check -x "$dsc" "$work/$name"
   else
     mkdir -p "$work/$name"
     tar -xf "$orig" -C "$work/$name" --strip-components=1
@@ -95,11 +104,11 @@ unpack() {
 cmake_static() {
   local src=$1
   shift
-  cmake -S "$src" -B "$src/_build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  quiet cmake -S "$src" -B "$src/_build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE="$here/toolchain-mingw64.cmake" -DCIPOLICY_MINGW_PREFIX="$prefix" \
-    -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF "$@" >/dev/null
-  cmake --build "$src/_build" -j "$jobs" >/dev/null
-  cmake --install "$src/_build" >/dev/null
+    -DCMAKE_INSTALL_PREFIX="$prefix" -DBUILD_SHARED_LIBS=OFF "$@"
+  quiet cmake --build "$src/_build" -j "$jobs"
+  quiet cmake --install "$src/_build"
 }
 
 # OpenSSL: static, no loadable modules (the legacy provider is built into libcrypto), and an
@@ -107,12 +116,13 @@ cmake_static() {
 # an openssl.cnf that the tool loads.
 log "openssl"
 unpack openssl
-(cd "$work/openssl" &&
-  ./Configure mingw64 no-shared no-tests no-module no-dso \
-    --cross-compile-prefix=$host- --prefix="$prefix" --libdir=lib \
-    "--openssldir=C:/Program Files/cipolicy/ssl" CC=gcc-posix CXX=g++-posix >/dev/null &&
-  make -j "$jobs" build_libs >/dev/null 2>&1 &&
-  make install_dev >/dev/null 2>&1)
+pushd "$work/openssl" >/dev/null
+quiet ./Configure mingw64 no-shared no-tests no-module no-dso \
+  --cross-compile-prefix=$host- --prefix="$prefix" --libdir=lib \
+  "--openssldir=C:/Program Files/cipolicy/ssl" CC=gcc-posix CXX=g++-posix
+quiet make -j "$jobs" build_libs
+quiet make install_dev
+popd >/dev/null
 
 log "curl"
 unpack curl
@@ -130,20 +140,20 @@ log "pugixml"
 unpack pugixml
 cmake_static "$work/pugixml" -DPUGIXML_BUILD_TESTS=OFF
 
-# Boost: the headers and Program_options' sources from Debian's Boost tarball; only that one
-# library is compiled (its 11 sources), as a plain static archive.
+# Boost: Program_options' 11 sources from Debian's Boost tarball, compiled into a plain static
+# archive; its headers are Debian's libboost1.74-dev ones, the same release (the "+ds" tarball
+# keeps headers per library and would need Boost's own build tool to assemble them).
 log "boost program_options"
 boost_orig=$(orig_of boost1.74)
-mkdir -p "$work/boost"
-tar -xf "$boost_orig" -C "$work/boost" --strip-components=1 --wildcards '*/boost/*' '*/libs/program_options/src/*'
-cp -r "$work/boost/boost" "$prefix/include/"
 mkdir -p "$work/boost/obj"
+quiet tar -xf "$boost_orig" -C "$work/boost" --strip-components=1 --wildcards '*/libs/program_options/src/*'
+ln -s /usr/include/boost "$prefix/include/boost"
 for f in "$work"/boost/libs/program_options/src/*.cpp; do
   "$cxx" -std=c++20 -O2 -DNDEBUG -DBOOST_PROGRAM_OPTIONS_STATIC_LINK -I"$prefix/include" \
     -c "$f" -o "$work/boost/obj/$(basename "$f" .cpp).o" &
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
 done
-wait
+while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || { log "error: compiling Boost.Program_options failed"; exit 1; }; done
 $host-ar rcs "$prefix/lib/libboost_program_options.a" "$work"/boost/obj/*.o
 
 # Header-only libraries: Debian's own -dev packages, with their relocatable CMake packages.
@@ -154,6 +164,8 @@ cp -r /usr/share/cmake/nlohmann_json "$prefix/share/cmake/"
 cp -r /usr/include/catch2 "$prefix/include/"
 mkdir -p "$prefix/lib/cmake"
 cp -r /usr/lib/cmake/Catch2 "$prefix/lib/cmake/"
+# Its per-configuration file names Debian's Linux libCatch2WithMain.a, which cipolicy never uses.
+rm -f "$prefix"/lib/cmake/Catch2/Catch2Targets-*.cmake
 
 touch "$prefix/.complete"
 log "done: $(du -sh "$prefix" | cut -f1)"

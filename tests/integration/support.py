@@ -7,6 +7,16 @@ import tempfile
 import unittest
 
 EXE = os.environ.get('CIPOLICY_EXE', 'cipolicy')
+# The Windows build's tests: cipolicy.exe under Wine (CIPOLICY_EXE is then a wrapper).
+WINE = os.environ.get('CIPOLICY_TEST_WINE') == '1'
+# Schannel (the Windows build's TLS) matches certificates by host name, never by IP address, so
+# the local TLS mocks are reached as localhost there; their certificates name both.
+TEST_HOST = 'localhost' if WINE else '127.0.0.1'
+
+
+def skip_under_wine(reason):
+    """Skips a test when the Windows exe runs under Wine, with the reason it cannot run there."""
+    return unittest.skipIf(WINE, f'under Wine: {reason}')
 
 
 def shared_dir():

@@ -5,6 +5,7 @@ import os
 import time
 import unittest
 
+from support import TEST_HOST, WINE
 from ts_support import TrustedSigningTest, mockdef
 
 
@@ -73,6 +74,15 @@ class SignTest(TrustedSigningTest):
         self.assertExit(r, 0)
         args = ['sign', self.policy, '--endpoint', self.mock.url, '--account', mockdef.ACCOUNT,
                 '--profile', mockdef.PROFILE, '-o', self.path('untrusted.cip')]
+        # A CA file that did not issue the server's certificate: refused on every platform.
+        r = self.cli(*args, '--ca-file', self.mock.root_pem)
+        self.assertExit(r, 7)
+        self.assertIn('--ca-file', r.err)
+        self.assertFalse(os.path.exists(self.path('untrusted.cip')))
+        if WINE:
+            # Wine 8's Schannel accepts any certificate when no CA file is given (real Windows
+            # checks the system store); the part without --ca-file runs natively only.
+            return
         r = self.cli(*args)
         self.assertExit(r, 7)  # the token request already fails: the mock's CA is not trusted
         self.assertIn('--ca-file', r.err)
@@ -88,7 +98,7 @@ class SignTest(TrustedSigningTest):
             self.assertExit(r, 0)
             self.assertVerifies(out)
             self.assertTrue(proxy.tunnels)
-            self.assertEqual(set(proxy.tunnels), {f'127.0.0.1:{self.mock.port}'})
+            self.assertEqual(set(proxy.tunnels), {f'{TEST_HOST}:{self.mock.port}'})
 
     def test_json_and_verbose_carry_no_token(self):
         r, out = self.sign('--json', '--verbose')

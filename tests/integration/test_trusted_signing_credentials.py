@@ -5,6 +5,7 @@ import os
 import stat
 import unittest
 
+from support import WINE
 from ts_support import TrustedSigningTest, mockdef
 
 FAKE_AZ = '''#!/usr/bin/python3
@@ -17,6 +18,24 @@ if os.environ.get('FAKE_AZ_FAIL'):
 print(json.dumps({"accessToken": "static-token-from-az", "expiresOn": "2099-01-01 00:00:00.000000",
                   "expires_on": 4070908800, "tenant": "mock-tenant", "tokenType": "Bearer"}))
 '''
+
+# The Windows build runs az.cmd (a batch file, as the Azure CLI installs it): the same behaviour in
+# cmd.exe's language, logging its arguments one per line between two markers.
+FAKE_AZ_CMD = r'''@echo off
+>>"%FAKE_AZ_LOG%" echo ---
+for %%a in (%*) do >>"%FAKE_AZ_LOG%" echo %%~a
+>>"%FAKE_AZ_LOG%" echo ===
+if defined FAKE_AZ_FAIL (
+  >&2 echo ERROR: Please run 'az login' to setup account.
+  exit /b 1
+)
+echo {"accessToken": "static-token-from-az", "expiresOn": "2099-01-01 00:00:00.000000", "expires_on": 4070908800, "tenant": "mock-tenant", "tokenType": "Bearer"}
+'''
+
+
+def windows_path(path):
+    """A Linux path as a Windows program under Wine sees it (Wine maps / to drive Z:)."""
+    return 'Z:' + path.replace('/', '\\')
 
 
 class CredentialTest(TrustedSigningTest):
@@ -32,10 +51,15 @@ class CredentialTest(TrustedSigningTest):
     def fake_az(self, fail=False):
         bin_dir = self.path('bin')
         os.makedirs(bin_dir, exist_ok=True)
-        az = self.write(os.path.join(bin_dir, 'az'), FAKE_AZ.encode())
-        os.chmod(az, os.stat(az).st_mode | stat.S_IEXEC)
         self.mock.configure(access_tokens=['static-token-from-az'])
-        env = dict(PATH=bin_dir + ':/usr/bin:/bin', FAKE_AZ_LOG=self.path('az.log'))
+        if WINE:
+            self.write(os.path.join(bin_dir, 'az.cmd'), FAKE_AZ_CMD.replace('\n', '\r\n').encode())
+            # Wine builds the Windows PATH from its registry and prepends WINEPATH.
+            env = dict(WINEPATH=windows_path(bin_dir), FAKE_AZ_LOG=windows_path(self.path('az.log')))
+        else:
+            az = self.write(os.path.join(bin_dir, 'az'), FAKE_AZ.encode())
+            os.chmod(az, os.stat(az).st_mode | stat.S_IEXEC)
+            env = dict(PATH=bin_dir + ':/usr/bin:/bin', FAKE_AZ_LOG=self.path('az.log'))
         if fail:
             env['FAKE_AZ_FAIL'] = '1'
         return env
@@ -44,7 +68,15 @@ class CredentialTest(TrustedSigningTest):
         if not os.path.exists(self.path('az.log')):
             return []
         with open(self.path('az.log')) as f:
-            return [json.loads(l) for l in f]
+            if not WINE:
+                return [json.loads(l) for l in f]
+            calls = []
+            for line in f.read().splitlines():
+                if line == '---':
+                    calls.append([])
+                elif line != '===':
+                    calls[-1].append(line)
+            return calls
 
     def test_client_secret(self):
         stats = self.signs_with(self.env(), log='token:secret')

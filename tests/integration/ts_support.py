@@ -7,7 +7,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 
 import trusted_signing_mock as mockdef  # noqa: E402
 from mock_service import MockService  # noqa: E402
-from support import CliTest, openssl, run  # noqa: E402
+from support import WINE, CliTest, openssl, run  # noqa: E402
 
 SECRETS = [mockdef.CLIENT_SECRET, mockdef.FEDERATED_TOKEN, mockdef.IDENTITY_HEADER,
            'mock-access-token-', 'static-token-']
@@ -57,6 +57,12 @@ class TrustedSigningTest(CliTest):
             env.update(AZURE_TENANT_ID=mockdef.TENANT, AZURE_CLIENT_ID=mockdef.CLIENT_ID,
                        AZURE_CLIENT_SECRET=mockdef.CLIENT_SECRET)
         env.update(extra)
+        if WINE:
+            # Windows variable names ignore case: of HTTPS_PROXY and https_proxy only one can
+            # exist there, so an empty one must not hide a set one.
+            for k in [k for k, v in env.items() if not v]:
+                if any(o != k and o.upper() == k.upper() and env[o] for o in env):
+                    del env[k]
         return env
 
     def cli(self, *args, env=None, **kw):

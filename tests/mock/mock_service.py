@@ -29,7 +29,9 @@ class MockService:
             time.sleep(0.05)
         with open(port_file) as f:
             self.port = int(f.read())
-        self.url = f'https://127.0.0.1:{self.port}'
+        # Schannel (the Windows build under Wine) matches host names only, never IP addresses.
+        host = 'localhost' if os.environ.get('CIPOLICY_TEST_WINE') == '1' else '127.0.0.1'
+        self.url = f'https://{host}:{self.port}'
         self.ca_file = self.file('tls-ca.pem')
         self.root_cer = self.file('root.cer')
         self.root_pem = self.file('root.pem')

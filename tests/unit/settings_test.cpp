@@ -26,13 +26,21 @@ fs::path write_yaml(const std::string& text) {
 
 }  // namespace
 
+// An absolute path as the platform writes one ("/abs" has no drive on Windows, so it is relative
+// to the drive of the configuration file's folder there).
+#ifdef _WIN32
+const char* const kAbsoluteKey = "C:\\abs\\signer.key";
+#else
+const char* const kAbsoluteKey = "/abs/signer.key";
+#endif
+
 TEST_CASE("a full configuration file is read, paths relative to its folder", "[config]") {
     fs::path file = write_yaml(
         "provider: local\n"
         "digest: sha384\n"
         "local:\n"
         "  cert: certs/signer.pem\n"
-        "  key: /abs/signer.key\n"
+        "  key: '" + std::string(kAbsoluteKey) + "'\n"
         "  chain: certs/chain.pem\n"
         "  pfx-password-env: MY_PFX_PASSWORD\n"
         "trusted-signing:\n"
@@ -47,12 +55,27 @@ TEST_CASE("a full configuration file is read, paths relative to its folder", "[c
     CHECK(s.provider == Provider::local);
     CHECK(s.digest == DigestAlgorithm::sha384);
     CHECK(*s.local.cert == file.parent_path() / "certs/signer.pem");
-    CHECK(*s.local.key == fs::path("/abs/signer.key"));
+    CHECK(*s.local.key == fs::path(kAbsoluteKey));
     CHECK(*s.local.pfx_password_env == "MY_PFX_PASSWORD");
     CHECK(*s.trusted_signing.account == "acct");
     CHECK(*s.timestamp_urls == std::vector<std::string>{"http://a.example", "http://b.example"});
     CHECK(*s.output_dir == file.parent_path() / "signed");
 }
+
+#ifdef _WIN32
+TEST_CASE("Windows paths in a configuration file: drives, UNC shares, drive-relative", "[config]") {
+    fs::path file = write_yaml(
+        "local:\n"
+        "  cert: 'D:\\pki\\signer.pem'\n"
+        "  key: '\\\\server\\share\\signer.key'\n"
+        "  chain: '\\pki\\chain.pem'\n");
+    Settings s = load_settings_file(file);
+    CHECK(*s.local.cert == fs::path("D:\\pki\\signer.pem"));
+    CHECK(*s.local.key == fs::path("\\\\server\\share\\signer.key"));
+    // "\pki\chain.pem" names a folder of the configuration file's own drive.
+    CHECK(*s.local.chain == file.root_name() / "\\pki\\chain.pem");
+}
+#endif
 
 TEST_CASE("configuration errors name the file, line and key", "[config]") {
     fs::path unknown = write_yaml("local:\n  cert: a.pem\n  certificate: b.pem\n");

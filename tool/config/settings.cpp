@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "platform/paths.hpp"
 
 namespace cipolicy {
 namespace fs = std::filesystem;
@@ -71,8 +72,7 @@ class FileReader {
     }
 
     fs::path file(const YAML::Node& n, const std::string& key) const {
-        fs::path p(scalar(n, key));
-        return p.is_relative() ? dir_ / p : p;
+        return platform::resolve_against(dir_, fs::path(scalar(n, key)));
     }
 
     using Handler = std::function<void(FileReader&, const YAML::Node&, const std::string&)>;

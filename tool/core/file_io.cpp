@@ -4,8 +4,10 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <system_error>
 
 #include "core/error.hpp"
+#include "platform/durable_file.hpp"
 
 namespace cipolicy {
 namespace fs = std::filesystem;
@@ -38,36 +40,48 @@ static fs::path temp_name_beside(const fs::path& destination) {
     return temp;
 }
 
-PendingFile::PendingFile(fs::path destination, ByteView contents)
-    : destination_(std::move(destination)), temp_(temp_name_beside(destination_)) {
-    std::ofstream out(temp_, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw Error(ExitCode::output, destination_.string() +
-                                          ": cannot create a file there: " + std::strerror(errno));
-    out.write(reinterpret_cast<const char*>(contents.data()),
-              static_cast<std::streamsize>(contents.size()));
-    out.close();
-    if (!out) {
-        std::error_code ec;
-        fs::remove(temp_, ec);
-        throw Error(ExitCode::output, destination_.string() + ": write failed (disk full?)");
+// A temporary name is taken exclusively; another process (or a planted file or link) holding one
+// name only makes us pick the next.
+static std::unique_ptr<platform::ExclusiveFile> create_beside(const fs::path& destination) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return std::make_unique<platform::ExclusiveFile>(temp_name_beside(destination));
+        } catch (const std::system_error& e) {
+            if (e.code() != std::errc::file_exists || attempt == 15)
+                throw Error(ExitCode::output, destination.string() +
+                                                  ": cannot create a file there: " +
+                                                  e.code().message());
+        }
     }
 }
 
-PendingFile::~PendingFile() {
-    if (!committed_) {
-        std::error_code ec;
-        fs::remove(temp_, ec);
+PendingFile::PendingFile(fs::path destination, ByteView contents)
+    : destination_(std::move(destination)), file_(create_beside(destination_)) {
+    try {
+        file_->write(contents.data(), contents.size());
+        // On disk before anything can rename it into place: a crash right after "signed" must
+        // not leave an empty or truncated policy.
+        file_->finish(destination_);
+    } catch (const std::system_error& e) {
+        throw Error(ExitCode::output,
+                    destination_.string() + ": write failed (disk full?): " + e.code().message());
     }
+}
+
+PendingFile::~PendingFile() = default;
+
+const fs::path& PendingFile::temp_path() const {
+    return file_->path();
 }
 
 void PendingFile::commit() {
-    std::error_code ec;
-    // std::filesystem::rename replaces an existing destination atomically on POSIX and Windows.
-    fs::rename(temp_, destination_, ec);
-    if (ec)
-        throw Error(ExitCode::output, destination_.string() + ": cannot replace: " + ec.message());
-    committed_ = true;
+    try {
+        platform::replace_file(file_->path(), destination_);
+    } catch (const std::system_error& e) {
+        throw Error(ExitCode::output, destination_.string() + ": cannot replace: " +
+                                          e.code().message());
+    }
+    file_->release();
 }
 
 void write_file_atomically(const fs::path& destination, ByteView contents) {
