@@ -24,6 +24,9 @@
 #   cipolicy_get_tool(<command-var> <depends-var>)
 #     The command to run cipolicy in add_custom_command(COMMAND ...) and what to put in DEPENDS.
 #
+#   cipolicy_get_configure_time_tool(<path-var>)
+#     The cipolicy that execute_process() can run at configure time, or "" if none can yet.
+#
 # Variables: CIPOLICY_CONFIG (project cipolicy.yaml), CIPOLICY_SIGNING (AUTO|ON|OFF),
 # CIPOLICY_EXECUTABLE (run this file instead of the CIPolicy::cipolicy target).
 # Relative input paths (POLICIES, CONFIG, METADATA, CIPOLICY_CONFIG) resolve against
@@ -254,9 +257,10 @@ function(_cipolicy_xml_identity xml prefix)
   set(${prefix}_SUPPLEMENTAL "${supplemental}" PARENT_SCOPE)
 endfunction()
 
-# A cipolicy runnable now, at configure time (CIPOLICY_EXECUTABLE or the imported package's
-# executable), or "" (the in-tree target is built only later).
-function(_cipolicy_configure_time_tool out)
+# cipolicy_get_configure_time_tool(<path-var>)
+#   A cipolicy runnable now, for execute_process() (CIPOLICY_EXECUTABLE or the installed
+#   package's executable), or "" with add_subdirectory (the in-tree tool is built only later).
+function(cipolicy_get_configure_time_tool out)
   set(tool "")
   if(CIPOLICY_EXECUTABLE)
     set(tool "${CIPOLICY_EXECUTABLE}")
@@ -281,7 +285,7 @@ endfunction()
 # "" when no tool can run yet.
 function(_cipolicy_binary_name fn policy out)
   set(${out} "" PARENT_SCOPE)
-  _cipolicy_configure_time_tool(tool)
+  cipolicy_get_configure_time_tool(tool)
   if(NOT tool)
     return()
   endif()
