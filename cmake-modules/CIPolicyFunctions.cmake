@@ -295,15 +295,16 @@ function(_cipolicy_binary_name fn policy out)
     string(STRIP "${error}" error)
     message(FATAL_ERROR "${fn}: ${policy} is not a policy binary cipolicy can read: ${error}")
   endif()
-  string(JSON name GET "${json}" expectedFileName)
+  string(JSON name GET "${json}" policy expectedFileName)
   set(${out} "${name}" PARENT_SCOPE)
 endfunction()
 
 function(cipolicy_sign name)
-  set(_cipolicy_extra_usage " [FORMAT_VERSION n] [OUTPUT_NAME name] [DEPENDS file...] [ALL]")
+  set(_cipolicy_extra_usage
+      " [FORMAT_VERSION n] [OUTPUT_NAME name] [VERIFY_ROOTS cert...] [DEPENDS file...] [ALL]")
   cmake_parse_arguments(PARSE_ARGV 1 arg "ALL" "OUTPUT_DIR;CONFIG;METADATA;FORMAT_VERSION;OUTPUT_NAME"
-                        "POLICIES;TIMESTAMP_URLS;DEPENDS")
-  if(name MATCHES "^(POLICIES|OUTPUT_DIR|OUTPUT_NAME|CONFIG|METADATA|FORMAT_VERSION|TIMESTAMP_URLS|DEPENDS|ALL)$")
+                        "POLICIES;TIMESTAMP_URLS;DEPENDS;VERIFY_ROOTS")
+  if(name MATCHES "^(POLICIES|OUTPUT_DIR|OUTPUT_NAME|CONFIG|METADATA|FORMAT_VERSION|TIMESTAMP_URLS|VERIFY_ROOTS|DEPENDS|ALL)$")
     message(FATAL_ERROR "cipolicy_sign: the first argument is the name of the target to create, "
                         "e.g. cipolicy_sign(signed_policies POLICIES policy.xml)")
   endif()
@@ -444,11 +445,17 @@ function(cipolicy_sign name)
   endforeach()
 
   # A supplemental policy with its base in this call: the base must authorize its signer. The
-  # roots are those of the configured chain (signed files leave the root out).
+  # roots are those of the configured chain and VERIFY_ROOTS (signed files leave the root out).
   set(verify_args "")
+  set(verify_depends "")
   if(config)
     set(verify_args --config "${config}")
   endif()
+  foreach(root IN LISTS arg_VERIFY_ROOTS)
+    cmake_path(ABSOLUTE_PATH root BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    list(APPEND verify_args --root "${root}")
+    list(APPEND verify_depends "${root}")
+  endforeach()
   foreach(entry IN LISTS supplementals)
     string(REPLACE "|" ";" entry "${entry}")
     list(GET entry 0 supplemental)
@@ -464,7 +471,7 @@ function(cipolicy_sign name)
           OUTPUT "${stamp}"
           COMMAND ${tool} verify "${supplemental}" --base "${base_file}" ${verify_args}
           COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
-          DEPENDS "${supplemental}" "${base_file}" ${flag_depends} ${tool_depends}
+          DEPENDS "${supplemental}" "${base_file}" ${flag_depends} ${verify_depends} ${tool_depends}
           COMMENT "Checking supplemental policy ${supplemental_name} against its base"
           VERBATIM)
         list(APPEND outputs "${stamp}")
