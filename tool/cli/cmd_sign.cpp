@@ -1,5 +1,4 @@
 #include <atomic>
-#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -48,20 +47,15 @@ bool same_file(const fs::path& a, const fs::path& b) {
 // --depfile: written only when every file was signed, so a failed run leaves the build out of date.
 void write_sign_depfile(const po::variables_map& vm, const Settings& settings,
                         const std::vector<std::string>& inputs, const nlohmann::json& results) {
-    std::optional<fs::path> config;
-    if (vm.count("config"))
-        config = vm["config"].as<std::string>();
-    else if (const char* env = std::getenv("CIPOLICY_CONFIG"); env && *env)
-        config = env;
     std::vector<fs::path> targets, deps(inputs.begin(), inputs.end());
     for (const auto& r : results) targets.emplace_back(r["output"].get<std::string>());
-    for (auto& f : files_read_by(settings, config)) deps.push_back(std::move(f));
+    for (auto& f : files_read_by(settings, config_file(vm))) deps.push_back(std::move(f));
     const std::string text = depfile_text(targets, deps);
     const fs::path file = vm["depfile"].as<std::string>();
     std::error_code ec;
     if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
-    write_file_atomically(file,
-                          ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    write_file_atomically(
+        file, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
 }  // namespace

@@ -75,8 +75,7 @@ int run_verify(const Args& args) {
         const Settings configured = load_settings_file(a.vm["config"].as<std::string>());
         for (const auto& file : {configured.local.chain, configured.local.cert})
             if (file)
-                for (auto& c : load_certificates(*file))
-                    options.roots.push_back(std::move(c));
+                for (auto& c : load_certificates(*file)) options.roots.push_back(std::move(c));
     }
     if (a.vm.count("timestamp-root"))
         for (const auto& file : a.vm["timestamp-root"].as<std::vector<std::string>>())
