@@ -210,13 +210,6 @@ function(_cipolicy_input policy out_path out_name)
   endif()
 endfunction()
 
-# The six PolicyTypeIDs Windows knows: a multiple-policy-format policy whose PolicyID and
-# BasePolicyID are both one of them is read as single-policy format (policy/policy_types.cpp).
-set(_CIPOLICY_KNOWN_TYPE_IDS
-    "{A244370E-44C9-4C06-B551-F6016E563076}" "{2A5A0136-F09F-498E-99CC-51099011157C}"
-    "{976D12C8-CB9F-4730-BE52-54600843238E}" "{5951A96A-E0B5-4D3D-8FB8-3E5B61030784}"
-    "{4E61C68C-97F6-430B-9CD7-9B1004706770}" "{D2BDA982-CCF6-4344-AC5B-0B44427B6816}")
-
 # The text of XML element <name> (any namespace prefix) in `text`, as an upper-case braced GUID;
 # empty when absent.
 function(_cipolicy_xml_guid text name out)
@@ -243,7 +236,15 @@ function(_cipolicy_xml_identity xml prefix)
     set(name "SiPolicy.p7b")
   elseif(id)
     set(name "${id}.cip")
-    if(id STREQUAL base AND id IN_LIST _CIPOLICY_KNOWN_TYPE_IDS)
+    # The six PolicyTypeIDs Windows knows: a multiple-policy-format policy whose PolicyID and
+    # BasePolicyID are both one of them is read back as single-policy format (as the tool's
+    # policy/policy_types.cpp and binary_reader.cpp do). Listed here, not in a variable of the
+    # including directory, which add_subdirectory callers would not see.
+    set(known_type_ids
+        "{A244370E-44C9-4C06-B551-F6016E563076}" "{2A5A0136-F09F-498E-99CC-51099011157C}"
+        "{976D12C8-CB9F-4730-BE52-54600843238E}" "{5951A96A-E0B5-4D3D-8FB8-3E5B61030784}"
+        "{4E61C68C-97F6-430B-9CD7-9B1004706770}" "{D2BDA982-CCF6-4344-AC5B-0B44427B6816}")
+    if(id STREQUAL base AND id IN_LIST known_type_ids)
       set(name "SiPolicy.p7b")
     endif()
   endif()
@@ -425,7 +426,7 @@ function(cipolicy_sign name)
       list(APPEND names "${file_name}")
     endif()
     set(output "${dir}/${file_name}")
-    string(MAKE_C_IDENTIFIER "${stem}" depname)
+    string(MAKE_C_IDENTIFIER "${file_name}" depname)
     add_custom_command(
       OUTPUT "${output}"
       COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"

@@ -154,14 +154,6 @@ class CMakeFunctions(BuildTest):
         self.write(os.path.join(self.src, 'enterprise.xml'),
                    re.sub(r'<(Base)?PolicyID>[^<]*<', lambda m: f'<{m.group(1) or ""}PolicyID>{ENTERPRISE}<', base))
 
-    def runs(self):
-        counts = {}
-        for command in ('compile', 'sign', 'verify'):
-            if self.counter.calls(command):
-                counts[command] = len(self.counter.calls(command))
-        self.counter.take()
-        return counts
-
     def test_xml_is_compiled_and_signed_under_the_name_windows_loads(self):
         self.xml_policies()
         self.ok(self.project(
@@ -173,7 +165,7 @@ class CMakeFunctions(BuildTest):
         root = os.path.join(self.src, 'pki', 'root.cer')
         base, supplemental = self.path('build', 'p', BASE_CIP), self.path('build', 'p', SUPPLEMENTAL_CIP)
         self.assertVerifies(root, base, supplemental, self.path('build', 'r', 'Custom.cip'))
-        self.assertEqual(self.runs(), {'compile': 4, 'sign': 4, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 4, 'sign': 4, 'verify': 1})
         # The name and format the tool itself reports for what the build wrote.
         info = run([EXE, 'inspect', self.path('build', 'q', 'SiPolicy.p7b'), '--json'])
         self.assertIn('"expectedFileName": "SiPolicy.p7b"', info.out, repr(info))
@@ -185,14 +177,14 @@ class CMakeFunctions(BuildTest):
         # Renewing the key the configuration names re-signs (the DEPFILE the tool writes).
         touch(os.path.join(self.src, 'pki', 'chain.pem'))
         self.ok(self.build())
-        self.assertEqual(self.runs(), {'sign': 4, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'sign': 4, 'verify': 1})
         # A new PolicyID in the XML: re-read at configure time, the file is signed under it.
         with open(os.path.join(self.src, 'supplemental.xml')) as f:
             text = f.read()
         self.write(os.path.join(self.src, 'supplemental.xml'), text.replace('8A11}', '8A12}'))
         self.ok(self.build())
         self.assertVerifies(root, self.path('build', 'p', '{5E1A6D2C-8B0F-4C1E-9F3A-2D7B4C6E8A12}.cip'))
-        self.assertEqual(self.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
 
     def test_pfx_and_its_password_file_are_dependencies(self):
         pki = os.path.join(self.src, 'pki')
@@ -224,7 +216,7 @@ class CMakeFunctions(BuildTest):
         self.ok(self.project('cipolicy_sign(p ALL POLICIES base.xml supplemental.xml)\n',
                              '-DCIPOLICY_CONFIG=' + self.config))
         r = self.fails(self.build(), 'the policy has no base SupplementalPolicySigners')
-        self.assertEqual(self.runs(), {'compile': 2, 'sign': 2, 'verify': 1}, r.out)
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 2, 'verify': 1}, r.out)
         self.fails(self.build())  # still failing: no stamp was written
 
     def test_no_silent_no_ops(self):

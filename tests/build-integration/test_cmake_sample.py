@@ -58,12 +58,12 @@ class CMakeSample(BuildTest):
         # The supplemental against its base, checked here too, independently of the build's check.
         r = run([EXE, 'verify', signed[1], '--base', signed[0], '--root', root])
         self.assertEqual(r.code, 0, repr(r))
-        self.assertEqual(self.runs(), {'compile': 2, 'sign': 2, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 2, 'verify': 1})
         compiled = sorted(glob.glob(os.path.join(b, 'signed_policies-compiled', '*.bin')))
         self.assertEqual([os.path.basename(f) for f in compiled], ['base.bin', 'supplemental.bin'])
 
         self.build()
-        self.assertEqual(self.runs(), {}, 'a no-op rebuild ran the tool')
+        self.assertEqual(self.counter.runs(), {}, 'a no-op rebuild ran the tool')
 
         # The base's XML: it alone is compiled and signed again, and the supplemental re-checked.
         touch(os.path.join(b, 'policies', 'base.xml'))
@@ -71,32 +71,22 @@ class CMakeSample(BuildTest):
         calls = self.counter.calls('sign')
         self.assertEqual(len(calls), 1, calls)
         self.assertIn('base.bin', calls[0])
-        self.assertEqual(self.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
 
         # The configuration and the key it names re-sign every policy.
         for name in ('cipolicy.yaml', 'signer.key'):
             touch(os.path.join(b, 'dev-pki', name))
             self.build()
-            self.assertEqual(self.runs(), {'sign': 2, 'verify': 1}, name)
+            self.assertEqual(self.counter.runs(), {'sign': 2, 'verify': 1}, name)
 
         # A new tool compiles and signs everything again.
         touch(self.counter.path)
         self.build()
-        self.assertEqual(self.runs(), {'compile': 2, 'sign': 2, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 2, 'verify': 1})
         self.assertVerifies(root, *signed)
 
         self.ok(run(['cmake', '--build', b, '--target', 'clean']))
         self.assertEqual([f for f in signed + compiled if os.path.exists(f)], [])
-
-    def runs(self):
-        """Tool runs since the last call, by command (compile, sign, verify)."""
-        counts = {}
-        for command in ('compile', 'sign', 'verify'):
-            n = len(self.counter.calls(command))
-            if n:
-                counts[command] = n
-        self.counter.take()
-        return counts
 
     def test_off_signs_nothing(self):
         r = self.ok(self.configure('-DCIPOLICY_SIGNING=OFF'))

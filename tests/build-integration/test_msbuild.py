@@ -40,13 +40,6 @@ def msbuild(project, *args, env=None):
     return run([DOTNET, 'msbuild', project, '-nologo', '-v:n', '-nodeReuse:false', *args], env=env)
 
 
-def runs(counter):
-    """Tool runs since the last call, by command (compile, sign, verify)."""
-    counts = {c: len(counter.calls(c)) for c in ('compile', 'sign', 'verify') if counter.calls(c)}
-    counter.take()
-    return counts
-
-
 class PlainProject(BuildTest):
     def setUp(self):
         super().setUp()
@@ -227,7 +220,7 @@ class XmlProject(BuildTest):
         root = self.path('pki', 'root.cer')
         base, supplemental = self.path('out', BASE_CIP), self.path('out', SUPPLEMENTAL_CIP)
         self.assertVerifies(root, base, supplemental, self.path('out', A_CIP))
-        self.assertEqual(runs(self.counter), {'compile': 2, 'sign': 3, 'verify': 1}, r.out)
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 3, 'verify': 1}, r.out)
         self.assertIn(f'{supplemental}: valid', r.out)  # the build's check against the base
         info = run([EXE, 'inspect', supplemental, '--json'])
         self.assertIn('"formatVersion": 7', info.out)
@@ -235,11 +228,11 @@ class XmlProject(BuildTest):
         self.assertTrue(all(os.path.isfile(f) for f in compiled))
 
         r = self.ok(msbuild(self.proj, self.tool))
-        self.assertEqual(runs(self.counter), {}, r.out)
+        self.assertEqual(self.counter.runs(), {}, r.out)
 
         touch(self.path('policies', 'base.xml'))
         self.ok(msbuild(self.proj, self.tool))
-        self.assertEqual(runs(self.counter), {'compile': 1, 'sign': 1, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
 
         # A new PolicyID: signed under the new name, and the old name is gone.
         xml = self.path('policies', 'supplemental.xml')
@@ -247,7 +240,7 @@ class XmlProject(BuildTest):
             text = f.read()
         self.write(xml, text.replace('8A11}', '8A12}'))
         self.ok(msbuild(self.proj, self.tool))
-        self.assertEqual(runs(self.counter), {'compile': 1, 'sign': 1, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
         self.assertFalse(os.path.exists(supplemental))
         supplemental = self.path('out', '{5E1A6D2C-8B0F-4C1E-9F3A-2D7B4C6E8A12}.cip')
         self.assertVerifies(root, supplemental)
@@ -261,7 +254,7 @@ class XmlProject(BuildTest):
         m = re.search(r'supplemental\.xml\((\d+),(\d+)\) ?: error CIP1003: Bogus', r.out)
         self.assertTrue(m, r.out)
         self.assertEqual(int(m.group(1)), rules + 2)
-        self.assertEqual(runs(self.counter), {'compile': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 1})
         self.write(xml, text)
 
         self.ok(msbuild(self.proj, self.tool, '-t:Clean'))
@@ -289,7 +282,7 @@ class VcxprojSample(BuildTest):
         out = self.path('sample', 'x64', 'Debug')
         signed = [os.path.join(out, BASE_CIP), os.path.join(out, SUPPLEMENTAL_CIP)]
         self.assertVerifies(self.path('sample', 'obj', 'dev-pki', 'root.cer'), *signed)
-        self.assertEqual(runs(self.counter), {'compile': 2, 'sign': 2, 'verify': 1})
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 2, 'verify': 1})
         tlog = os.path.join(out, 'PolicySigning.tlog', 'CIPolicy.read.1u.tlog')
         with open(tlog, encoding='utf-16') as f:
             lines = f.read().split()
