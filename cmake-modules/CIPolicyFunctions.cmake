@@ -3,20 +3,29 @@
 # cipolicy project itself (add_subdirectory / FetchContent). All signing logic lives in the cipolicy
 # executable: these functions only map arguments to its flags. Reference: docs/build-integration.md.
 #
-#   cipolicy_sign(<name> POLICIES <file or generator expression>...
-#                 [OUTPUT_DIR <dir>] [CONFIG <cipolicy.yaml>] [METADATA <metadata.json>]
+#   cipolicy_sign(<name> POLICIES <.xml or .bin file, or generator expression>...
+#                 [FORMAT_VERSION <n>] [OUTPUT_NAME <file name>] [OUTPUT_DIR <dir>]
+#                 [CONFIG <cipolicy.yaml>] [METADATA <metadata.json>]
 #                 [TIMESTAMP_URLS <url>...] [DEPENDS <file or target>...] [ALL])
-#     One custom command per policy (OUTPUT <dir>/<stem>.cip, DEPENDS policy + config + metadata +
-#     tool) and a custom target <name> that depends on all of them: a no-op rebuild runs nothing;
-#     editing a policy or the configuration re-signs what it affects.
+#     Policy XML is compiled (`cipolicy compile`) into <binary dir>/<name>-compiled/<stem>.bin.
+#     One signing command per policy, OUTPUT <dir>/{PolicyID}.cip (SiPolicy.p7b for the
+#     single-policy format; the name is read at configure time), DEPENDS policy + config +
+#     metadata + tool, and through a DEPFILE the key, certificate, PFX and chain files the
+#     configuration names. A supplemental XML whose base is in the same call is checked with
+#     `cipolicy verify --base`. A custom target <name> depends on all of it: a no-op rebuild runs
+#     nothing; editing an input re-runs only what it affects.
 #
 #   cipolicy_sign_target(<target> POLICIES <file or generator expression>...
 #                        [OUTPUT_DIR <dir>] [CONFIG <file>] [METADATA <file>] [TIMESTAMP_URLS <url>...])
-#     Signs files <target> produces as a POST_BUILD step (runs whenever <target> is rebuilt).
+#     Signs policy binaries <target> produces as a POST_BUILD step (runs whenever <target> is
+#     rebuilt), into <dir>/{PolicyID}.cip or SiPolicy.p7b as the tool names them.
 #     Call it in the directory that creates <target>.
 #
 #   cipolicy_get_tool(<command-var> <depends-var>)
 #     The command to run cipolicy in add_custom_command(COMMAND ...) and what to put in DEPENDS.
+#
+#   cipolicy_get_configure_time_tool(<path-var>)
+#     The cipolicy that execute_process() can run at configure time, or "" if none can yet.
 #
 # Variables: CIPOLICY_CONFIG (project cipolicy.yaml), CIPOLICY_SIGNING (AUTO|ON|OFF),
 # CIPOLICY_EXECUTABLE (run this file instead of the CIPolicy::cipolicy target).
@@ -24,8 +33,8 @@
 # CMAKE_CURRENT_SOURCE_DIR; a relative OUTPUT_DIR against CMAKE_CURRENT_BINARY_DIR.
 include_guard(GLOBAL)
 
-if(CMAKE_VERSION VERSION_LESS 3.24)
-  message(FATAL_ERROR "CIPolicy: the cipolicy_sign() functions need CMake 3.24 or newer "
+if(CMAKE_VERSION VERSION_LESS 3.25)
+  message(FATAL_ERROR "CIPolicy: the cipolicy_sign() functions need CMake 3.25 or newer "
                       "(this is ${CMAKE_VERSION}); please upgrade CMake.")
 endif()
 
@@ -89,7 +98,7 @@ macro(_cipolicy_check_arguments fn)
     endif()
   endforeach()
   if(NOT arg_POLICIES)
-    message(FATAL_ERROR "${fn}: POLICIES is required: the policy binaries to sign, e.g. "
+    message(FATAL_ERROR "${fn}: POLICIES is required: the policy XML or binaries to sign, e.g. "
                         "${fn}(<name> POLICIES policy.bin)")
   endif()
 endmacro()
@@ -201,13 +210,120 @@ function(_cipolicy_input policy out_path out_name)
   endif()
 endfunction()
 
+# The text of XML element <name> (any namespace prefix) in `text`, as an upper-case braced GUID;
+# empty when absent.
+function(_cipolicy_xml_guid text name out)
+  set(ws "[ \t\r\n]*")
+  set(value "")
+  if(text MATCHES "<([A-Za-z0-9_.-]+:)?${name}>${ws}{?([0-9A-Fa-f-]+)}?${ws}</")
+    string(TOUPPER "{${CMAKE_MATCH_2}}" value)
+  endif()
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# What cipolicy sign --output-dir names a policy compiled from `xml`, read at configure time:
+# <prefix>_NAME ({PolicyID}.cip or SiPolicy.p7b, empty if the XML names no identity; the compiler
+# then reports it), <prefix>_ID, <prefix>_BASE and <prefix>_SUPPLEMENTAL.
+function(_cipolicy_xml_identity xml prefix)
+  file(READ "${xml}" text)
+  # Comments may hold old IDs; XML forbids "--" inside a comment.
+  string(REGEX REPLACE "<!--([^-]|-[^-])*-->" "" text "${text}")
+  _cipolicy_xml_guid("${text}" PolicyTypeID type_id)
+  _cipolicy_xml_guid("${text}" PolicyID id)
+  _cipolicy_xml_guid("${text}" BasePolicyID base)
+  set(name "")
+  if(type_id)
+    set(name "SiPolicy.p7b")
+  elseif(id)
+    set(name "${id}.cip")
+    # The six PolicyTypeIDs Windows knows: a multiple-policy-format policy whose PolicyID and
+    # BasePolicyID are both one of them is read back as single-policy format (as the tool's
+    # policy/policy_types.cpp and binary_reader.cpp do). Listed here, not in a variable of the
+    # including directory, which add_subdirectory callers would not see.
+    set(known_type_ids
+        "{A244370E-44C9-4C06-B551-F6016E563076}" "{2A5A0136-F09F-498E-99CC-51099011157C}"
+        "{976D12C8-CB9F-4730-BE52-54600843238E}" "{5951A96A-E0B5-4D3D-8FB8-3E5B61030784}"
+        "{4E61C68C-97F6-430B-9CD7-9B1004706770}" "{D2BDA982-CCF6-4344-AC5B-0B44427B6816}")
+    if(id STREQUAL base AND id IN_LIST known_type_ids)
+      set(name "SiPolicy.p7b")
+    endif()
+  endif()
+  set(supplemental FALSE)
+  if(text MATCHES "PolicyType[ \t\r\n]*=[ \t\r\n]*[\"'][ \t]*Supplemental Policy")
+    set(supplemental TRUE)
+  endif()
+  set(${prefix}_NAME "${name}" PARENT_SCOPE)
+  set(${prefix}_ID "${id}" PARENT_SCOPE)
+  set(${prefix}_BASE "${base}" PARENT_SCOPE)
+  set(${prefix}_SUPPLEMENTAL "${supplemental}" PARENT_SCOPE)
+endfunction()
+
+# cipolicy_get_configure_time_tool(<path-var>)
+#   A cipolicy runnable now, for execute_process() (CIPOLICY_EXECUTABLE or the installed
+#   package's executable), or "" with add_subdirectory (the in-tree tool is built only later).
+function(cipolicy_get_configure_time_tool out)
+  set(tool "")
+  if(CIPOLICY_EXECUTABLE)
+    set(tool "${CIPOLICY_EXECUTABLE}")
+  elseif(TARGET CIPolicy::cipolicy)
+    get_target_property(imported CIPolicy::cipolicy IMPORTED)
+    if(imported)
+      foreach(property IN ITEMS IMPORTED_LOCATION IMPORTED_LOCATION_RELEASE
+                                IMPORTED_LOCATION_RELWITHDEBINFO IMPORTED_LOCATION_NOCONFIG
+                                IMPORTED_LOCATION_DEBUG IMPORTED_LOCATION_MINSIZEREL)
+        get_target_property(location CIPolicy::cipolicy ${property})
+        if(location AND EXISTS "${location}")
+          set(tool "${location}")
+          break()
+        endif()
+      endforeach()
+    endif()
+  endif()
+  set(${out} "${tool}" PARENT_SCOPE)
+endfunction()
+
+# The deployable name of a policy binary that exists at configure time, from `cipolicy inspect`;
+# "" when no tool can run yet.
+function(_cipolicy_binary_name fn policy out)
+  set(${out} "" PARENT_SCOPE)
+  cipolicy_get_configure_time_tool(tool)
+  if(NOT tool)
+    return()
+  endif()
+  execute_process(COMMAND "${tool}" inspect "${policy}" --json
+                  OUTPUT_VARIABLE json ERROR_VARIABLE error RESULT_VARIABLE code)
+  if(NOT code EQUAL 0)
+    string(STRIP "${error}" error)
+    message(FATAL_ERROR "${fn}: ${policy} is not a policy binary cipolicy can read: ${error}")
+  endif()
+  string(JSON name GET "${json}" policy expectedFileName)
+  set(${out} "${name}" PARENT_SCOPE)
+endfunction()
+
 function(cipolicy_sign name)
-  set(_cipolicy_extra_usage " [DEPENDS file...] [ALL]")
-  cmake_parse_arguments(PARSE_ARGV 1 arg "ALL" "OUTPUT_DIR;CONFIG;METADATA"
-                        "POLICIES;TIMESTAMP_URLS;DEPENDS")
-  if(name MATCHES "^(POLICIES|OUTPUT_DIR|CONFIG|METADATA|TIMESTAMP_URLS|DEPENDS|ALL)$")
+  set(_cipolicy_extra_usage
+      " [FORMAT_VERSION n] [OUTPUT_NAME name] [VERIFY_ROOTS cert...] [DEPENDS file...] [ALL]")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "ALL" "OUTPUT_DIR;CONFIG;METADATA;FORMAT_VERSION;OUTPUT_NAME"
+                        "POLICIES;TIMESTAMP_URLS;DEPENDS;VERIFY_ROOTS")
+  if(name MATCHES "^(POLICIES|OUTPUT_DIR|OUTPUT_NAME|CONFIG|METADATA|FORMAT_VERSION|TIMESTAMP_URLS|VERIFY_ROOTS|DEPENDS|ALL)$")
     message(FATAL_ERROR "cipolicy_sign: the first argument is the name of the target to create, "
-                        "e.g. cipolicy_sign(signed_policies POLICIES policy.bin)")
+                        "e.g. cipolicy_sign(signed_policies POLICIES policy.xml)")
+  endif()
+  set(all "")
+  if(arg_ALL)
+    set(all ALL)
+  endif()
+  # POLICIES ${list} with an empty list (a glob that matched nothing): say so, sign nothing.
+  if("POLICIES" IN_LIST arg_KEYWORDS_MISSING_VALUES AND NOT arg_POLICIES)
+    list(REMOVE_ITEM arg_KEYWORDS_MISSING_VALUES POLICIES)
+    if(NOT arg_KEYWORDS_MISSING_VALUES AND NOT arg_UNPARSED_ARGUMENTS)
+      message(WARNING "cipolicy_sign: ${name}: CIP9006: POLICIES is empty (a file(GLOB) that "
+                      "matched nothing?): nothing is compiled or signed. Name your policy XML or "
+                      "binaries, e.g. POLICIES policies/base.xml.")
+      add_custom_target(${name} ${all})
+      set_property(TARGET ${name} PROPERTY CIPOLICY_SIGNED_FILES "")
+      return()
+    endif()
   endif()
   _cipolicy_check_arguments(cipolicy_sign)
   if(TARGET "${name}")
@@ -215,13 +331,28 @@ function(cipolicy_sign name)
                         "name (to sign what an existing target produces, use "
                         "cipolicy_sign_target(${name} POLICIES ...)).")
   endif()
-  set(all "")
-  if(arg_ALL)
-    set(all ALL)
+  list(LENGTH arg_POLICIES count)
+  if(arg_OUTPUT_NAME AND NOT count EQUAL 1)
+    message(FATAL_ERROR "cipolicy_sign: ${name}: OUTPUT_NAME names one signed file but POLICIES "
+                        "has ${count}; sign that policy in a cipolicy_sign() call of its own.")
+  endif()
+  set(format_args "")
+  if(NOT "${arg_FORMAT_VERSION}" STREQUAL "")
+    if(NOT arg_FORMAT_VERSION MATCHES "^[0-9]+$")
+      message(FATAL_ERROR "cipolicy_sign: ${name}: FORMAT_VERSION '${arg_FORMAT_VERSION}' is not "
+                          "a number; use 5 to 8 (default 8).")
+    endif()
+    set(format_args --format-version ${arg_FORMAT_VERSION})
   endif()
 
   _cipolicy_signing_plan(cipolicy_sign "${name}" "${arg_CONFIG}" enabled config)
-  if(NOT enabled)
+  set(has_xml FALSE)
+  foreach(policy IN LISTS arg_POLICIES)
+    if(policy MATCHES "\\.[xX][mM][lL]$")
+      set(has_xml TRUE)
+    endif()
+  endforeach()
+  if(NOT enabled AND NOT has_xml)
     add_custom_target(${name} ${all})
     set_property(TARGET ${name} PROPERTY CIPOLICY_SIGNED_FILES "")
     return()
@@ -230,29 +361,130 @@ function(cipolicy_sign name)
   cipolicy_get_tool(tool tool_depends)
   _cipolicy_flags(flags flag_depends "${config}" "${arg_METADATA}" "${arg_TIMESTAMP_URLS}")
   _cipolicy_output_dir(dir "${arg_OUTPUT_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/${name}")
+  set(work "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/cipolicy_${name}.dir")
   set(outputs "")
+  set(compiled_files "")
   set(names "")
+  set(supplementals "")  # "<signed file>|<BasePolicyID>" of supplemental XML
+  set(bases "")          # "<PolicyID>|<signed file>" of every XML policy
   foreach(policy IN LISTS arg_POLICIES)
+    unset(xml)
     _cipolicy_input("${policy}" input file_name)
+    cmake_path(GET input STEM LAST_ONLY stem)
+    set(known FALSE)
+    if(input MATCHES "\\.[xX][mM][lL]$" AND NOT input MATCHES "\\$<")
+      # Compiled in the build tree; its PolicyID names the signed file.
+      set(xml "${input}")
+      set(input "${CMAKE_CURRENT_BINARY_DIR}/${name}-compiled/${stem}.bin")
+      if(input IN_LIST compiled_files)
+        message(FATAL_ERROR "cipolicy_sign: ${name}: two policies named ${stem}.xml; rename one "
+                            "or sign them in separate cipolicy_sign() calls.")
+      endif()
+      list(APPEND compiled_files "${input}")
+      add_custom_command(
+        OUTPUT "${input}"
+        COMMAND "${CMAKE_COMMAND}" -E make_directory "${CMAKE_CURRENT_BINARY_DIR}/${name}-compiled"
+        COMMAND ${tool} compile "${xml}" -o "${input}" ${format_args}
+        DEPENDS "${xml}" ${tool_depends} ${arg_DEPENDS}
+        COMMENT "Compiling policy ${policy}"
+        VERBATIM)
+      if(EXISTS "${xml}")
+        # A changed PolicyID must rename the signed file: re-read the XML when it changes.
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${xml}")
+        _cipolicy_xml_identity("${xml}" policy)
+        if(policy_NAME)
+          set(file_name "${policy_NAME}")
+          set(known TRUE)
+        endif()
+      endif()
+    elseif(NOT input MATCHES "\\$<" AND EXISTS "${input}")
+      _cipolicy_binary_name(cipolicy_sign "${input}" binary_name)
+      if(binary_name)
+        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${input}")
+        set(file_name "${binary_name}")
+        set(known TRUE)
+      endif()
+    endif()
+    if(arg_OUTPUT_NAME)
+      set(file_name "${arg_OUTPUT_NAME}")
+    elseif(NOT known AND enabled)
+      message(WARNING "cipolicy_sign: ${name}: CIP9007: the PolicyID of ${policy} cannot be read "
+                      "at configure time (made during the build, or no cipolicy to read it yet): "
+                      "signed as ${file_name}, a name Windows does not load. Give OUTPUT_NAME "
+                      "{PolicyID}.cip, or sign the policy's XML.")
+    endif()
+    if(NOT enabled)
+      list(APPEND outputs "${input}")
+      continue()
+    endif()
     if(NOT file_name MATCHES "\\$<")
       if(file_name IN_LIST names)
         message(FATAL_ERROR "cipolicy_sign: ${name}: two policies would both be signed to "
-                            "${file_name}; give them different file names or sign them with "
-                            "separate cipolicy_sign() calls and OUTPUT_DIRs.")
+                            "${file_name} (the same PolicyID?); give them different PolicyIDs "
+                            "or sign them with separate cipolicy_sign() calls and OUTPUT_DIRs.")
       endif()
       list(APPEND names "${file_name}")
     endif()
     set(output "${dir}/${file_name}")
+    string(MAKE_C_IDENTIFIER "${file_name}" depname)
     add_custom_command(
       OUTPUT "${output}"
       COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
-      COMMAND ${tool} sign "${input}" -o "${output}" ${flags}
+      COMMAND ${tool} sign "${input}" -o "${output}" --depfile "${work}/${depname}.d" ${flags}
       DEPENDS "${input}" ${flag_depends} ${tool_depends} ${arg_DEPENDS}
+      DEPFILE "${work}/${depname}.d"
       COMMENT "Signing policy ${policy}"
       VERBATIM)
     list(APPEND outputs "${output}")
+    if(known AND DEFINED xml)
+      if(policy_SUPPLEMENTAL)
+        list(APPEND supplementals "${output}|${policy_BASE}")
+      else()
+        list(APPEND bases "${policy_ID}|${output}")
+      endif()
+    endif()
+  endforeach()
+
+  # A supplemental policy with its base in this call: the base must authorize its signer. The
+  # roots are those of the configured chain and VERIFY_ROOTS (signed files leave the root out).
+  set(verify_args "")
+  set(verify_depends "")
+  if(config)
+    set(verify_args --config "${config}")
+  endif()
+  foreach(root IN LISTS arg_VERIFY_ROOTS)
+    cmake_path(ABSOLUTE_PATH root BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
+    list(APPEND verify_args --root "${root}")
+    list(APPEND verify_depends "${root}")
+  endforeach()
+  foreach(entry IN LISTS supplementals)
+    string(REPLACE "|" ";" entry "${entry}")
+    list(GET entry 0 supplemental)
+    list(GET entry 1 base_id)
+    foreach(base IN LISTS bases)
+      string(REPLACE "|" ";" base "${base}")
+      list(GET base 0 id)
+      list(GET base 1 base_file)
+      if(id STREQUAL base_id)
+        cmake_path(GET supplemental FILENAME supplemental_name)
+        set(stamp "${work}/${supplemental_name}.verified")
+        add_custom_command(
+          OUTPUT "${stamp}"
+          COMMAND ${tool} verify "${supplemental}" --base "${base_file}" ${verify_args}
+          COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+          DEPENDS "${supplemental}" "${base_file}" ${flag_depends} ${verify_depends} ${tool_depends}
+          COMMENT "Checking supplemental policy ${supplemental_name} against its base"
+          VERBATIM)
+        list(APPEND outputs "${stamp}")
+      endif()
+    endforeach()
   endforeach()
   add_custom_target(${name} ${all} DEPENDS ${outputs})
+  if(enabled)
+    list(FILTER outputs EXCLUDE REGEX "\\.verified$")
+  else()
+    set(outputs "")
+  endif()
   set_property(TARGET ${name} PROPERTY CIPOLICY_SIGNED_FILES "${outputs}")
 endfunction()
 
@@ -285,19 +517,16 @@ function(cipolicy_sign_target target)
   cipolicy_get_tool(tool tool_depends)
   _cipolicy_flags(flags flag_depends "${config}" "${arg_METADATA}" "${arg_TIMESTAMP_URLS}")
   _cipolicy_output_dir(dir "${arg_OUTPUT_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/${target}-signed")
-  set(outputs "")
+  # The files exist only after <target> ran: the tool names them ({PolicyID}.cip, SiPolicy.p7b).
   foreach(policy IN LISTS arg_POLICIES)
     _cipolicy_input("${policy}" input file_name)
-    set(output "${dir}/${file_name}")
     add_custom_command(
       TARGET ${target} POST_BUILD
-      COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
-      COMMAND ${tool} sign "${input}" -o "${output}" ${flags}
+      COMMAND ${tool} sign "${input}" --output-dir "${dir}" ${flags}
       COMMENT "Signing policy ${policy}"
       VERBATIM)
-    list(APPEND outputs "${output}")
   endforeach()
-  set_property(TARGET ${target} APPEND PROPERTY CIPOLICY_SIGNED_FILES "${outputs}")
+  set_property(TARGET ${target} PROPERTY CIPOLICY_OUTPUT_DIR "${dir}")
   # The in-tree tool (add_subdirectory) must be built before <target>'s POST_BUILD step runs.
   if(TARGET "${tool_depends}")
     add_dependencies(${target} ${tool_depends})

@@ -59,6 +59,13 @@ class Counter:
         with open(self.log) as f:
             return [line.strip() for line in f if line.split(' ', 1)[0] == command]
 
+    def runs(self):
+        """The tool runs since the last take() or runs(), by command (compile, sign, verify),
+        then forget them."""
+        counts = {c: len(self.calls(c)) for c in ('compile', 'sign', 'verify') if self.calls(c)}
+        self.take()
+        return counts
+
     def take(self, command='sign'):
         """The calls since the last take(), then forget them."""
         calls = self.calls(command)

@@ -8,9 +8,12 @@ import shutil
 import sys
 import unittest
 
-from buildsupport import BUILD_DIR, SKIP, SOURCE_DIR, BuildTest, Counter, main, run, touch
+from buildsupport import BUILD_DIR, EXE, SKIP, SOURCE_DIR, BuildTest, Counter, main, run, touch
 
 GENERATOR = os.environ.get('CIPOLICY_TEST_GENERATOR', 'Ninja')
+# The PolicyIDs of samples/cmake/policies/base.xml and supplemental.xml.
+BASE = '{5E1A6D2C-8B0F-4C1E-9F3A-2D7B4C6E8A10}.cip'
+SUPPLEMENTAL = '{5E1A6D2C-8B0F-4C1E-9F3A-2D7B4C6E8A11}.cip'
 MODE = os.environ.get('CIPOLICY_TEST_MODE', 'find_package')
 
 
@@ -44,31 +47,46 @@ class CMakeSample(BuildTest):
         else:
             self.counter = Counter(self.dir)
 
-    def test_signs_once_then_only_what_changed(self):
+    def test_xml_to_deployable_names_then_only_what_changed(self):
         self.ok(self.configure())
         self.build()
         b = self.path('build')
-        signed = sorted(glob.glob(os.path.join(b, 'signed', '*.cip')))
-        self.assertEqual([os.path.basename(f) for f in signed], ['policy-a.cip', 'policy-b.cip'])
-        self.assertVerifies(os.path.join(b, 'dev-pki', 'root.cer'), *signed)
-        self.assertEqual(len(self.counter.take()), 2)
+        signed = sorted(glob.glob(os.path.join(b, 'signed', '*')))
+        self.assertEqual([os.path.basename(f) for f in signed], [BASE, SUPPLEMENTAL])
+        root = os.path.join(b, 'dev-pki', 'root.cer')
+        self.assertVerifies(root, *signed)
+        # The supplemental against its base, checked here too, independently of the build's check.
+        r = run([EXE, 'verify', signed[1], '--base', signed[0], '--root', root])
+        self.assertEqual(r.code, 0, repr(r))
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 2, 'verify': 1})
+        compiled = sorted(glob.glob(os.path.join(b, 'signed_policies-compiled', '*.bin')))
+        self.assertEqual([os.path.basename(f) for f in compiled], ['base.bin', 'supplemental.bin'])
 
         self.build()
-        self.assertEqual(self.counter.take(), [], 'a no-op rebuild ran the tool')
+        self.assertEqual(self.counter.runs(), {}, 'a no-op rebuild ran the tool')
 
-        touch(os.path.join(b, 'policies', 'policy-a.bin'))
+        # The base's XML: it alone is compiled and signed again, and the supplemental re-checked.
+        touch(os.path.join(b, 'policies', 'base.xml'))
         self.build()
-        calls = self.counter.take()
+        calls = self.counter.calls('sign')
         self.assertEqual(len(calls), 1, calls)
-        self.assertIn('policy-a.bin', calls[0])
+        self.assertIn('base.bin', calls[0])
+        self.assertEqual(self.counter.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
 
-        touch(os.path.join(b, 'dev-pki', 'cipolicy.yaml'))
-        self.build()
-        self.assertEqual(len(self.counter.take()), 2, 'a config change must re-sign every policy')
+        # The configuration and the key it names re-sign every policy.
+        for name in ('cipolicy.yaml', 'signer.key'):
+            touch(os.path.join(b, 'dev-pki', name))
+            self.build()
+            self.assertEqual(self.counter.runs(), {'sign': 2, 'verify': 1}, name)
 
+        # A new tool compiles and signs everything again.
+        touch(self.counter.path)
         self.build()
-        self.assertEqual(self.counter.take(), [])
-        self.assertVerifies(os.path.join(b, 'dev-pki', 'root.cer'), *signed)
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 2, 'verify': 1})
+        self.assertVerifies(root, *signed)
+
+        self.ok(run(['cmake', '--build', b, '--target', 'clean']))
+        self.assertEqual([f for f in signed + compiled if os.path.exists(f)], [])
 
     def test_off_signs_nothing(self):
         r = self.ok(self.configure('-DCIPOLICY_SIGNING=OFF'))
@@ -80,17 +98,26 @@ class CMakeSample(BuildTest):
     @unittest.skipUnless(MODE == 'add_subdirectory' and GENERATOR == 'Ninja',
                          'checks the Ninja graph of the in-tree tool')
     def test_in_tree_tool_is_the_dependency(self):
-        # Without CIPOLICY_EXECUTABLE the in-tree target runs and is a dependency of each signed
-        # file (checked in the build graph: building the tool here would take minutes).
+        # Without CIPOLICY_EXECUTABLE the in-tree target runs and is a dependency of each compiled
+        # and signed file (checked in the build graph: building the tool here would take
+        # minutes). With no tool at configure time the sample needs a signing setup of its own:
+        # the checked-in policies are then compiled and signed as they are.
+        config = self.write(self.path('own', 'cipolicy.yaml'), 'provider: local\n')
         r = self.ok(run(['cmake', '-S', os.path.join(SOURCE_DIR, 'samples', 'cmake'),
                          '-B', self.path('intree'), '-G', 'Ninja',
-                         '-DCIPOLICY_SOURCE_DIR=' + SOURCE_DIR]))
-        q = self.ok(run(['ninja', '-C', self.path('intree'), '-t', 'query',
-                         os.path.join(self.path('intree'), 'signed', 'policy-a.cip')]))
+                         '-DCIPOLICY_SOURCE_DIR=' + SOURCE_DIR, '-DCIPOLICY_CONFIG=' + config]))
+        signed = os.path.join(self.path('intree'), 'signed', BASE)
+        q = self.ok(run(['ninja', '-C', self.path('intree'), '-t', 'query', signed]))
         self.assertIn('cipolicy/tool/cipolicy', q.out)
-        cmds = self.ok(run(['ninja', '-C', self.path('intree'), '-t', 'commands',
-                            os.path.join(self.path('intree'), 'signed', 'policy-a.cip')]))
-        self.assertIn(self.path('intree', 'cipolicy', 'tool', 'cipolicy') + ' sign ', cmds.out)
+        cmds = self.ok(run(['ninja', '-C', self.path('intree'), '-t', 'commands', signed]))
+        tool = self.path('intree', 'cipolicy', 'tool', 'cipolicy')
+        self.assertIn(tool + ' compile ' + os.path.join(SOURCE_DIR, 'samples', 'cmake', 'policies', 'base.xml'),
+                      cmds.out)
+        self.assertIn(tool + ' sign ', cmds.out)
+        # The development PKI needs a tool at configure time: without one, say what to do.
+        self.fails(run(['cmake', '-S', os.path.join(SOURCE_DIR, 'samples', 'cmake'),
+                        '-B', self.path('intree-dev'), '-G', 'Ninja', '-DCIPOLICY_SOURCE_DIR=' + SOURCE_DIR]),
+                   'pass -DCIPOLICY_EXECUTABLE=')
 
 
 if __name__ == '__main__':

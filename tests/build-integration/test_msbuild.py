@@ -3,8 +3,10 @@ against a stand-in for the Visual C++ targets (vctargets/), and the NuGet packag
 `dotnet pack` consumed from a local folder feed. Skipped (77) without dotnet."""
 import glob
 import os
+import re
 import shutil
 import sys
+import zipfile
 
 from buildsupport import (BUILD_DIR, EXE, SKIP, SOURCE_DIR, BuildTest, Counter, main, run,
                           touch)
@@ -12,6 +14,13 @@ from buildsupport import (BUILD_DIR, EXE, SKIP, SOURCE_DIR, BuildTest, Counter, 
 DOTNET = shutil.which('dotnet')
 TARGETS_DIR = os.path.join(SOURCE_DIR, 'msbuild', 'build') + os.sep
 VCTARGETS = os.path.join(SOURCE_DIR, 'tests', 'build-integration', 'vctargets') + os.sep
+
+TEMPLATES = os.path.join(SOURCE_DIR, 'templates', 'policy')
+# What make_pki_and_policies names a.bin and b.bin; the PolicyIDs of the policy templates.
+A_CIP = '{5E1F0C2A-0000-4000-8000-000000000001}.cip'
+B_CIP = '{5E1F0C2A-0000-4000-8000-000000000002}.cip'
+BASE_CIP = '{5E1A6D2C-8B0F-4C1E-9F3A-2D7B4C6E8A10}.cip'
+SUPPLEMENTAL_CIP = '{5E1A6D2C-8B0F-4C1E-9F3A-2D7B4C6E8A11}.cip'
 
 PLAIN = f'''<Project>
   <Import Project="{TARGETS_DIR}CIPolicy.Build.props" />
@@ -42,7 +51,7 @@ class PlainProject(BuildTest):
     def test_signs_once_skips_then_re_signs_what_changed(self):
         self.ok(msbuild(self.proj, self.tool))
         self.assertEqual(len(self.counter.take()), 2)
-        a, b = self.path('out', 'a.cip'), self.path('out', 'Second.cip')
+        a, b = self.path('out', A_CIP), self.path('out', 'Second.cip')
         self.assertVerifies(self.path('pki', 'root.cer'), a, b)
 
         r = self.ok(msbuild(self.proj, self.tool))
@@ -58,6 +67,18 @@ class PlainProject(BuildTest):
         touch(self.path('cipolicy.yaml'))  # found beside the project by default
         self.ok(msbuild(self.proj, self.tool))
         self.assertEqual(len(self.counter.take()), 2)
+
+        # The key and chain the configuration names: listed in the tool's dependency file.
+        for name in ('signer.key', 'chain.pem'):
+            touch(self.path('pki', name))
+            self.ok(msbuild(self.proj, self.tool))
+            self.assertEqual(len(self.counter.take()), 2, name)
+
+        # A deleted signed file is signed again.
+        os.remove(a)
+        self.ok(msbuild(self.proj, self.tool))
+        self.assertEqual(len(self.counter.take()), 1)
+        self.assertVerifies(self.path('pki', 'root.cer'), a)
 
         self.ok(msbuild(self.proj, self.tool, '-t:Clean'))
         self.assertFalse(os.path.exists(a) or os.path.exists(b), os.listdir(self.path('out')))
@@ -90,7 +111,7 @@ class PlainProject(BuildTest):
         calls = self.counter.take()
         self.assertEqual(len(calls), 1, calls)
         self.assertIn('--config ' + self.path('item.yaml'), calls[0])
-        self.assertVerifies(self.path('pki', 'root.cer'), self.path('custom', 'a.cip'))
+        self.assertVerifies(self.path('pki', 'root.cer'), self.path('custom', A_CIP))
 
     def test_tool_error_fails_with_its_code_in_canonical_form(self):
         self.write(self.path('a.bin'), 'not a policy\n')
@@ -104,8 +125,35 @@ class PlainProject(BuildTest):
         self.assertEqual(len(self.counter.take()), 2, 'CIPOLICY_TOOL_PATH was not used')
         r = self.fails(msbuild(self.proj, '-t:Clean;Build', '-p:CIPolicyToolPath=/nonexistent/cipolicy',
                                env=env), 'error CIP9001: cipolicy executable not found at /nonexistent/cipolicy')
-        for name in ('CIPolicyToolPath', 'CIPOLICY_TOOL_PATH', 'packaged tool'):
+        for name in ('CIPolicyToolPath', 'CIPOLICY_TOOL_PATH', 'packaged tool', 'installed tool'):
             self.assertIn(name, r.out)
+
+    def test_targets_of_an_installation_find_its_tool(self):
+        # Installed as `cmake --install` lays it out: share/cipolicy/msbuild/build/ and bin/.
+        prefix = self.path('prefix')
+        self.ok(run(['cmake', '--install', BUILD_DIR, '--prefix', prefix]))
+        installed = os.path.join(prefix, 'share', 'cipolicy', 'msbuild', 'build') + os.sep
+        os.rename(os.path.join(prefix, 'bin', 'cipolicy'), os.path.join(prefix, 'bin', 'cipolicy-real'))
+        counter = Counter(os.path.join(prefix, 'bin'), real=os.path.join(prefix, 'bin', 'cipolicy-real'),
+                          name='cipolicy', log=self.path('installed.log'))
+        proj = self.write(self.path('installed.proj'), PLAIN.replace(TARGETS_DIR, installed))
+        self.ok(msbuild(proj))
+        self.assertEqual(len(counter.take()), 2)
+        self.assertVerifies(self.path('pki', 'root.cer'), self.path('out', A_CIP))
+        # The .vcxproj snippet imports exactly those files, under a folder it names once.
+        with open(os.path.join(SOURCE_DIR, 'templates', 'CIPolicy.vcxproj.snippet.xml')) as f:
+            snippet = f.read()
+        imports = re.findall(r'<Import Project="\$\(CIPolicyBuildDir\)([^"]+)"', snippet)
+        self.assertEqual(imports, ['CIPolicy.Build.props', 'CIPolicy.Build.targets'])
+        self.assertIn(r'share\cipolicy\msbuild\build\</CIPolicyBuildDir>', snippet)
+        for name in imports:
+            self.assertTrue(os.path.isfile(installed + name), name)
+
+    def test_no_items_with_signing_configured_warns(self):
+        proj = self.write(self.path('empty.proj'), re.sub(r'<ItemGroup>.*?</ItemGroup>', '', PLAIN, flags=re.S))
+        r = self.ok(msbuild(proj, self.tool))
+        self.assertIn('warning CIP9006: CIPolicy signing is configured', r.out)
+        self.assertEqual(self.counter.take(), [])
 
     def test_metadata_and_timestamp_urls_map_to_flags(self):
         # A stand-in tool that records its arguments: the real one would contact the services.
@@ -127,6 +175,97 @@ class PlainProject(BuildTest):
         self.assertEqual(len(calls), 2, 'a metadata change must re-sign')
         self.assertNotIn('--timestamp-url', calls[0])
 
+XML_PROJECT = f"""<Project DefaultTargets="Build">
+  <Import Project="{TARGETS_DIR}CIPolicy.Build.props" />
+  <PropertyGroup>
+    <OutDir>out\\</OutDir>
+    <!-- The public extension point: this target runs before the CIPolicy items are read. -->
+    <CIPolicyCompileDependsOn>AddGeneratedPolicy;$(CIPolicyCompileDependsOn)</CIPolicyCompileDependsOn>
+  </PropertyGroup>
+  <ItemGroup>
+    <CIPolicy Include="policies\\base.xml" />
+    <CIPolicy Include="policies\\supplemental.xml" FormatVersion="7" />
+  </ItemGroup>
+  <Target Name="AddGeneratedPolicy">
+    <ItemGroup><CIPolicy Include="a.bin" /></ItemGroup>
+  </Target>
+  <!-- Hooked too late: its item is not signed, and a warning says so. -->
+  <Target Name="AddLate" BeforeTargets="CIPolicySign" Condition="'$(AddLate)' == 'true'">
+    <ItemGroup><CIPolicy Include="b.bin" /></ItemGroup>
+  </Target>
+  <Target Name="Build" DependsOnTargets="$(BuildDependsOn)" />
+  <Target Name="Clean" DependsOnTargets="$(CleanDependsOn)" />
+  <Import Project="{TARGETS_DIR}CIPolicy.Build.targets" />
+</Project>
+"""
+
+
+class XmlProject(BuildTest):
+    """Policy XML items: compiled into obj/cipolicy/, signed to the names Windows loads."""
+
+    def setUp(self):
+        super().setUp()
+        self.make_pki_and_policies(self.dir, ['a.bin', 'b.bin'])
+        root = self.path('pki', 'root.cer')
+        os.makedirs(self.path('policies'))
+        for name, extra in (('base', ['--supplemental']), ('supplemental', [])):
+            self.ok(run([EXE, 'add-signer', os.path.join(TEMPLATES, f'Signable{name.title()}.xml'),
+                         '--cert', root, '--update', *extra, '-o', self.path('policies', name + '.xml')]))
+        self.proj = self.write(self.path('x.proj'), XML_PROJECT)
+        self.counter = Counter(self.dir)
+        self.tool = '-p:CIPolicyToolPath=' + self.counter.path
+
+    def test_compile_sign_check_incrementally_and_clean(self):
+        r = self.ok(msbuild(self.proj, self.tool))
+        root = self.path('pki', 'root.cer')
+        base, supplemental = self.path('out', BASE_CIP), self.path('out', SUPPLEMENTAL_CIP)
+        self.assertVerifies(root, base, supplemental, self.path('out', A_CIP))
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 3, 'verify': 1}, r.out)
+        self.assertIn(f'{supplemental}: valid', r.out)  # the build's check against the base
+        info = run([EXE, 'inspect', supplemental, '--json'])
+        self.assertIn('"formatVersion": 7', info.out)
+        compiled = [self.path('obj', 'cipolicy', n) for n in ('base.bin', 'supplemental.bin')]
+        self.assertTrue(all(os.path.isfile(f) for f in compiled))
+
+        r = self.ok(msbuild(self.proj, self.tool))
+        self.assertEqual(self.counter.runs(), {}, r.out)
+
+        touch(self.path('policies', 'base.xml'))
+        self.ok(msbuild(self.proj, self.tool))
+        self.assertEqual(self.counter.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
+
+        # A new PolicyID: signed under the new name, and the old name is gone.
+        xml = self.path('policies', 'supplemental.xml')
+        with open(xml) as f:
+            text = f.read()
+        self.write(xml, text.replace('8A11}', '8A12}'))
+        self.ok(msbuild(self.proj, self.tool))
+        self.assertEqual(self.counter.runs(), {'compile': 1, 'sign': 1, 'verify': 1})
+        self.assertFalse(os.path.exists(supplemental))
+        supplemental = self.path('out', '{5E1A6D2C-8B0F-4C1E-9F3A-2D7B4C6E8A12}.cip')
+        self.assertVerifies(root, supplemental)
+
+        # A bad XML fails the build with the compiler's file(line,col) error, in MSBuild's format.
+        lines = text.splitlines(keepends=True)
+        rules = next(i for i, l in enumerate(lines) if '<Rules>' in l)
+        lines.insert(rules + 1, '    <Bogus />\n')
+        self.write(xml, ''.join(lines))
+        r = self.fails(msbuild(self.proj, self.tool), 'error CIP9007: Compiling policies')
+        m = re.search(r'supplemental\.xml\((\d+),(\d+)\) ?: error CIP1003: Bogus', r.out)
+        self.assertTrue(m, r.out)
+        self.assertEqual(int(m.group(1)), rules + 2)
+        self.assertEqual(self.counter.runs(), {'compile': 1})
+        self.write(xml, text)
+
+        self.ok(msbuild(self.proj, self.tool, '-t:Clean'))
+        left = [f for f in compiled + [base, supplemental, self.path('out', A_CIP)] if os.path.exists(f)]
+        self.assertEqual(left, [])
+        self.assertEqual(glob.glob(self.path('obj', 'cipolicy', '*')), [])
+
+        r = self.ok(msbuild(self.proj, self.tool, '-p:AddLate=true'))
+        self.assertIn('warning CIP9008: CIPolicy items were added or changed after', r.out)
+        self.assertFalse(os.path.exists(self.path('out', B_CIP)))
+
 
 class VcxprojSample(BuildTest):
     def setUp(self):
@@ -141,14 +280,15 @@ class VcxprojSample(BuildTest):
         r = self.ok(msbuild(self.proj, *self.args))
         self.assertIn('stand-in VC CoreBuild', r.out)
         out = self.path('sample', 'x64', 'Debug')
-        signed = [os.path.join(out, 'policy-a.cip'), os.path.join(out, 'policy-b.cip')]
+        signed = [os.path.join(out, BASE_CIP), os.path.join(out, SUPPLEMENTAL_CIP)]
         self.assertVerifies(self.path('sample', 'obj', 'dev-pki', 'root.cer'), *signed)
-        self.assertEqual(len(self.counter.take()), 2)
+        self.assertEqual(self.counter.runs(), {'compile': 2, 'sign': 2, 'verify': 1})
         tlog = os.path.join(out, 'PolicySigning.tlog', 'CIPolicy.read.1u.tlog')
         with open(tlog, encoding='utf-16') as f:
             lines = f.read().split()
-        self.assertIn('^' + self.path('sample', 'obj', 'dev-pki', 'policy-a.bin').upper(), lines)
+        self.assertIn('^' + self.path('sample', 'obj', 'dev-pki', 'base.xml').upper(), lines)
         self.assertIn(self.path('sample', 'obj', 'dev-pki', 'cipolicy.yaml').upper(), lines)
+        self.assertIn(self.path('sample', 'obj', 'dev-pki', 'signer.key').upper(), lines)
 
         self.ok(msbuild(self.proj, *self.args))
         self.assertEqual(self.counter.take(), [])
@@ -168,13 +308,13 @@ class VcxprojSample(BuildTest):
     def test_release_signs_into_its_own_folder(self):
         self.ok(msbuild(self.proj, *self.args, '-p:Configuration=Release'))
         self.assertVerifies(self.path('sample', 'obj', 'dev-pki', 'root.cer'),
-                            self.path('sample', 'x64', 'Release', 'policy-a.cip'))
+                            self.path('sample', 'x64', 'Release', BASE_CIP))
 
 
     def test_plain_sample_project(self):
         proj = self.path('sample', 'Policies.proj')
         self.ok(msbuild(proj, *self.args[1:]))
-        signed = [self.path('sample', 'out', 'policy-a.cip'), self.path('sample', 'out', 'policy-b.cip')]
+        signed = [self.path('sample', 'out', BASE_CIP), self.path('sample', 'out', SUPPLEMENTAL_CIP)]
         self.assertVerifies(self.path('sample', 'obj', 'dev-pki', 'root.cer'), *signed)
         self.assertEqual(len(self.counter.take()), 2)
         self.ok(msbuild(proj, *self.args[1:]))
@@ -185,19 +325,18 @@ class VcxprojSample(BuildTest):
 
 class Package(BuildTest):
     def test_pack_and_consume_from_a_local_feed(self):
-        tools = self.path('tools', 'linux-x64')
-        os.makedirs(tools)
-        shutil.copy2(EXE, os.path.join(tools, 'cipolicy'))
         nuget_config = self.write(self.path('nuget.config'),
                                   '<configuration><packageSources><clear />'
                                   f'<add key="local" value="{self.path("feed")}" />'
                                   '</packageSources></configuration>\n')
         self.ok(run([DOTNET, 'pack', os.path.join(SOURCE_DIR, 'msbuild', 'pack', 'CIPolicy.Build.Pack.csproj'),
                      '-o', self.path('feed'), '--configfile', nuget_config, '-nodeReuse:false',
-                     '-p:CIPolicyVersion=0.1.0', '-p:CIPolicyToolsDir=' + self.path('tools'),
+                     '-p:CIPolicyVersion=0.1.0', '-p:CIPolicyLinuxX64Exe=' + EXE,
                      '-p:BaseIntermediateOutputPath=' + self.path('pack-obj') + os.sep,
                      '-p:BaseOutputPath=' + self.path('pack-bin') + os.sep]))
-        self.assertTrue(os.path.isfile(self.path('feed', 'CIPolicy.Build.0.1.0.nupkg')))
+        with zipfile.ZipFile(self.path('feed', 'CIPolicy.Build.0.1.0.nupkg')) as z:
+            tools = sorted(n for n in z.namelist() if n.startswith('tools/'))
+        self.assertEqual(tools, ['tools/linux-x64/cipolicy'])  # each executable given, nothing else
 
         app = self.path('app')
         self.make_pki_and_policies(app, ['a.bin'])
@@ -218,7 +357,7 @@ class Package(BuildTest):
         packaged = os.path.join(self.path('packages'), 'cipolicy.build', '0.1.0', 'tools', 'linux-x64',
                                 'cipolicy')
         self.assertIn(f'"{packaged}" sign', r.out)
-        self.assertVerifies(os.path.join(app, 'pki', 'root.cer'), os.path.join(app, 'out', 'a.cip'))
+        self.assertVerifies(os.path.join(app, 'pki', 'root.cer'), os.path.join(app, 'out', A_CIP))
 
         # What NuGet imports into a .vcxproj: build/native/, which must find the packaged tool too.
         native = os.path.join(self.path('packages'), 'cipolicy.build', '0.1.0', 'build', 'native') + os.sep
@@ -227,7 +366,7 @@ class Package(BuildTest):
                             '-p:SampleCIPolicyDir=' + native))
         self.assertIn(f'"{packaged}" sign', r.out)
         self.assertVerifies(self.path('vc', 'obj', 'dev-pki', 'root.cer'),
-                            self.path('vc', 'x64', 'Debug', 'policy-a.cip'))
+                            self.path('vc', 'x64', 'Debug', BASE_CIP))
 
 
 if __name__ == '__main__':

@@ -7,6 +7,7 @@
 
 #include "cli/az_aliases.hpp"
 #include "cli/commands.hpp"
+#include "cli/depfile.hpp"
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
 #include "cli/service_options.hpp"
@@ -43,6 +44,20 @@ bool same_file(const fs::path& a, const fs::path& b) {
     return fs::exists(b, ec) && fs::equivalent(a, b, ec);
 }
 
+// --depfile: written only when every file was signed, so a failed run leaves the build out of date.
+void write_sign_depfile(const po::variables_map& vm, const Settings& settings,
+                        const std::vector<std::string>& inputs, const nlohmann::json& results) {
+    std::vector<fs::path> targets, deps(inputs.begin(), inputs.end());
+    for (const auto& r : results) targets.emplace_back(r["output"].get<std::string>());
+    for (auto& f : files_read_by(settings, config_file(vm))) deps.push_back(std::move(f));
+    const std::string text = depfile_text(targets, deps);
+    const fs::path file = vm["depfile"].as<std::string>();
+    std::error_code ec;
+    if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
+    write_file_atomically(
+        file, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
 }  // namespace
 
 int run_sign(const Args& args) {
@@ -57,6 +72,9 @@ int run_sign(const Args& args) {
         "allow-unauthorized-signer",
         "sign even if UpdatePolicySigners do not name the signing chain")(
         "continue-on-error", "go on with the next file after a failure")(
+        "depfile", po::value<std::string>(),
+        "after success, write a Make-style dependency file: the outputs depend on the inputs, "
+        "the configuration and the key, certificate and metadata files it names")(
         "jobs", po::value<unsigned>(),
         "files signed at once (default 16 with Trusted Signing, 1 with a local key)");
     opts.add(signing_options());
@@ -193,7 +211,10 @@ int run_sign(const Args& args) {
         if (!entry.is_null()) results.push_back(std::move(entry));
     if (progress) std::fprintf(stderr, "\n");
     out.json(results);
-    if (failed == 0) return 0;
+    if (failed == 0) {
+        if (vm.count("depfile")) write_sign_depfile(vm, settings, job.inputs, results);
+        return 0;
+    }
     if (done > 0) return static_cast<int>(ExitCode::partial);
     return static_cast<int>(first_error->code());
 }

@@ -4,6 +4,7 @@
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
 #include "cli/policy_input.hpp"
+#include "config/settings.hpp"
 #include "core/file_io.hpp"
 #include "verify/verifier.hpp"
 
@@ -46,13 +47,16 @@ int run_verify(const Args& args) {
         "trusted root certificate(s); the chain must reach one (repeatable)")(
         "base", po::value<std::string>(),
         "the base policy (binary or signed) of a supplemental policy")(
+        "config", po::value<std::string>(),
+        "trust the certificates of the local signing setup this cipolicy.yaml names (its "
+        "chain and certificate files) as roots")(
         "timestamp-root", po::value<std::vector<std::string>>(),
         "require a timestamp's signer to chain to this root (repeatable)");
     po::positional_options_description pos;
     pos.add("input", -1);
     ParsedArgs a = parse_args("verify", args, opts, pos);
     if (a.help) {
-        print_help("verify FILE... [--root CERT]... [--base POLICY] [--json]",
+        print_help("verify FILE... [--root CERT]... [--base POLICY] [--config FILE] [--json]",
                    "Checks signed policies against the rules Windows applies (signtool's layout,\n"
                    "signature, chain, timestamp, and the policy's own signer rules).\n"
                    "Exit 0 valid, 1 invalid, 11 not anchored to --root, 12 policy rules not "
@@ -65,6 +69,14 @@ int run_verify(const Args& args) {
     if (a.vm.count("root"))
         for (const auto& file : a.vm["root"].as<std::vector<std::string>>())
             for (auto& c : load_certificates(file)) options.roots.push_back(std::move(c));
+    // The build's check of a supplemental against its base: the signing chain's own root is
+    // what the policies name, and signed files leave the root out.
+    if (a.vm.count("config")) {
+        const Settings configured = load_settings_file(a.vm["config"].as<std::string>());
+        for (const auto& file : {configured.local.chain, configured.local.cert})
+            if (file)
+                for (auto& c : load_certificates(*file)) options.roots.push_back(std::move(c));
+    }
     if (a.vm.count("timestamp-root"))
         for (const auto& file : a.vm["timestamp-root"].as<std::vector<std::string>>())
             for (auto& c : load_certificates(file)) options.timestamp_roots.push_back(std::move(c));

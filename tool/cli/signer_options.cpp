@@ -66,14 +66,15 @@ static Settings settings_from_command_line(const po::variables_map& vm) {
     return s;
 }
 
+std::optional<fs::path> config_file(const po::variables_map& vm) {
+    if (vm.count("config")) return fs::path(vm["config"].as<std::string>());
+    if (const char* env = std::getenv("CIPOLICY_CONFIG"); env && *env) return fs::path(env);
+    return std::nullopt;
+}
+
 Settings resolve_settings(const po::variables_map& vm) {
     Settings s;
-    std::optional<fs::path> config;
-    if (vm.count("config"))
-        config = vm["config"].as<std::string>();
-    else if (const char* env = std::getenv("CIPOLICY_CONFIG"); env && *env)
-        config = env;
-    if (config) s = load_settings_file(*config);
+    if (const auto config = config_file(vm)) s = load_settings_file(*config);
     s = overlay(s, settings_from_environment());
     Settings cli = settings_from_command_line(vm);
     // A key given on the command line replaces the configured key as a whole: mixing a --pfx

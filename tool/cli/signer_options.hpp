@@ -19,6 +19,9 @@ po::options_description signing_options();
 // command line > environment > --config file (or $CIPOLICY_CONFIG) > defaults.
 Settings resolve_settings(const po::variables_map& vm);
 
+// The cipolicy.yaml resolve_settings reads: --config, else $CIPOLICY_CONFIG, else none.
+std::optional<std::filesystem::path> config_file(const po::variables_map& vm);
+
 // Opens the signer the settings name. Throws Error(usage) when the combination is incomplete.
 // `vm` supplies the Trusted Signing options that have no configuration key (--api-version,
 // --ca-file, --timeout, ...; see service_options.hpp).

@@ -1,0 +1,88 @@
+"""What the build layers (cmake-modules/, msbuild/) ask of the tool: `sign --depfile` lists every
+file a signing run read, and `verify --config` checks a supplemental policy against its base with
+the roots of the configured signing chain."""
+import os
+import unittest
+
+from pki import Pki
+from support import CliTest, run
+
+
+class BuildSupportTest(CliTest):
+    def setUp(self):
+        super().setUp()
+        self.pki = Pki(self.path('pki dir'))
+        self.policy = self.path('policy.bin')
+        self.assertExit(run('new-policy', '--update-signer', self.pki.root_der, '--policy-id',
+                            '{33333333-2222-3333-4444-555555555555}', '-o', self.policy), 0)
+
+    def config(self, text):
+        return self.write(self.path('cipolicy.yaml'), text.encode())
+
+    def depfile_entries(self, path):
+        """Make's reading of a one-line depfile: (targets, dependencies), escapes undone."""
+        text = self.read(path).decode()
+        self.assertTrue(text.endswith('\n') and text.count('\n') == 1, repr(text))
+        words, word, i = [], '', 0
+        while i < len(text.rstrip('\n')):
+            c = text[i]
+            if c == '\\' and text[i + 1] in ' #':
+                word += text[i + 1]
+                i += 2
+                continue
+            if c == '$' and text[i + 1] == '$':
+                word, i = word + '$', i + 2
+                continue
+            if c == ' ':
+                words.append(word)
+                word = ''
+            else:
+                word += c
+            i += 1
+        words.append(word)
+        colon = next(n for n, w in enumerate(words) if w.endswith(':'))
+        return words[:colon] + [words[colon][:-1]], words[colon + 1:]
+
+    def test_depfile_names_the_output_and_every_file_read(self):
+        cfg = self.config('local:\n  cert: "pki dir/signer.pem"\n  key: "pki dir/signer.key"\n'
+                          '  chain: "pki dir/chain.pem"\n')
+        depfile = self.path('deps', 'policy.d')
+        r = run('sign', self.policy, '--config', cfg, '--output-dir', self.path('out'), '--depfile', depfile)
+        self.assertExit(r, 0)
+        targets, deps = self.depfile_entries(depfile)
+        self.assertEqual(targets, [self.path('out', '{33333333-2222-3333-4444-555555555555}.cip')])
+        self.assertEqual(deps, [self.policy, cfg, self.pki.leaf_pem, self.pki.key_pem, self.pki.chain_pem])
+
+    def test_depfile_lists_pfx_and_password_file_and_is_not_written_on_failure(self):
+        pfx = self.pki.write_pfx('signer.pfx', 'pa55-word')
+        pw = self.write(self.path('pw.txt'), b'pa55-word\n')
+        depfile = self.path('policy.d')
+        r = run('sign', self.policy, '--pfx', pfx, '--pfx-password-file', pw, '-o', self.path('a.cip'),
+                '--depfile', depfile)
+        self.assertExit(r, 0)
+        self.assertEqual(self.depfile_entries(depfile), ([self.path('a.cip')], [self.policy, pfx, pw]))
+        os.remove(depfile)
+        self.write(pw, b'wrong\n')
+        r = run('sign', self.policy, '--pfx', pfx, '--pfx-password-file', pw, '-o', self.path('b.cip'),
+                '--depfile', depfile)
+        self.assertExit(r, 4)
+        self.assertFalse(os.path.exists(depfile))
+
+    def test_verify_config_trusts_the_configured_chain(self):
+        cfg = self.config(f'local:\n  cert: "{self.pki.leaf_pem}"\n  key: "{self.pki.key_pem}"\n'
+                          f'  chain: "{self.pki.chain_pem}"\n')
+        signed = self.path('signed.cip')
+        self.assertExit(run('sign', self.policy, '--config', cfg, '-o', signed), 0)
+        # The policy names the root, which the signed file leaves out: without a root it fails.
+        self.assertExit(run('verify', signed), 12)
+        r = run('verify', signed, '--config', cfg)
+        self.assertExit(r, 0)
+        self.assertIn('valid', r.out)
+        # A configuration naming another chain does not make it valid.
+        other = Pki(self.path('other'))
+        cfg2 = self.write(self.path('other.yaml'), f'local:\n  chain: "{other.chain_pem}"\n'.encode())
+        self.assertExit(run('verify', signed, '--config', cfg2), 11)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)

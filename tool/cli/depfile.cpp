@@ -1,0 +1,45 @@
+#include "cli/depfile.hpp"
+
+namespace cipolicy::cli {
+namespace fs = std::filesystem;
+
+std::vector<fs::path> files_read_by(const Settings& s, const std::optional<fs::path>& config) {
+    std::vector<fs::path> files;
+    auto add = [&](const std::optional<fs::path>& p) {
+        if (p) files.push_back(*p);
+    };
+    add(config);
+    add(s.local.cert);
+    add(s.local.key);
+    add(s.local.chain);
+    add(s.local.pfx);
+    add(s.local.key_password_file);
+    add(s.local.pfx_password_file);
+    add(s.trusted_signing.metadata);
+    return files;
+}
+
+namespace {
+
+std::string escaped(const fs::path& p) {
+    std::string out;
+    for (char c : fs::absolute(p).lexically_normal().string()) {
+        if (c == ' ' || c == '#') out.push_back('\\');
+        if (c == '$') out.push_back('$');
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string depfile_text(const std::vector<fs::path>& targets,
+                         const std::vector<fs::path>& dependencies) {
+    std::string text;
+    for (std::size_t i = 0; i < targets.size(); ++i) text += (i ? " " : "") + escaped(targets[i]);
+    text += ":";
+    for (const auto& d : dependencies) text += " " + escaped(d);
+    return text + "\n";
+}
+
+}  // namespace cipolicy::cli
