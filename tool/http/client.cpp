@@ -9,8 +9,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+struct BodySink {
+    std::string* body;
+    std::size_t max;
+    bool too_large = false;
+};
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
+    auto* sink = static_cast<BodySink*>(user);
+    if (size * count > sink->max - sink->body->size()) {
+        sink->too_large = true;
+        return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    }
+    sink->body->append(data, size * count);
     return size * count;
 }
 
@@ -149,7 +160,8 @@ Response Client::perform(const Request& request) {
     if (request.direct) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+    BodySink sink{&response.body, request.max_body};
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &response);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
@@ -161,6 +173,11 @@ Response Client::perform(const Request& request) {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     }
     CURLcode rc = curl_easy_perform(h);
+    if (sink.too_large)
+        throw TransportError(url_for_message(request.url) + ": the answer is larger than " +
+                                 std::to_string(request.max_body >> 20) +
+                                 " MB, far more than any real answer; check the URL",
+                             false);
     if (rc != CURLE_OK) {
         // A handle whose transfer failed may hold a broken connection: do not pool it.
         throw TransportError(
