@@ -14,7 +14,10 @@ runs=${1:-${CIPOLICY_FUZZ_RUNS:-2000}}
 cxx=${CIPOLICY_FUZZ_CXX:-$(command -v clang++-14 || command -v clang++)}
 
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}  # hits across clones in other folders
+fi
 # -O1 and line tables only: the build is most of this script's time, and reports still name
 # file and line.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Debug \

@@ -8,7 +8,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${CIPOLICY_SANITIZE_BUILD_DIR:-$root/build-sanitize}
 "$root/scripts/install-deps.sh"
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}  # hits across clones in other folders
+fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCIPOLICY_SANITIZE=ON \
   -DCIPOLICY_WARNINGS_AS_ERRORS=ON "${launcher[@]}" >/dev/null
 cmake --build "$build"

@@ -103,9 +103,9 @@ TEST_CASE("a service's error code and message cannot forge a line", "[hostile]")
 TEST_CASE("cipolicy.yaml keys must be plain and given once", "[hostile][config]") {
     const std::filesystem::path file = "dir/cipolicy.yaml";
     for (const char* text : {"? [a, b]\n: c\n", "{a: 1}: x\n", "?\n:\n"})
-        CHECK_THROWS_WITH(parse_settings(text, file),
-                          Catch::Contains("dir/cipolicy.yaml(") &&
-                              Catch::Contains("a key must be a plain name"));
+        CHECK_THROWS_WITH(
+            parse_settings(text, file),
+            Catch::Contains("dir/cipolicy.yaml(") && Catch::Contains("a key must be a plain name"));
     CHECK_THROWS_WITH(parse_settings("provider: local\nprovider: trusted-signing\n", file),
                       Catch::Contains("cipolicy.yaml(2,1): the key \"provider\" is given twice"));
     CHECK_THROWS_WITH(parse_settings("local:\n  cert: a\n  cert: b\n", file),
@@ -147,8 +147,10 @@ TEST_CASE("policy XML that an XML 1.0 parser refuses is refused", "[hostile]") {
                Catch::Contains("p.xml(1,1)") && Catch::Contains("text before the root element"));
     CHECK_THAT(xml_error(std::string(kPolicyStart) + "\x01" + kPolicyEnd),
                Catch::Contains("control character"));
-    CHECK_THAT(xml_error(std::string(kPolicyStart) + "&#27;" + kPolicyEnd),
-               Catch::Contains("character reference"));
+    for (const char* ref : {"&#27;", "&#x1B;", "&#0;", "&#xFFFE;", "&#99999999999;"})
+        CHECK_THAT(xml_error(std::string(kPolicyStart) + ref + kPolicyEnd),
+                   Catch::Contains("character reference"));
+    CHECK(xml_error(std::string(kPolicyStart) + "&#x1F600;&#9;&#233;" + kPolicyEnd) == "accepted");
     CHECK_THAT(xml_error(std::string(kPolicyStart) + "\xc0\xaf" + kPolicyEnd),
                Catch::Contains("invalid UTF-8"));
     CHECK_THAT(xml_error("<SiPolicy a=\"1\" a=\"2\"/>"),

@@ -45,8 +45,10 @@ std::optional<WellFormedError> check_characters(std::string_view text) {
             if (digit < 0) break;
             cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
         }
-        if (k >= text.size() || text[k] != ';') continue;  // pugixml has judged the syntax
-        if (!is_xml_char(cp))
+        const bool out_of_range = cp > 0x10FFFF;  // the loop stopped before the digits did
+        if (!out_of_range && (k >= text.size() || text[k] != ';'))
+            continue;  // not a reference; pugixml has judged the syntax
+        if (out_of_range || !is_xml_char(cp))
             return WellFormedError{at, "a character reference to a character XML does not allow"};
     }
     return std::nullopt;
