@@ -4,13 +4,13 @@
 # here from the project's own files, the regression inputs in tests/fuzz/regressions and, when
 # present, Microsoft's oracles in ../shared (or $CIPOLICY_SHARED_DIR). Any crash, sanitizer
 # report or leak fails the script.
-#   scripts/fuzz-smoke.sh [RUNS]        RUNS per target (default $CIPOLICY_FUZZ_RUNS or 2000)
+#   scripts/fuzz-smoke.sh [RUNS]        RUNS per target (default $CIPOLICY_FUZZ_RUNS or 5000)
 #   scripts/fuzz-smoke.sh --build-only
 # Longer campaigns: run a target directly, e.g. build-fuzz/tests/fuzz/fuzz_policy_xml -max_total_time=600 CORPUS
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${CIPOLICY_FUZZ_BUILD_DIR:-$root/build-fuzz}
-runs=${1:-${CIPOLICY_FUZZ_RUNS:-2000}}
+runs=${1:-${CIPOLICY_FUZZ_RUNS:-5000}}
 cxx=${CIPOLICY_FUZZ_CXX:-$(command -v clang++-14 || command -v clang++)}
 
 launcher=()
