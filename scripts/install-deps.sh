@@ -7,6 +7,7 @@ packages=(
   libssl-dev libcurl4-openssl-dev libyaml-cpp-dev libboost-program-options-dev
   nlohmann-json3-dev libpugixml-dev catch2
   openssl python3 python3-cryptography
+  ccache clang-14 libclang-rt-14-dev  # scripts/fuzz-smoke.sh: libFuzzer, ASan and UBSan
 )
 
 missing=()

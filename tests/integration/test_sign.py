@@ -160,7 +160,7 @@ class SignAndVerifyTest(SignTestBase):
         self.assertIn(':sha256', openssl('asn1parse', '-inform', 'DER', '-in', self.path('y.cip')).stdout.decode())
         bad = self.write(self.path('bad.yaml'), b'local:\n  certificate: x.pem\n')
         r = run('sign', policy, '--config', bad, '-o', self.path('z.cip'))
-        self.assertExit(r, 3, "bad.yaml(2,3): unknown key 'local.certificate'")
+        self.assertExit(r, 3, 'bad.yaml(2,3): unknown key "local.certificate"')
         self.assertFalse(os.path.exists(self.path('z.cip')))
 
     def test_existing_output_is_replaced_without_leftovers(self):

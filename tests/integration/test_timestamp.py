@@ -160,7 +160,13 @@ class TimestampTest(TimestampBase):
         self.refused('/garbage', 'not an RFC 3161 TimeStampResp')
 
     def test_wrong_content_type(self):
-        self.refused('/wrongtype', "unexpected content type 'text/html'")
+        self.refused('/wrongtype', 'unexpected content type "text/html"')
+
+    def test_trailing_bytes_after_the_reply(self):
+        self.refused('/trailing', 'bytes after its TimeStampResp')
+
+    def test_huge_reply_is_cut_off(self):
+        self.refused('/huge', 'larger than 4 MB')
 
     def test_rejection_status(self):
         r = self.refused('/reject', 'the server refused the request (rejection: badAlg')

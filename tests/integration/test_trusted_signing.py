@@ -239,6 +239,31 @@ class PermanentFaultTest(TrustedSigningTest):
                   6, 'HTTP 503')
         self.assertEqual(self.mock.requests('sign_start'), 6)
 
+    def test_error_code_cannot_forge_a_diagnostic_line(self):
+        body = ('{"error":{"code":"X\\ncipolicy: error: forged\\u001b[31m",'
+                '"message":"' + 'M' * 100000 + '"}}')
+        r = self.fail([self.fault('sign_start', status=400, body=body)], 6, 'X\\ncipolicy')
+        lines = r.err.splitlines()
+        self.assertTrue(all(l.startswith('cipolicy: ') for l in lines), r.err[:2000])
+        errors = [l for l in lines if l.startswith('cipolicy: error: ')]
+        self.assertEqual(len(errors), 1, r.err[:2000])
+        self.assertNotIn('\x1b', r.err)
+        self.assertLess(len(errors[0]), 2000)
+
+    def test_retry_after_int64_max_is_clamped_not_overflowed(self):
+        # Before: Clock::now() + 2^63-1 ms overflowed (UBSan) and the wait looked short.
+        for header in ('Retry-After', 'retry-after-ms'):
+            with self.subTest(header=header):
+                self.mock.reset()
+                self.fail([self.fault('sign_start', status=429,
+                                      headers={header: '9223372036854775807'})],
+                          6, 'deadline', extra=('--timeout', '5'))
+                self.assertEqual(self.mock.requests('sign_start'), 1)
+
+    def test_huge_answer_is_cut_off(self):
+        self.fail([self.fault('sign_start', status=400, body='x' * (5 << 20))], 6,
+                  'larger than 4 MB')
+
     def test_slow_reply_beyond_the_deadline(self):
         start = time.monotonic()
         self.fail([self.fault('sign_poll', action='slow', seconds=20)], 6, '--timeout',

@@ -81,7 +81,7 @@ class CommandsTest(TrustedSigningTest):
             'Endpoint': self.mock.url, 'CodeSigningAccountName': 'a',
             'CertificateProfileName': 'p', 'Profile': 'x'}).encode())
         r = self.cli('sign', self.policy, '--metadata', meta, '-o', self.path('out.cip'))
-        self.assertExit(r, 3, "unknown key 'Profile'")
+        self.assertExit(r, 3, 'unknown key "Profile"')
         self.assertIn('CertificateProfileName', r.err)
         self.assertIn('metadata.json', r.err)
 

@@ -5,6 +5,8 @@ on 127.0.0.1 (as osslsigncode's tests do), with its own test CA and fault modes 
   /http500       HTTP 500
   /garbage       200 with a body that is not DER
   /wrongtype     200 with text/html
+  /trailing      a granted reply with bytes appended after the DER
+  /huge          a reply of 256 MB (sent in chunks, as long as the client reads)
   /reject        a TimeStampResp with status rejection, failInfo badAlg and a text
   /wrongimprint  a token for a different imprint
   /wrongnonce    a token echoing a different nonce
@@ -175,6 +177,20 @@ ess_cert_id_alg = sha256
                     return self.send(500, b'oops', 'text/plain')
                 if path == '/garbage':
                     return self.send(200, b'\x00not der at all')
+                if path == '/trailing':
+                    return self.send(200, tsa.reply_for(request) + b'<html>proxy</html>')
+                if path == '/huge':
+                    self.send_response(200)
+                    self.send_header('Content-Type', 'application/timestamp-reply')
+                    self.send_header('Content-Length', str(256 << 20))
+                    self.end_headers()
+                    chunk = b'\0' * (1 << 20)
+                    try:
+                        for _ in range(256):
+                            self.wfile.write(chunk)
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass  # the client stopped reading, as it should
+                    return None
                 if path == '/wrongtype':
                     return self.send(200, tsa.reply_for(request), 'text/html')
                 if path == '/reject':

@@ -80,7 +80,7 @@ TEST_CASE("Windows paths in a configuration file: drives, UNC shares, drive-rela
 TEST_CASE("configuration errors name the file, line and key", "[config]") {
     fs::path unknown = write_yaml("local:\n  cert: a.pem\n  certificate: b.pem\n");
     CHECK_THROWS_WITH(load_settings_file(unknown),
-                      Catch::Contains("cipolicy.yaml(3,3): unknown key 'local.certificate'"));
+                      Catch::Contains("cipolicy.yaml(3,3): unknown key \"local.certificate\""));
     fs::path digest = write_yaml("digest: md5\n");
     CHECK_THROWS_WITH(load_settings_file(digest),
                       Catch::Contains("(1,9): 'digest' must be sha256, sha384 or sha512"));

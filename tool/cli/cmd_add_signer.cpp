@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/policy_edit_output.hpp"
 #include "core/error.hpp"
 #include "crypto/certificate.hpp"
@@ -46,6 +47,7 @@ int run_add_signer(const Args& args) {
     auto source = policy::XmlSource::load(a.vm["policy"].as<std::string>(), true);
     const auto result = policy::add_signer_rule(source, request);
     const auto output = policy_edit_output(a.vm);
+    refuse_output_onto_input(output, {a.vm["cert"].as<std::string>()}, "add-signer");
     write_edited_policy(source, output, out);
     out.result(std::string(result.signer_added ? "added" : "reused") + " signer " +
                result.signer_id + " for '" + request.name + "' (TBS " + to_hex(request.tbs_hash) +

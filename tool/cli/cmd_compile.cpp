@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_guard.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "policy/compiler.hpp"
@@ -37,6 +38,7 @@ int run_compile(const Args& args) {
     const std::filesystem::path output =
         a.vm.count("output") ? std::filesystem::path(a.vm["output"].as<std::string>())
                              : input.parent_path() / policy::signed_file_name(model);
+    refuse_output_onto_input(output, {input}, "compile");
     write_file_atomically(output, binary);
     out.result("wrote " + output.string() + ": " + std::to_string(binary.size()) +
                " bytes, format " + std::to_string(model.format_version) + ", " +

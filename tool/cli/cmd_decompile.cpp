@@ -3,9 +3,11 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/policy_input.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "policy/round_trip.hpp"
 #include "policy/xml_writer.hpp"
 
 namespace cipolicy::cli {
@@ -33,15 +35,14 @@ int run_decompile(const Args& args) {
     policy::PolicyXml xml;
     try {
         xml = policy::write_policy_xml(file.policy);
+        policy::check_round_trip(xml, file.policy_bytes, file.policy.format_version);
     } catch (const Error& e) {
         throw Error(e.code(), input.string() + ": " + e.what());
     }
     const std::filesystem::path output =
         a.vm.count("output") ? std::filesystem::path(a.vm["output"].as<std::string>())
                              : std::filesystem::path(input).replace_extension(".xml");
-    if (std::filesystem::exists(output) && std::filesystem::equivalent(output, input))
-        throw Error(ExitCode::usage, "decompile: the output would replace the input " +
-                                         input.string() + " (give -o)");
+    refuse_output_onto_input(output, {input}, "decompile");
     for (const auto& w : xml.warnings) out.warning(input.string() + ": " + w);
     write_file_atomically(
         output, ByteView(reinterpret_cast<const std::uint8_t*>(xml.text.data()), xml.text.size()));

@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_guard.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "crypto/certificate.hpp"
@@ -28,6 +29,8 @@ int run_new_policy(const Args& args) {
     }
     Console out(a.flags);
     std::string cert_file = a.vm["update-signer"].as<std::string>();
+    const std::string output = a.vm["output"].as<std::string>();
+    refuse_output_onto_input(output, {cert_file}, "new-policy");
     Certificate cert = load_certificates(cert_file).front();
     policy::Guid id = policy::Guid::random();
     if (a.vm.count("policy-id")) {
@@ -38,7 +41,6 @@ int run_new_policy(const Args& args) {
         id = *parsed;
     }
     policy::Policy p = policy::make_signable_base_policy(cert.tbs_hash(), id);
-    std::string output = a.vm["output"].as<std::string>();
     write_file_atomically(output, policy::write_policy_binary(p));
     out.result("wrote " + output + ": base policy " + id.to_string() + " trusting '" +
                cert.common_name() + "' (TBS " + to_hex(cert.tbs_hash()) + ")");

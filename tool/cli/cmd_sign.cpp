@@ -13,6 +13,7 @@
 #include "cli/service_options.hpp"
 #include "cli/signer_options.hpp"
 #include "cli/timestamp_options.hpp"
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "platform/terminal.hpp"
@@ -153,7 +154,7 @@ int run_sign(const Args& args) {
         fs::path input(job.inputs[index]);
         nlohmann::json entry{{"input", input.string()}};
         try {
-            Bytes data = read_file(input);
+            Bytes data = read_bounded(input, kMaxPolicyBytes, "policy binary");
             SignedPolicy signed_policy = sign_policy(data, input.string(), *signer, job.settings);
             fs::path dest = destination_for(job, input, signed_policy.policy);
             std::lock_guard lock(mutex);

@@ -5,6 +5,7 @@
 #include "cli/options.hpp"
 #include "cli/timestamp_options.hpp"
 #include "cms/signed_policy_reader.hpp"
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "timestamp/embed.hpp"
@@ -17,7 +18,7 @@ namespace {
 // Adds or replaces the timestamp of one signed policy; returns the token's time.
 std::string retimestamp(const std::string& input, const std::filesystem::path& output,
                         timestamp::Client& client) {
-    Bytes data = read_file(input);
+    Bytes data = read_bounded(input, kMaxPolicyBytes, "signed policy");
     // Timestamp only what is validly signed: a token cannot repair a broken signature.
     VerifyOptions check;
     check.check_file_name = false;

@@ -5,6 +5,7 @@
 #include "cli/options.hpp"
 #include "cli/policy_input.hpp"
 #include "config/settings.hpp"
+#include "core/bounded_read.hpp"
 #include "core/file_io.hpp"
 #include "verify/verifier.hpp"
 
@@ -86,7 +87,7 @@ int run_verify(const Args& args) {
     Verdict worst = Verdict::valid;
     nlohmann::json reports = nlohmann::json::array();
     for (const auto& file : expand_inputs(a.vm["input"].as<std::vector<std::string>>())) {
-        Bytes data = read_file(file);
+        Bytes data = read_bounded(file, kMaxPolicyBytes, "signed policy");
         VerifyReport report = verify_signed_policy(data, file, options);
         Verdict v = report.verdict();
         if (severity(v) > severity(worst)) worst = v;

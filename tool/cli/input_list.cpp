@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
 
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
@@ -45,7 +45,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& args) {
     for (const auto& arg : args) {
         if (arg.size() > 1 && arg[0] == '@') {
             fs::path list(arg.substr(1));
-            std::istringstream lines(read_text_file(list));
+            std::istringstream lines(read_bounded_text(list, kMaxConfigBytes, "list of files"));
             std::string line;
             while (std::getline(lines, line)) {
                 while (!line.empty() && (line.back() == '\r' || line.back() == ' '))

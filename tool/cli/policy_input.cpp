@@ -1,15 +1,15 @@
 #include "cli/policy_input.hpp"
 
 #include "cms/signed_policy_reader.hpp"
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
 #include "policy/binary_reader.hpp"
 
 namespace cipolicy::cli {
 
 PolicyFile read_policy_or_signed(const std::string& path) {
     PolicyFile f;
-    f.data = read_file(path);
+    f.data = read_bounded(path, kMaxPolicyBytes, "policy binary or signed policy");
     f.is_signed = cms::looks_like_signed_data(f.data);
     ByteView content = f.data;
     if (f.is_signed) {
@@ -17,6 +17,7 @@ PolicyFile read_policy_or_signed(const std::string& path) {
         if (!v.content) throw Error(ExitCode::input, path + ": the signed file carries no policy");
         content = *v.content;
     }
+    f.policy_bytes.assign(content.begin(), content.end());
     try {
         f.policy = policy::read_policy_binary(content);
     } catch (const Error& e) {

@@ -11,6 +11,7 @@ namespace cipolicy::cli {
 struct PolicyFile {
     Bytes data;  // the whole file
     bool is_signed = false;
+    Bytes policy_bytes;     // the policy binary (inside the signature when signed)
     policy::Policy policy;  // the policy (inside the signature when signed)
 };
 

@@ -8,7 +8,9 @@
 #include <set>
 #include <sstream>
 
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "platform/paths.hpp"
 
 namespace cipolicy {
@@ -26,19 +28,17 @@ class FileReader {
   public:
     explicit FileReader(fs::path path) : path_(std::move(path)), dir_(path_.parent_path()) {}
 
-    Settings read() {
-        YAML::Node root;
+    Settings read(const std::string& text) {
+        // Every yaml-cpp exception, also a conversion deep in walk(), is a configuration error.
         try {
-            root = YAML::LoadFile(path_.string());
-        } catch (const YAML::BadFile&) {
-            throw Error(ExitCode::input, path_.string() + ": cannot open the configuration file");
+            YAML::Node root = YAML::Load(text);
+            if (root.IsNull()) return s_;
+            if (!root.IsMap())
+                throw Error(ExitCode::input, where(root.Mark()) + "expected a mapping of keys");
+            walk(root, "");
         } catch (const YAML::Exception& e) {
-            throw Error(ExitCode::input, where(e.mark) + "not valid YAML: " + e.msg);
+            throw Error(ExitCode::input, where(e.mark) + "not valid YAML: " + escaped(e.msg));
         }
-        if (root.IsNull()) return s_;
-        if (!root.IsMap())
-            throw Error(ExitCode::input, where(root.Mark()) + "expected a mapping of keys");
-        walk(root, "");
         return s_;
     }
 
@@ -50,8 +50,18 @@ class FileReader {
     }
 
     void walk(const YAML::Node& map, const std::string& prefix) {
+        std::set<std::string> seen;
         for (const auto& kv : map) {
-            std::string key = prefix + kv.first.as<std::string>();
+            // "? [a, b]\n: c" and "{a: 1}: x" are valid YAML, but no key of ours.
+            if (!kv.first.IsScalar())
+                throw Error(ExitCode::input, where(kv.first.Mark()) +
+                                                 "a key must be a plain name (see "
+                                                 "docs/configuration.md)");
+            std::string key = prefix + kv.first.Scalar();
+            // yaml-cpp keeps both entries of a duplicate key; which one wins would be a guess.
+            if (!seen.insert(key).second)
+                throw Error(ExitCode::input,
+                            where(kv.first.Mark()) + "the key " + quote(key) + " is given twice");
             const YAML::Node& value = kv.second;
             if (value.IsMap() && kSections.count(key)) {
                 walk(value, key + ".");
@@ -59,8 +69,8 @@ class FileReader {
             }
             auto handler = handlers().find(key);
             if (handler == handlers().end())
-                throw Error(ExitCode::input, where(kv.first.Mark()) + "unknown key '" + key +
-                                                 "' (see docs/configuration.md)");
+                throw Error(ExitCode::input, where(kv.first.Mark()) + "unknown key " + quote(key) +
+                                                 " (see docs/configuration.md)");
             handler->second(*this, value, key);
         }
     }
@@ -186,7 +196,11 @@ Settings overlay(const Settings& base, const Settings& top) {
 }
 
 Settings load_settings_file(const fs::path& path) {
-    return FileReader(path).read();
+    return FileReader(path).read(read_bounded_text(path, kMaxConfigBytes, "configuration file"));
+}
+
+Settings parse_settings(const std::string& text, const fs::path& path) {
+    return FileReader(path).read(text);
 }
 
 Settings settings_from_environment() {

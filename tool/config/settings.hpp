@@ -41,6 +41,9 @@ Settings overlay(const Settings& base, const Settings& top);
 // naming the file, line and key for unknown keys, wrong types and bad values.
 Settings load_settings_file(const std::filesystem::path& path);
 
+// The same for text already read from `path` (which names it and anchors relative paths).
+Settings parse_settings(const std::string& text, const std::filesystem::path& path);
+
 // CIPOLICY_PROVIDER, CIPOLICY_DIGEST, CIPOLICY_CERT, CIPOLICY_KEY, CIPOLICY_CHAIN, CIPOLICY_PFX,
 // CIPOLICY_PFX_PASSWORD_ENV, CIPOLICY_KEY_PASSWORD_ENV, CIPOLICY_METADATA, CIPOLICY_ENDPOINT,
 // CIPOLICY_ACCOUNT, CIPOLICY_PROFILE, CIPOLICY_CREDENTIAL, CIPOLICY_TIMESTAMP_URLS

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "credentials/entra_token.hpp"
 #include "platform/process.hpp"
 
@@ -86,7 +87,8 @@ class AzureCliCredential : public TokenCredential {
                 throw CredentialUnavailable(name() + ": not signed in: run az login");
             throw Error(ExitCode::credential, "az account get-access-token --resource " +
                                                   std::string(kAudience) + " failed (exit " +
-                                                  std::to_string(outcome->exit_code) + "): " + why);
+                                                  std::to_string(outcome->exit_code) +
+                                                  "): " + escaped(why));
         }
         auto body = nlohmann::json::parse(outcome->out, nullptr, false);
         if (!body.is_object() || !body.contains("accessToken") || !body["accessToken"].is_string())
@@ -95,8 +97,7 @@ class AzureCliCredential : public TokenCredential {
         AccessToken token{Secret(body["accessToken"].get<std::string>()),
                           std::chrono::system_clock::now() + std::chrono::minutes(30)};
         if (body.contains("expires_on") && body["expires_on"].is_number_integer())
-            token.expires_on = std::chrono::system_clock::time_point(
-                std::chrono::seconds(body["expires_on"].get<long long>()));
+            token.expires_on = clamped_expiry(body["expires_on"].get<long long>(), {});
         else if (body.contains("expiresOn") && body["expiresOn"].is_string())
             if (auto t = parse_local_time(body["expiresOn"].get<std::string>()))
                 token.expires_on = *t;

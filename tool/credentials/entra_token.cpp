@@ -1,11 +1,14 @@
 #include "credentials/entra_token.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "http/encoding.hpp"
 #include "http/retry.hpp"
 
@@ -29,12 +32,31 @@ std::string token_endpoint(const std::string& tenant) {
 }
 
 namespace {
-long long number_or_string(const json& v) {
+// Entra sends expires_in as a number, IMDS and App Service as a string of digits.
+std::optional<long long> number_or_string(const json& v) {
+    if (v.is_number_unsigned())
+        return static_cast<long long>(std::min<std::uint64_t>(v.get<std::uint64_t>(), INT64_MAX));
     if (v.is_number_integer()) return v.get<long long>();
-    if (v.is_string()) return std::stoll(v.get<std::string>());
-    throw std::invalid_argument("not a number");
+    if (!v.is_string()) return std::nullopt;
+    const std::string text = v.get<std::string>();
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc::result_out_of_range) return text[0] == '-' ? INT64_MIN : INT64_MAX;
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
 }
+
 }  // namespace
+
+std::chrono::system_clock::time_point clamped_expiry(std::optional<long long> epoch_seconds,
+                                                     std::optional<long long> seconds_from_now) {
+    using namespace std::chrono;
+    const long long now = time_point_cast<seconds>(system_clock::now()).time_since_epoch().count();
+    constexpr long long week = 7 * 86400;
+    long long at = now + std::clamp(seconds_from_now.value_or(3600), -week, week);
+    if (epoch_seconds) at = std::clamp(*epoch_seconds, now - week, now + week);
+    return system_clock::time_point(seconds(at));
+}
 
 AccessToken parse_token_response(const http::Response& response, const std::string& source) {
     json body = json::parse(response.body, nullptr, false);
@@ -52,23 +74,22 @@ AccessToken parse_token_response(const http::Response& response, const std::stri
         // The first line only: Entra appends trace and correlation ids on further lines.
         why = why.substr(0, why.find_first_of("\r\n"));
         throw Error(ExitCode::credential, source + ": HTTP " + std::to_string(response.status) +
-                                              (why.empty() ? std::string() : ": " + why));
+                                              (why.empty() ? std::string() : ": " + escaped(why)));
     }
     if (!body.is_object() || !body.contains("access_token") || !body["access_token"].is_string())
         throw Error(ExitCode::credential,
                     source + ": the answer is not a token response (no access_token)");
     AccessToken token{Secret(body["access_token"].get<std::string>()),
                       std::chrono::system_clock::now() + std::chrono::minutes(60)};
-    try {
-        if (body.contains("expires_on")) {
-            token.expires_on = std::chrono::system_clock::time_point(
-                std::chrono::seconds(number_or_string(body["expires_on"])));
-        } else if (body.contains("expires_in")) {
-            token.expires_on = std::chrono::system_clock::now() +
-                               std::chrono::seconds(number_or_string(body["expires_in"]));
-        }
-    } catch (const std::exception&) {
-        throw Error(ExitCode::credential, source + ": the token's expiry is not a number");
+    for (const char* key : {"expires_on", "expires_in"}) {
+        if (!body.contains(key)) continue;
+        auto value = number_or_string(body[key]);
+        if (!value)
+            throw Error(ExitCode::credential,
+                        source + ": the token's " + key + " is not a number of seconds");
+        token.expires_on = key == std::string_view("expires_on") ? clamped_expiry(value, {})
+                                                                 : clamped_expiry({}, value);
+        break;
     }
     return token;
 }

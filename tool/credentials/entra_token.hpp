@@ -2,6 +2,8 @@
 // The Microsoft Entra ID token endpoint (client credentials grant) and the parsing of the token
 // answers of Entra, IMDS and App Service.
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "credentials/credential.hpp"
@@ -24,6 +26,11 @@ AccessToken request_client_credentials_token(http::Client& client, const std::st
 // Parses a token answer: access_token plus expires_in (seconds, number or string) or expires_on
 // (epoch seconds). `source` names the endpoint in errors. Never puts the body in a message.
 AccessToken parse_token_response(const http::Response& response, const std::string& source);
+
+// A server-given expiry (epoch seconds, or else seconds from now) clamped to a week either side
+// of now before any arithmetic: system_clock counts nanoseconds, so 17000010000 s overflows.
+std::chrono::system_clock::time_point clamped_expiry(std::optional<long long> epoch_seconds,
+                                                     std::optional<long long> seconds_from_now);
 
 // Reads variable `name`; nullopt when unset or empty.
 std::optional<std::string> env(const char* name);

@@ -4,8 +4,8 @@
 #include <openssl/x509v3.h>
 
 #include "cms/der.hpp"
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
 
 namespace cipolicy {
 
@@ -122,7 +122,7 @@ std::vector<std::string> Certificate::eku_oids() const {
 }
 
 std::vector<Certificate> load_certificates(const std::filesystem::path& path) {
-    Bytes data = read_file(path);
+    Bytes data = read_bounded(path, kMaxKeyFileBytes, "certificate file");
     std::vector<Certificate> certs;
     const std::string source = path.string();
     std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());

@@ -4,8 +4,8 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
 
 namespace cipolicy {
 
@@ -14,7 +14,7 @@ Secret::~Secret() {
 }
 
 ossl::PkeyPtr load_private_key(const std::filesystem::path& path, const Secret& password) {
-    Bytes data = read_file(path);
+    Bytes data = read_bounded(path, kMaxKeyFileBytes, "private key file");
     void* pass = password.empty() ? nullptr : const_cast<char*>(password.reveal().c_str());
     ossl::BioPtr bio = ossl::memory_bio(data.data(), data.size());
     ossl::PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, pass));
@@ -33,7 +33,7 @@ ossl::PkeyPtr load_private_key(const std::filesystem::path& path, const Secret& 
 }
 
 KeyMaterial load_pfx(const std::filesystem::path& path, const Secret& password) {
-    Bytes data = read_file(path);
+    Bytes data = read_bounded(path, kMaxKeyFileBytes, "PFX file");
     const unsigned char* p = data.data();
     ossl::Pkcs12Ptr p12(d2i_PKCS12(nullptr, &p, static_cast<long>(data.size())));
     if (!p12) throw Error(ExitCode::key, path.string() + ": not a PKCS#12 (PFX) file");

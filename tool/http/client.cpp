@@ -9,13 +9,39 @@ namespace fs = std::filesystem;
 
 namespace {
 
+struct BodySink {
+    std::string* body;
+    std::size_t max;
+    bool too_large = false;
+};
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
-    static_cast<std::string*>(user)->append(data, size * count);
+    auto* sink = static_cast<BodySink*>(user);
+    if (size * count > sink->max - sink->body->size()) {
+        sink->too_large = true;
+        return 0;  // makes curl stop with CURLE_WRITE_ERROR
+    }
+    sink->body->append(data, size * count);
     return size * count;
 }
 
+// Headers are bounded too: curl 7.x caps each line, not their number.
+constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
+
+struct HeaderSink {
+    Response* response;
+    std::size_t bytes = 0;
+    bool too_large = false;
+};
+
 size_t on_header(char* data, size_t size, size_t count, void* user) {
-    auto* response = static_cast<Response*>(user);
+    auto* sink = static_cast<HeaderSink*>(user);
+    auto* response = sink->response;
+    sink->bytes += size * count;
+    if (sink->bytes > kMaxHeaderBytes) {
+        sink->too_large = true;
+        return 0;
+    }
     std::string line(data, size * count);
     // A new status line (after a redirect or "100 Continue") starts a fresh set of headers.
     if (line.rfind("HTTP/", 0) == 0) response->headers.clear();
@@ -149,9 +175,11 @@ Response Client::perform(const Request& request) {
     if (request.direct) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+    BodySink sink{&response.body, request.max_body};
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &response);
+    HeaderSink header_sink{&response};
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &header_sink);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     if (request.method == "POST") {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
@@ -161,6 +189,14 @@ Response Client::perform(const Request& request) {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     }
     CURLcode rc = curl_easy_perform(h);
+    if (sink.too_large || header_sink.too_large)
+        throw TransportError(
+            url_for_message(request.url) + ": the answer" +
+                (sink.too_large
+                     ? " is larger than " + std::to_string(request.max_body >> 20) + " MB"
+                     : "'s headers are larger than 256 KB") +
+                ", far more than any real answer; check the URL",
+            false);
     if (rc != CURLE_OK) {
         // A handle whose transfer failed may hold a broken connection: do not pool it.
         throw TransportError(

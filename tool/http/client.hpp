@@ -17,6 +17,9 @@
 
 namespace cipolicy::http {
 
+// Service answers, token answers and timestamp replies are a few KB; 4 MB leaves ample room.
+inline constexpr std::size_t kMaxResponseBody = 4u << 20;
+
 struct Request {
     std::string method = "GET";  // GET or POST
     std::string url;
@@ -24,6 +27,9 @@ struct Request {
     std::string body;
     std::chrono::milliseconds timeout{60000};  // the whole exchange
     bool direct = false;  // bypass proxies (the link-local IMDS address is never behind one)
+    // The largest answer body taken (after decompression); a larger one fails the exchange
+    // (not retried), so a hostile server cannot make the tool read until memory runs out.
+    std::size_t max_body = kMaxResponseBody;
 };
 
 struct Response {

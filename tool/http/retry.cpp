@@ -31,7 +31,10 @@ std::optional<long long> seconds_until_http_date(const std::string& text) {
     int m = -1;
     for (int i = 0; i < 12; ++i)
         if (std::string_view(month) == months[i]) m = i;
-    if (m < 0) return std::nullopt;
+    // Beyond these a date is nonsense, and a year near INT_MAX would overflow below.
+    if (m < 0 || year < 1970 || year > 9999 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+        minute < 0 || minute > 59 || second < 0 || second > 60)
+        return std::nullopt;
     tm.tm_year = year - 1900;
     tm.tm_mon = m;
     tm.tm_mday = day;
@@ -54,13 +57,17 @@ bool retryable_status(long status) {
 }
 
 std::optional<milliseconds> server_retry_delay(const Response& response) {
+    // Clamped before any arithmetic: a server may send 2^63-1, and now() + that overflows.
+    constexpr long long max_ms = kMaxServerDelay.count();
     for (const char* name : {"retry-after-ms", "x-ms-retry-after-ms"})
-        if (auto v = parse_integer(response.header(name))) return milliseconds(*v);
+        if (auto v = parse_integer(response.header(name)))
+            return milliseconds(std::min(*v, max_ms));
     std::string after = response.header("retry-after");
     if (after.empty()) return std::nullopt;
-    if (auto seconds = parse_integer(after)) return milliseconds(*seconds * 1000);
-    if (auto seconds = seconds_until_http_date(after)) return milliseconds(*seconds * 1000);
-    return std::nullopt;
+    auto seconds = parse_integer(after);
+    if (!seconds) seconds = seconds_until_http_date(after);
+    if (!seconds) return std::nullopt;
+    return milliseconds(std::min(*seconds, max_ms / 1000) * 1000);
 }
 
 milliseconds Backoff::delay(int attempt) const {

@@ -12,8 +12,12 @@ namespace cipolicy::http {
 // 408, 429, 500, 502, 503, 504: the statuses a later attempt may turn into success.
 bool retryable_status(long status);
 
+// The longest delay a server can ask for; callers cap it further to their own deadlines.
+inline constexpr std::chrono::milliseconds kMaxServerDelay = std::chrono::hours(24);
+
 // The server's requested delay, if it gave one: retry-after-ms and x-ms-retry-after-ms
-// (milliseconds) take precedence over Retry-After (delta seconds or an HTTP date).
+// (milliseconds) take precedence over Retry-After (delta seconds or an HTTP date). At most
+// kMaxServerDelay, whatever the server sent.
 std::optional<std::chrono::milliseconds> server_retry_delay(const Response& response);
 
 struct Backoff {

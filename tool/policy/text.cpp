@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 
 namespace cipolicy::policy {
 namespace {
@@ -35,30 +36,10 @@ std::u16string utf8_to_utf16(std::string_view utf8) {
     std::u16string out;
     out.reserve(utf8.size());
     for (std::size_t i = 0; i < utf8.size();) {
-        const std::size_t start = i;
-        const auto lead = static_cast<std::uint8_t>(utf8[i++]);
-        char32_t cp;
-        int more;
-        char32_t min;
-        if (lead < 0x80) {
-            cp = lead, more = 0, min = 0;
-        } else if ((lead & 0xE0) == 0xC0) {
-            cp = lead & 0x1F, more = 1, min = 0x80;
-        } else if ((lead & 0xF0) == 0xE0) {
-            cp = lead & 0x0F, more = 2, min = 0x800;
-        } else if ((lead & 0xF8) == 0xF0) {
-            cp = lead & 0x07, more = 3, min = 0x10000;
-        } else {
-            bad_utf8(start);
-        }
-        for (int k = 0; k < more; ++k) {
-            if (i >= utf8.size()) bad_utf8(start);
-            const auto cont = static_cast<std::uint8_t>(utf8[i++]);
-            if ((cont & 0xC0) != 0x80) bad_utf8(start);
-            cp = cp << 6 | (cont & 0x3F);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-        if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) bad_utf8(start);
+        char32_t cp = 0;
+        const std::size_t n = decode_utf8(utf8, i, cp);
+        if (n == 0) bad_utf8(i);
+        i += n;
         if (cp >= 0x10000) {
             cp -= 0x10000;
             out.push_back(static_cast<char16_t>(0xD800 | (cp >> 10)));

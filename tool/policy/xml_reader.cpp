@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "policy/xml_values.hpp"
 
 namespace cipolicy::policy {
@@ -83,8 +84,7 @@ class Reader {
                 if (!is_one_of(c.name(), allowed))
                     src_.fail(c, std::string("element not allowed in ") + node.name());
             } else if (c.type() == pugi::node_pcdata && !trim(c.value()).empty()) {
-                src_.fail(node,
-                          std::string("unexpected text '") + std::string(trim(c.value())) + "'");
+                src_.fail(node, std::string("unexpected text '") + escaped(trim(c.value())) + "'");
             }
         }
     }
@@ -186,7 +186,7 @@ class Reader {
             const std::string name(trim(option.child_value()));
             const auto* info = find_rule_option(name);
             if (!info)
-                src_.fail(option, "unknown rule option '" + name +
+                src_.fail(option, "unknown rule option '" + escaped(name) +
                                       "' (names are case-sensitive, e.g. 'Enabled:UMCI'; see "
                                       "docs/compiler.md)");
             if (info->bit == option_bit::allow_supplemental_policies && p_.is_supplemental())
@@ -347,7 +347,8 @@ class Reader {
             if (id.empty()) continue;
             const auto it = scenario_ids_.ids.find(id);
             if (it == scenario_ids_.ids.end())
-                src_.fail(e, "InheritedScenarios", "no signing scenario has the ID '" + id + "'");
+                src_.fail(e, "InheritedScenarios",
+                          "no signing scenario has the ID '" + escaped(id) + "'");
             s.inherited_scenarios.push_back(it->second.first);
         }
     }

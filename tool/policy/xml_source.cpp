@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "core/quote.hpp"
+#include "policy/xml_wellformed.hpp"
 
 namespace cipolicy::policy {
 
@@ -26,17 +28,22 @@ XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_for
                   ~pugi::parse_eol;
     // Parsed as UTF-8 from our own copy, so pugixml's offsets index text_ directly.
     const auto result = doc_.load_buffer(text_.data(), text_.size(), options, pugi::encoding_utf8);
-    if (!result) {
-        const auto p =
-            position(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset)));
+    std::optional<WellFormedError> bad;
+    if (!result)
+        bad = WellFormedError{static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset)),
+                              result.description()};
+    else
+        bad = find_not_well_formed(text_, doc_);
+    if (bad) {
+        const auto p = position(bad->offset);
         throw Error(ExitCode::input, path_.string() + "(" + std::to_string(p.line) + "," +
                                          std::to_string(p.column) +
-                                         "): not well-formed XML: " + result.description());
+                                         "): not well-formed XML: " + bad->problem);
     }
 }
 
 XmlSource XmlSource::load(const std::filesystem::path& path, bool keep_formatting) {
-    const Bytes data = read_file(path);
+    const Bytes data = read_bounded(path, kMaxPolicyBytes, "policy XML");
     return XmlSource(path, std::string(data.begin(), data.end()), keep_formatting);
 }
 
@@ -85,7 +92,7 @@ void XmlSource::fail(const pugi::xml_node& node, std::string_view attribute,
         what += " ";
         what += attribute;
         if (const auto a = node.attribute(std::string(attribute).c_str()))
-            what += std::string("=\"") + a.value() + "\"";
+            what += "=" + quote(a.value());
     }
     throw Error(ExitCode::input,
                 where(node, attribute) + ": " + what + ": " + std::string(problem));

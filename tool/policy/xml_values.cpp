@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 
 namespace cipolicy::policy {
 namespace {
@@ -169,7 +170,7 @@ std::optional<std::uint64_t> XmlValues::number(const pugi::xml_node& node, const
 Guid XmlValues::guid_text(const pugi::xml_node& node) const {
     auto g = Guid::parse(trim(node.child_value()));
     if (!g)
-        src_.fail(node, std::string("'") + std::string(trim(node.child_value())) +
+        src_.fail(node, "'" + escaped(trim(node.child_value())) +
                             "' is not a GUID ({XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} expected)");
     return *g;
 }
@@ -177,7 +178,7 @@ Guid XmlValues::guid_text(const pugi::xml_node& node) const {
 Version XmlValues::version_text(const pugi::xml_node& node) const {
     auto v = Version::parse(trim(node.child_value()));
     if (!v)
-        src_.fail(node, std::string("'") + std::string(trim(node.child_value())) +
+        src_.fail(node, "'" + escaped(trim(node.child_value())) +
                             "' is not a version (four numbers 0-65535 separated by dots)");
     return *v;
 }

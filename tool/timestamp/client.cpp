@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "timestamp/request.hpp"
 
 namespace cipolicy::timestamp {
@@ -27,8 +28,12 @@ using detail::HttpReply;
 using CurlPtr = std::unique_ptr<CURL, void (*)(CURL*)>;
 using HeaderListPtr = std::unique_ptr<curl_slist, void (*)(curl_slist*)>;
 
+// Real replies are a few KB; the cap keeps a hostile server from filling memory.
+constexpr std::size_t kMaxReply = 4u << 20;
+
 std::size_t collect(char* data, std::size_t size, std::size_t count, void* user) {
     auto* body = static_cast<Bytes*>(user);
+    if (size * count > kMaxReply - body->size()) return 0;  // curl stops: CURLE_WRITE_ERROR
     body->insert(body->end(), data, data + size * count);
     return size * count;
 }
@@ -57,6 +62,10 @@ HttpReply post(const std::string& url, const Bytes& request, std::chrono::millis
     curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
     curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error);
     CURLcode rc = curl_easy_perform(curl.get());
+    if (rc == CURLE_WRITE_ERROR)
+        throw Error(ExitCode::timestamp, "the reply is larger than " +
+                                             std::to_string(kMaxReply >> 20) +
+                                             " MB, far more than any timestamp reply");
     if (rc != CURLE_OK) throw Error(ExitCode::timestamp, *error ? error : curl_easy_strerror(rc));
     curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
     char* type = nullptr;
@@ -137,8 +146,8 @@ TokenInfo Client::timestamp(ByteView signature_value, const Certificate& signer)
                     continue;
                 }
                 if (!is_reply_type(reply.content_type)) {
-                    last = "unexpected content type '" + reply.content_type +
-                           "' (expected application/timestamp-reply)";
+                    last = "unexpected content type " + quote(reply.content_type, 100) +
+                           " (expected application/timestamp-reply)";
                     continue;
                 }
                 Bytes token = token_from_reply(reply.body, url);

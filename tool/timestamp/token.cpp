@@ -5,6 +5,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "crypto/ossl.hpp"
 
 namespace cipolicy::timestamp {
@@ -97,6 +98,10 @@ Bytes token_from_reply(ByteView reply, const std::string& source) {
         ossl::last_error();
         fail(source, "the reply is not an RFC 3161 TimeStampResp");
     }
+    // Bytes after the DER are no part of the reply: a proxy's error page glued on, or a forgery.
+    if (p != reply.data() + reply.size())
+        fail(source, "the reply has " + std::to_string(reply.data() + reply.size() - p) +
+                         " bytes after its TimeStampResp");
     TS_STATUS_INFO* info = TS_RESP_get_status_info(resp.get());
     long status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(info));
     if (status != 0 && status != 1) {
@@ -110,7 +115,7 @@ Bytes token_from_reply(ByteView reply, const std::string& source) {
         }
         fail(source, "the server refused the request (" + status_text(status) +
                          (reason.empty() ? "" : ": " + reason) +
-                         (text.empty() ? "" : ", \"" + text + "\"") + ")");
+                         (text.empty() ? "" : ", " + quote(text)) + ")");
     }
     PKCS7* token = TS_RESP_get_token(resp.get());
     if (!token) fail(source, "the reply was granted but carries no token");

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <vector>
 
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "core/quote.hpp"
 
 namespace cipolicy::trusted_signing {
 
@@ -24,11 +27,27 @@ const char* const kKnown =
 }  // namespace
 
 Metadata read_metadata(const std::filesystem::path& path) {
-    const std::string where = path.string();
-    std::string text = read_text_file(path);
-    // A UTF-8 byte order mark is common in files written by PowerShell.
-    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
-    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    return parse_metadata(read_bounded_text(path, kMaxConfigBytes, "metadata.json"), path.string());
+}
+
+Metadata parse_metadata(const std::string& text, const std::string& where) {
+    // JSON parsers resolve a duplicate key silently (nlohmann keeps the last), and keys here are
+    // case-insensitive: with "Endpoint" twice the token could go to whichever host wins.
+    std::vector<std::set<std::string>> seen;
+    std::string duplicate;
+    auto no_duplicates = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        using E = nlohmann::json::parse_event_t;
+        if (event == E::object_start) seen.emplace_back();
+        if (event == E::object_end && !seen.empty()) seen.pop_back();
+        if (event == E::key && !seen.empty() &&
+            !seen.back().insert(lower(parsed.get<std::string>())).second && duplicate.empty())
+            duplicate = parsed.get<std::string>();
+        return true;
+    };
+    nlohmann::json doc = nlohmann::json::parse(text, no_duplicates, false);
+    if (!duplicate.empty())
+        throw Error(ExitCode::input, where + ": the key " + quote(duplicate) +
+                                         " is given twice (keys are case-insensitive); keep one");
     if (doc.is_discarded() || !doc.is_object())
         throw Error(ExitCode::input, where +
                                          ": not a JSON object; expected {\"Endpoint\": ..., "
@@ -59,7 +78,7 @@ Metadata read_metadata(const std::filesystem::path& path) {
             for (const auto& v : value) m.exclude_credentials.push_back(string_of(key, v));
         } else {
             throw Error(ExitCode::input,
-                        where + ": unknown key '" + key + "'; known keys: " + kKnown);
+                        where + ": unknown key " + quote(key) + "; known keys: " + kKnown);
         }
     }
     if (m.endpoint.empty()) throw Error(ExitCode::input, where + ": Endpoint is missing");

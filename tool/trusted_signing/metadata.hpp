@@ -22,4 +22,7 @@ struct Metadata {
 // types, missing Endpoint / account / profile.
 Metadata read_metadata(const std::filesystem::path& path);
 
+// The same for text already read; `where` names it in errors.
+Metadata parse_metadata(const std::string& text, const std::string& where);
+
 }  // namespace cipolicy::trusted_signing

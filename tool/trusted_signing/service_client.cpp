@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "http/encoding.hpp"
 #include "trusted_signing/service_errors.hpp"
 #include "trusted_signing/signing_result.hpp"
@@ -165,7 +166,7 @@ ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest) {
             throw Error(ExitCode::service,
                         "the signing operation ended " +
                             (state.empty() ? std::string("without a status")
-                                           : string_field(status, "status")) +
+                                           : escaped(string_field(status, "status"), 100)) +
                             (why.empty() ? std::string() : " (" + why + ")") +
                             "; check the account's health and subscription in the Azure portal" +
                             context_suffix(config_, operation_id));

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/quote.hpp"
+
 namespace cipolicy::trusted_signing {
 using nlohmann::json;
 
@@ -24,7 +26,9 @@ std::string service_message(const http::Response& response) {
         if (e->contains("code") && (*e)["code"].is_string()) code = (*e)["code"];
         if (e->contains("message") && (*e)["message"].is_string()) message = (*e)["message"];
     }
-    message = message.substr(0, message.find_first_of("\r\n"));
+    // The service's text is untrusted: one line of it, escaped and cut short.
+    message = escaped(message.substr(0, message.find_first_of("\r\n")));
+    code = escaped(code, 100);
     if (code.empty()) return message;
     return message.empty() ? code : code + ": " + message;
 }

@@ -1,0 +1,14 @@
+#pragma once
+// Decoding one UTF-8 sequence strictly (RFC 3629: no overlong forms, no surrogates, nothing above
+// U+10FFFF), for the checks that must tell valid text from bytes that only look like it.
+
+#include <cstddef>
+#include <string_view>
+
+namespace cipolicy {
+
+// The length (1 to 4) of the valid sequence at text[at], with its code point in `cp`; 0 when the
+// bytes there are not valid UTF-8.
+std::size_t decode_utf8(std::string_view text, std::size_t at, char32_t& cp);
+
+}  // namespace cipolicy

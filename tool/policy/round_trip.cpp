@@ -1,0 +1,29 @@
+#include "policy/round_trip.hpp"
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "policy/compiler.hpp"
+
+namespace cipolicy::policy {
+
+void check_round_trip(const PolicyXml& xml, ByteView binary, std::uint32_t format_version) {
+    const std::uint32_t version = std::max(format_version, kMinCompileFormatVersion);
+    Bytes again;
+    try {
+        again = compile_policy_xml(XmlSource("the decompiled XML", xml.text), version);
+    } catch (const Error& e) {
+        throw Error(ExitCode::input,
+                    std::string("the policy holds what policy XML cannot express, so compile "
+                                "would refuse the XML: ") +
+                        e.what());
+    }
+    // Warnings already name what differs; format versions below 5 are written as 5.
+    if (!xml.warnings.empty() || version != format_version) return;
+    if (!std::equal(again.begin(), again.end(), binary.begin(), binary.end()))
+        throw Error(ExitCode::input,
+                    "the XML would not compile back to the same bytes (please report this with "
+                    "the file)");
+}
+
+}  // namespace cipolicy::policy

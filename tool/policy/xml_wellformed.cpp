@@ -1,0 +1,212 @@
+#include "policy/xml_wellformed.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+
+#include "core/quote.hpp"
+#include "core/utf8.hpp"
+
+namespace cipolicy::policy {
+
+namespace {
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+bool is_xml_char(std::uint32_t cp) {
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+std::optional<WellFormedError> check_characters(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        char32_t cp = 0;
+        const std::size_t n = decode_utf8(text, i, cp);
+        if (n == 0) return WellFormedError{i, "invalid UTF-8"};
+        if (!is_xml_char(cp)) return WellFormedError{i, "a control character XML does not allow"};
+        i += n;
+    }
+    // Character references must name allowed characters too: "&#27;" would put an ESC into a
+    // value, "&#0;" a NUL. (A "&#" inside a comment or CDATA section is checked as well; no
+    // policy has one.)
+    for (auto at = text.find("&#"); at != std::string_view::npos; at = text.find("&#", at + 2)) {
+        const bool hex = at + 2 < text.size() && text[at + 2] == 'x';
+        std::uint32_t cp = 0;
+        std::size_t k = at + (hex ? 3 : 2);
+        for (; k < text.size() && text[k] != ';' && cp <= 0x10FFFF; ++k) {
+            const char c = text[k];
+            const int digit = c >= '0' && c <= '9'          ? c - '0'
+                              : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                              : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                            : -1;
+            if (digit < 0) break;
+            cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(digit);
+        }
+        const bool out_of_range = cp > 0x10FFFF;  // the loop stopped before the digits did
+        if (!out_of_range && (k >= text.size() || text[k] != ';'))
+            continue;  // not a reference; pugixml has judged the syntax
+        if (out_of_range || !is_xml_char(cp))
+            return WellFormedError{at, "a character reference to a character XML does not allow"};
+    }
+    return std::nullopt;
+}
+
+class Scanner {
+  public:
+    explicit Scanner(std::string_view text) : t_(text) {}
+
+    std::optional<WellFormedError> run() {
+        // The XML declaration, if any, is the very first thing (not even whitespace before it).
+        if (starts_declaration(0) && !skip_past("?>")) return fail("unterminated XML declaration");
+        if (auto e = misc(true)) return e;
+        if (at_ >= t_.size() || t_[at_] != '<') return fail("no root element");
+        if (auto e = root()) return e;
+        return misc(false);
+    }
+
+  private:
+    std::optional<WellFormedError> fail(std::string problem) const {
+        return WellFormedError{std::min(at_, t_.size()), std::move(problem)};
+    }
+    bool starts(std::string_view s) const { return t_.substr(at_, s.size()) == s; }
+    bool starts_declaration(std::size_t at) const {
+        return t_.substr(at, 5) == "<?xml" && at + 5 < t_.size() &&
+               (is_space(t_[at + 5]) || t_[at + 5] == '?');
+    }
+    bool skip_past(std::string_view end) {
+        const auto found = t_.find(end, at_);
+        if (found == std::string_view::npos) return false;
+        at_ = found + end.size();
+        return true;
+    }
+
+    // Comments, processing instructions and whitespace: all that may stand outside the root
+    // element; before it also one DOCTYPE.
+    std::optional<WellFormedError> misc(bool prolog) {
+        for (;;) {
+            while (at_ < t_.size() && is_space(t_[at_])) ++at_;
+            if (at_ >= t_.size()) return std::nullopt;
+            if (starts("<!--")) {
+                if (!skip_past("-->")) return fail("unterminated comment");
+            } else if (starts_declaration(at_)) {
+                return fail(
+                    "an XML declaration that does not start the document (only one is "
+                    "allowed, before anything else)");
+            } else if (starts("<?")) {
+                if (!skip_past("?>")) return fail("unterminated processing instruction");
+            } else if (prolog && starts("<!DOCTYPE")) {
+                if (auto e = doctype()) return e;
+            } else if (prolog && starts("<")) {
+                return std::nullopt;  // the root element
+            } else {
+                return fail(prolog           ? "text before the root element"
+                            : t_[at_] == '<' ? "a second root element"
+                                             : "text after the end of the root element");
+            }
+        }
+    }
+
+    std::optional<WellFormedError> doctype() {
+        // Quoted strings and an internal subset in brackets may hold '>'.
+        int brackets = 0;
+        for (++at_; at_ < t_.size(); ++at_) {
+            const char c = t_[at_];
+            if (c == '"' || c == '\'') {
+                const auto close = t_.find(c, at_ + 1);
+                if (close == std::string_view::npos) break;
+                at_ = close;
+            } else if (c == '[') {
+                ++brackets;
+            } else if (c == ']') {
+                --brackets;
+            } else if (c == '>' && brackets <= 0) {
+                ++at_;
+                return std::nullopt;
+            }
+        }
+        return fail("unterminated DOCTYPE");
+    }
+
+    // Finds the end of the root element by counting start and end tags; pugixml has already
+    // checked that they match, so only where it ends matters here.
+    std::optional<WellFormedError> root() {
+        long depth = 0;
+        do {
+            const auto lt = t_.find('<', at_);
+            if (lt == std::string_view::npos) return fail("the root element is not closed");
+            at_ = lt;
+            if (starts("<!--")) {
+                if (!skip_past("-->")) return fail("unterminated comment");
+            } else if (starts("<![CDATA[")) {
+                if (!skip_past("]]>")) return fail("unterminated CDATA section");
+            } else if (starts_declaration(at_)) {
+                return fail("an XML declaration inside the document");
+            } else if (starts("<?")) {
+                if (!skip_past("?>")) return fail("unterminated processing instruction");
+            } else if (starts("</")) {
+                if (!skip_past(">")) return fail("unterminated end tag");
+                --depth;
+            } else {
+                if (auto e = start_tag(depth)) return e;
+            }
+        } while (depth > 0);
+        return std::nullopt;
+    }
+
+    std::optional<WellFormedError> start_tag(long& depth) {
+        for (++at_; at_ < t_.size(); ++at_) {
+            const char c = t_[at_];
+            if (c == '"' || c == '\'') {
+                const auto close = t_.find(c, at_ + 1);
+                if (close == std::string_view::npos) break;
+                if (t_.substr(at_, close - at_).find('<') != std::string_view::npos)
+                    return fail("'<' in an attribute value (write &lt;)");
+                at_ = close;
+            } else if (c == '>') {
+                if (t_[at_ - 1] != '/') ++depth;
+                ++at_;
+                return std::nullopt;
+            }
+        }
+        return fail("unterminated start tag");
+    }
+
+    std::string_view t_;
+    std::size_t at_ = 0;
+};
+
+std::optional<WellFormedError> check_attributes(const pugi::xml_node& top) {
+    // Iterative: a hostile document nests deeply, and recursion would exhaust the stack.
+    for (auto node = top.first_child(); node;) {
+        if (node.type() == pugi::node_element && node.first_attribute() &&
+            node.first_attribute().next_attribute()) {
+            std::set<std::string_view> names;
+            for (const auto a : node.attributes())
+                if (!names.insert(a.name()).second)
+                    return WellFormedError{
+                        static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())),
+                        "the attribute " + escaped(a.name()) + " is given twice"};
+        }
+        if (node.first_child()) {
+            node = node.first_child();
+            continue;
+        }
+        while (node && !node.next_sibling()) node = node.parent();
+        if (node) node = node.next_sibling();
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<WellFormedError> find_not_well_formed(std::string_view text,
+                                                    const pugi::xml_document& doc) {
+    if (auto e = check_characters(text)) return e;
+    if (auto e = Scanner(text).run()) return e;
+    return check_attributes(doc);
+}
+
+}  // namespace cipolicy::policy

@@ -1,0 +1,26 @@
+#pragma once
+// What pugixml accepts but an XML 1.0 parser refuses, checked after pugixml has parsed the text:
+// pugixml silently drops text outside the root element, keeps a second root and a second XML
+// declaration, and takes control characters, invalid UTF-8 and duplicate attributes. A policy
+// compiled from such a file would not be the policy other tools see in it.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <pugixml.hpp>
+
+namespace cipolicy::policy {
+
+struct WellFormedError {
+    std::size_t offset;  // into the text
+    std::string problem;
+};
+
+// The first problem found, if any. `text` is what `doc` was parsed from (without a byte order
+// mark).
+std::optional<WellFormedError> find_not_well_formed(std::string_view text,
+                                                    const pugi::xml_document& doc);
+
+}  // namespace cipolicy::policy
