@@ -6,8 +6,12 @@ packages=(
   g++ make cmake ninja-build pkg-config
   libssl-dev libcurl4-openssl-dev libyaml-cpp-dev libboost-program-options-dev
   nlohmann-json3-dev libpugixml-dev catch2
-  openssl python3 python3-cryptography
+  openssl python3 python3-cryptography python3-yaml
   ccache clang-14 libclang-rt-14-dev  # scripts/fuzz-smoke.sh: libFuzzer, ASan and UBSan
+  # The Windows build (scripts/windows/): MinGW-w64 with posix threads, dpkg-source for Debian's
+  # source packages of the static dependencies, and Wine 8 to run the tests (its Schannel
+  # needs GnuTLS, only a recommendation of Debian's Wine).
+  mingw-w64 g++-mingw-w64-x86-64-posix dpkg-dev wine64 libgnutls30 util-linux
 )
 
 missing=()

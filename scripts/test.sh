@@ -1,8 +1,35 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test (ctest).
+# Installs what is missing, builds the Linux tool and the Windows cipolicy.exe, and runs every test:
+# ctest for the Linux build (unit, integration, build layers, the NuGet package with both tools),
+# ctest for the Windows build (unit and integration suites under Wine), and a fuzz smoke under
+# ASan/UBSan. CIPOLICY_SKIP_WINDOWS=1 leaves the Windows part out (for a quick local run).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${CIPOLICY_BUILD_DIR:-$root/build}
+win_build=${CIPOLICY_WIN_BUILD_DIR:-$root/build-win}
+jobs=$(nproc)
 "$root/scripts/install-deps.sh"
+
+start=$SECONDS
+stamp() { echo "== $1 ($((SECONDS - start)) s)"; }
+
+stamp "Linux build"
 "$root/scripts/build.sh"
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)"
+if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ]; then
+  stamp "Windows build (MinGW-w64, static)"
+  "$root/scripts/windows/build.sh"
+  # The NuGet package test packs this exe beside the Linux tool and runs it under Wine.
+  export CIPOLICY_WIN_EXE=$win_build/tool/cipolicy.exe
+  # Wine's server outlives the tests by a minute; end it with the run.
+  trap 'WINEPREFIX="$win_build/wineprefix" /usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
+fi
+
+stamp "tests: Linux build"
+ctest --test-dir "$build" --output-on-failure -j "$jobs"
+if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ]; then
+  stamp "tests: Windows build, cipolicy.exe under Wine"
+  ctest --test-dir "$win_build" --output-on-failure -j "$jobs"
+fi
+stamp "fuzz smoke (ASan/UBSan)"
+"$root/scripts/fuzz-smoke.sh"
+stamp "all tests passed"

@@ -7,7 +7,10 @@ build=${CIPOLICY_WIN_BUILD_DIR:-$root/build-win}
 # $CIPOLICY_MINGW_PREFIX: a prefix of your own (else the cached one, built when missing).
 prefix=${CIPOLICY_MINGW_PREFIX:-$("$root/scripts/windows/build-deps.sh" | tail -n 1)}
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root}
+fi
 # -O2, not CMake's Release -O3: GCC 12 reports false -Wrestrict/-Wstringop-overread positives from
 # libstdc++ headers at -O3, and -Werror stays on for everything else.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \

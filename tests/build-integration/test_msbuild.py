@@ -12,6 +12,10 @@ from buildsupport import (BUILD_DIR, EXE, SKIP, SOURCE_DIR, BuildTest, Counter, 
                           touch)
 
 DOTNET = shutil.which('dotnet')
+# The cross-built Windows exe (scripts/test.sh sets it once build-win/ is built): packed beside the
+# Linux tool and run under Wine; without it the package holds the Linux tool alone.
+WIN_EXE = os.environ.get('CIPOLICY_WIN_EXE') or None
+WINE_RUN = os.path.join(SOURCE_DIR, 'scripts', 'windows', 'wine-run.sh')
 TARGETS_DIR = os.path.join(SOURCE_DIR, 'msbuild', 'build') + os.sep
 VCTARGETS = os.path.join(SOURCE_DIR, 'tests', 'build-integration', 'vctargets') + os.sep
 
@@ -332,11 +336,17 @@ class Package(BuildTest):
         self.ok(run([DOTNET, 'pack', os.path.join(SOURCE_DIR, 'msbuild', 'pack', 'CIPolicy.Build.Pack.csproj'),
                      '-o', self.path('feed'), '--configfile', nuget_config, '-nodeReuse:false',
                      '-p:CIPolicyVersion=0.1.0', '-p:CIPolicyLinuxX64Exe=' + EXE,
+                     *(['-p:CIPolicyWinX64Exe=' + WIN_EXE] if WIN_EXE else []),
                      '-p:BaseIntermediateOutputPath=' + self.path('pack-obj') + os.sep,
                      '-p:BaseOutputPath=' + self.path('pack-bin') + os.sep]))
         with zipfile.ZipFile(self.path('feed', 'CIPolicy.Build.0.1.0.nupkg')) as z:
             tools = sorted(n for n in z.namelist() if n.startswith('tools/'))
-        self.assertEqual(tools, ['tools/linux-x64/cipolicy'])  # each executable given, nothing else
+            if WIN_EXE:
+                with open(WIN_EXE, 'rb') as f:
+                    self.assertEqual(z.read('tools/win-x64/cipolicy.exe'), f.read())
+        # each executable given, nothing else
+        self.assertEqual(tools, ['tools/linux-x64/cipolicy'] +
+                         (['tools/win-x64/cipolicy.exe'] if WIN_EXE else []))
 
         app = self.path('app')
         self.make_pki_and_policies(app, ['a.bin'])
@@ -358,6 +368,8 @@ class Package(BuildTest):
                                 'cipolicy')
         self.assertIn(f'"{packaged}" sign', r.out)
         self.assertVerifies(os.path.join(app, 'pki', 'root.cer'), os.path.join(app, 'out', A_CIP))
+        if WIN_EXE:
+            self.check_windows_tool_choice(os.path.join(self.path('packages'), 'cipolicy.build', '0.1.0'))
 
         # What NuGet imports into a .vcxproj: build/native/, which must find the packaged tool too.
         native = os.path.join(self.path('packages'), 'cipolicy.build', '0.1.0', 'build', 'native') + os.sep
@@ -367,6 +379,22 @@ class Package(BuildTest):
         self.assertIn(f'"{packaged}" sign', r.out)
         self.assertVerifies(self.path('vc', 'obj', 'dev-pki', 'root.cer'),
                             self.path('vc', 'x64', 'Debug', BASE_CIP))
+
+    def check_windows_tool_choice(self, package):
+        """The tool the package's targets resolve on a Windows host, with the host facts they read
+        (OS, architecture, executable name) set as Windows has them, is the packaged exe, and it
+        runs (under Wine)."""
+        probe = self.write(self.path('probe.proj'),
+                           f'<Project><Import Project="{package}/build/CIPolicy.Build.props" />'
+                           f'<Import Project="{package}/build/CIPolicy.Build.targets" /></Project>\n')
+        r = self.ok(msbuild(probe, '-t:CIPolicyResolveTool', '-getProperty:CIPolicyResolvedToolPath',
+                            '-p:_CIPolicyOs=win', '-p:_CIPolicyArch=x64',
+                            '-p:_CIPolicyExeName=cipolicy.exe'))
+        chosen = os.path.normpath(r.out.strip().replace('\\', '/'))
+        self.assertEqual(chosen, os.path.join(package, 'tools', 'win-x64', 'cipolicy.exe'))
+        version = self.ok(run([WINE_RUN, chosen, '--version'],
+                              env={'CIPOLICY_WINEPREFIX': self.path('wineprefix')}))
+        self.assertRegex(version.out, r'^cipolicy \d+\.\d+\.\d+')
 
 
 if __name__ == '__main__':
