@@ -29,7 +29,7 @@ int run_add_signer(const Args& args) {
             "CertEKUs for --eku) and names it in UpdatePolicySigners and/or\n"
             "SupplementalPolicySigners. An identical EKU or signer already in the policy is\n"
             "reused. Everything else in the file stays as it was.",
-            opts);
+            opts, pos);
         return 0;
     }
     policy::SignerRuleRequest request;

@@ -1,4 +1,5 @@
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -7,10 +8,33 @@
 #include "cli/service_command.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "crypto/chain.hpp"
 #include "trusted_signing/signing_result.hpp"
 
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<Certificate> leaf_to_root(const std::vector<Certificate>& certs) {
+    for (const auto& candidate : certs) {
+        bool issues_another = std::any_of(certs.begin(), certs.end(), [&](const Certificate& c) {
+            return c.der() != candidate.der() &&
+                   X509_check_issued(candidate.get(), c.get()) == X509_V_OK;
+        });
+        if (issues_another) continue;
+        std::vector<Certificate> ordered = order_chain(candidate, certs);
+        // Anything not on the path (an unrelated extra) is kept, after it.
+        for (const auto& c : certs)
+            if (std::none_of(ordered.begin(), ordered.end(),
+                             [&](const Certificate& o) { return o.der() == c.der(); }))
+                ordered.push_back(c);
+        return ordered;
+    }
+    return certs;
+}
+
+}  // namespace
 
 int run_cert_chain(const Args& args) {
     po::options_description opts("cert-chain options");
@@ -34,8 +58,9 @@ int run_cert_chain(const Args& args) {
     Bytes der = session->client().certificate_chain();
     std::vector<Certificate> certs =
         trusted_signing::certificates_from_pkcs7(der, "the service's certificate chain");
-    // The service sends root first; people and most tools expect the leaf first.
-    std::reverse(certs.begin(), certs.end());
+    // Leaf first, then each issuer up to the root, whatever order the service sends them in
+    // (root first, today): the leaf is the certificate that issued none of the others.
+    certs = leaf_to_root(certs);
     nlohmann::json result{{"certificates", nlohmann::json::array()}};
     for (const auto& c : certs) {
         out.result(c.subject() + "  (SHA-256 " + to_hex(c.thumbprint(DigestAlgorithm::sha256)) +

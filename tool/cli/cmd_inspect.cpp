@@ -173,7 +173,7 @@ int run_inspect(const Args& args) {
         print_help("inspect FILE [--json]",
                    "Describes a policy: format, IDs, version, options, counts, signer rules;\n"
                    "for signed files also the digest, the signer and its chain.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     Console out(a.flags);

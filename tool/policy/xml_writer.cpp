@@ -57,9 +57,6 @@ class Writer {
     explicit Writer(const Policy& p) : p_(p) {}
 
     PolicyXml write() {
-        auto decl = doc_.append_child(pugi::node_declaration);
-        decl.append_attribute("version") = "1.0";
-        decl.append_attribute("encoding") = "utf-8";
         auto root = doc_.append_child("SiPolicy");
         set(root, "xmlns", std::string(kSiPolicyNamespace));
         set(root, "PolicyType", p_.is_supplemental() ? "Supplemental Policy" : "Base Policy");
@@ -99,6 +96,7 @@ class Writer {
             signer_list(root.append_child("SupplementalPolicySigners"), "SupplementalPolicySigner",
                         p_.supplemental_policy_signers);
 
+        // The one declaration is written here; pugixml adds none (format_no_declaration).
         std::ostringstream out;
         doc_.save(out, "  ", pugi::format_default | pugi::format_no_declaration,
                   pugi::encoding_utf8);

@@ -59,8 +59,9 @@ std::string join(const std::vector<std::string>& items) {
 
 // One signer list (update or supplemental) against the chain.
 Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certificate& leaf,
-                   const std::vector<Certificate>& chain, const std::string& check,
-                   const std::string& list_name, const std::string& add_hint) {
+                   const std::vector<Certificate>& chain, bool chain_complete,
+                   const std::string& check, const std::string& list_name,
+                   const std::string& add_hint) {
     if (signers.empty())
         return {
             CheckArea::policy, CheckStatus::fail, check,
@@ -69,6 +70,14 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
     if (!match) {
         std::vector<std::string> subjects;
         for (const auto& c : chain) subjects.push_back("'" + c.common_name() + "'");
+        if (!chain_complete)
+            return {CheckArea::policy, CheckStatus::warn, check,
+                    "the chain (" + join(subjects) + ") stops below its root: the issuer '" +
+                        chain.back().issuer() + "' of '" + chain.back().common_name() +
+                        "' was not supplied, so the " + list_name +
+                        " could not be checked against it; none of the " +
+                        std::to_string(signers.size()) +
+                        " names a certificate that was supplied"};
         return {CheckArea::policy, CheckStatus::fail, check,
                 "none of the " + std::to_string(signers.size()) + " " + list_name +
                     " matches a certificate of the signing chain (" + join(subjects) +
@@ -90,12 +99,14 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
 std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                                 const Certificate& leaf,
                                                 const std::vector<Certificate>& chain,
-                                                const std::optional<policy::Policy>& base) {
+                                                const std::optional<policy::Policy>& base,
+                                                bool chain_complete) {
     std::vector<Finding> out;
     if (policy.is_unsigned_policy_allowed())
         out.push_back({CheckArea::policy, CheckStatus::fail, "unsigned-option",
                        "the policy still has rule option 6 'Enabled:Unsigned System Integrity "
-                       "Policy' (remove it: Set-RuleOption -Option 6 -Delete)"});
+                       "Policy' (remove it with cipolicy set-option POLICY.xml --remove 6, then compile "
+                       "again; Set-RuleOption -Option 6 -Delete in PowerShell)"});
     else
         out.push_back({CheckArea::policy, CheckStatus::pass, "unsigned-option",
                        "rule option 6 (Unsigned System Integrity Policy) is cleared"});
@@ -107,9 +118,12 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
         out.push_back({CheckArea::policy, CheckStatus::fail, "update-signers", e.what()});
         return out;
     }
-    out.push_back(check_list(update, leaf, chain, "update-signers", "UpdatePolicySigners",
-                             "add the signing root with Add-SignerRule -Update (verify: pass "
-                             "--root when the policy names a root the file does not carry)"));
+    out.push_back(check_list(update, leaf, chain, chain_complete, "update-signers",
+                             "UpdatePolicySigners",
+                             "add the signing root with cipolicy add-signer POLICY.xml --cert "
+                             "ROOT.cer --update (Add-SignerRule -Update) and compile again "
+                             "(verify: pass --root when the policy names a root the file does "
+                             "not carry)"));
 
     if (policy.is_supplemental()) {
         if (!base) {
@@ -122,9 +136,11 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                ", but --base is " + base->policy_id().to_string()});
         } else {
             out.push_back(check_list(policy::supplemental_policy_signers(*base), leaf, chain,
-                                     "supplemental-signers", "base SupplementalPolicySigners",
-                                     "add the signer to the base with Add-SignerRule "
-                                     "-Supplemental"));
+                                     chain_complete, "supplemental-signers",
+                                     "base SupplementalPolicySigners",
+                                     "add the signer to the base with cipolicy add-signer "
+                                     "BASE.xml --cert ROOT.cer --supplemental "
+                                     "(Add-SignerRule -Supplemental)"));
         }
     }
     return out;
