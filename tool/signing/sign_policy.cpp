@@ -29,6 +29,10 @@ void enforce_policy_rules(const policy::Policy& p, const std::vector<Certificate
          check_signer_authorization(p, chain.front(), chain, std::nullopt, chain_complete)) {
         if (f.status == CheckStatus::pass && settings.detail)
             settings.detail(source + ": authorization checked: " + f.message);
+        if (f.status == CheckStatus::warn && f.check == "shared-root") {
+            warnings.push_back({WarningCode::shared_root, source + ": " + f.message});
+            continue;
+        }
         if (f.status == CheckStatus::warn) {
             warnings.push_back({WarningCode::unchecked_signer,
                                 source + ": " + f.message +

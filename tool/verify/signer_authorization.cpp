@@ -7,11 +7,7 @@
 
 namespace cipolicy {
 
-namespace {
-
-using policy::AuthorizedSigner;
-
-std::string eku_text(const Bytes& value) {
+std::string eku_oid_text(const Bytes& value) {
     try {
         Bytes oid = policy::eku_value_to_oid_der(value);
         return der::oid_text(ByteView(oid).subspan(2));
@@ -19,6 +15,10 @@ std::string eku_text(const Bytes& value) {
         return "(malformed EKU " + to_hex(value) + ")";
     }
 }
+
+namespace {
+
+using policy::AuthorizedSigner;
 
 struct Match {
     const AuthorizedSigner* signer = nullptr;
@@ -45,7 +45,7 @@ std::optional<Match> find_match(const std::vector<AuthorizedSigner>& signers,
 std::vector<std::string> missing_ekus(const AuthorizedSigner& s, const Certificate& leaf) {
     std::vector<std::string> have = leaf.eku_oids(), missing;
     for (const auto& value : s.eku_values) {
-        std::string oid = eku_text(value);
+        std::string oid = eku_oid_text(value);
         if (std::find(have.begin(), have.end(), oid) == have.end()) missing.push_back(oid);
     }
     return missing;
@@ -94,6 +94,37 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
                 match->cert->common_name() + "' (TBS " + to_hex(match->cert->tbs_hash()) + ")"};
 }
 
+// Roots that issue to many customers: a signer rule naming one of them without a CertEKU lets
+// every customer's certificate sign. Microsoft's Trusted Signing (Artifact Signing) root by name;
+// any root above a leaf with a Trusted Signing customer EKU (1.3.6.1.4.1.311.97.*) by that EKU.
+bool is_shared_root(const Certificate& matched, const Certificate& leaf) {
+    if (matched.der() == leaf.der()) return false;
+    if (matched.common_name() == "Microsoft Identity Verification Root Certificate Authority 2020")
+        return true;
+    const auto ekus = leaf.eku_oids();
+    return std::any_of(ekus.begin(), ekus.end(), [](const std::string& oid) {
+        return oid.rfind("1.3.6.1.4.1.311.97.", 0) == 0;
+    });
+}
+
+// A warning when the list authorizes the chain through a shared root with no CertEKU.
+std::optional<Finding> shared_root_finding(const std::vector<AuthorizedSigner>& signers,
+                                           const Certificate& leaf,
+                                           const std::vector<Certificate>& chain,
+                                           const std::string& list_name, const std::string& flag) {
+    auto match = find_match(signers, chain);
+    if (!match || !match->signer->eku_values.empty() || !is_shared_root(*match->cert, leaf))
+        return std::nullopt;
+    return Finding{CheckArea::policy, CheckStatus::warn, "shared-root",
+                   list_name + " signer #" + std::to_string(match->signer->index) + " trusts '" +
+                       match->cert->common_name() +
+                       "' without a CertEKU: that root issues certificates to many Trusted "
+                       "Signing customers, so any of them can sign this policy; add your "
+                       "profile's root and customer EKU with cipolicy add-signer POLICY.xml "
+                       "--metadata metadata.json " +
+                       flag + " and remove the EKU-less signer"};
+}
+
 }  // namespace
 
 std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
@@ -124,6 +155,8 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                              "ROOT.cer --update (Add-SignerRule -Update) and compile again "
                              "(verify: pass --root when the policy names a root the file does "
                              "not carry)"));
+    if (auto shared = shared_root_finding(update, leaf, chain, "UpdatePolicySigners", "--update"))
+        out.push_back(std::move(*shared));
 
     if (policy.is_supplemental()) {
         if (!base) {
@@ -135,12 +168,16 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                            "the policy extends base " + policy.base_policy_id().to_string() +
                                ", but --base is " + base->policy_id().to_string()});
         } else {
-            out.push_back(check_list(policy::supplemental_policy_signers(*base), leaf, chain,
-                                     chain_complete, "supplemental-signers",
-                                     "base SupplementalPolicySigners",
+            const auto supplemental = policy::supplemental_policy_signers(*base);
+            out.push_back(check_list(supplemental, leaf, chain, chain_complete,
+                                     "supplemental-signers", "base SupplementalPolicySigners",
                                      "add the signer to the base with cipolicy add-signer "
                                      "BASE.xml --cert ROOT.cer --supplemental "
                                      "(Add-SignerRule -Supplemental)"));
+            if (auto shared = shared_root_finding(supplemental, leaf, chain,
+                                                  "base SupplementalPolicySigners",
+                                                  "--supplemental"))
+                out.push_back(std::move(*shared));
         }
     }
     return out;

@@ -23,4 +23,7 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                                 const std::optional<policy::Policy>& base,
                                                 bool chain_complete = true);
 
+// A policy EKU Value (01 <len> <OID bytes>) as a dotted OID, or "(malformed EKU ...)".
+std::string eku_oid_text(const Bytes& value);
+
 }  // namespace cipolicy
