@@ -6,7 +6,7 @@ packages=(
   g++ make cmake ninja-build pkg-config
   libssl-dev libcurl4-openssl-dev libyaml-cpp-dev libboost-program-options-dev
   nlohmann-json3-dev libpugixml-dev catch2
-  openssl python3 python3-cryptography
+  openssl python3 python3-cryptography bsdutils
 )
 
 missing=()

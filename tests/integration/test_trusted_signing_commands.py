@@ -239,6 +239,18 @@ class ProfilePolicyTest(TrustedSigningTest):
         self.assertExit(v, 0, 'without a CertEKU')
         self.assertIn('no EKU', self.cli('inspect', self.policy).out)
 
+    def test_pem_to_standard_output(self):
+        r = self.cli('root-cert', *self.service_args(), '-o', '-', '--pem')
+        self.assertExit(r, 0)
+        self.assertEqual(r.out, self.read(self.mock.root_pem).decode())
+        r = self.cli('cert-chain', *self.service_args(), '-o', '-', '--pem')
+        self.assertExit(r, 0)
+        self.assertEqual(r.out.count('BEGIN CERTIFICATE'), 3)
+        self.assertTrue(r.out.startswith('-----BEGIN CERTIFICATE-----'))
+        r = self.cli('root-cert', *self.service_args(), '-o', '-')
+        self.assertExit(r, 2, 'binary')
+        self.assertFalse(os.path.exists(self.path('-')))
+
     def test_cert_chain_lists_leaf_to_root(self):
         r = self.cli('cert-chain', *self.service_args(), '--json')
         self.assertExit(r, 0)

@@ -22,8 +22,9 @@ int run_add_signer(const Args& args) {
                                        "(repeatable)")(
         "update", "name the signer in UpdatePolicySigners: it may sign this policy")(
         "supplemental", "name it in SupplementalPolicySigners: it may sign supplemental policies");
-    po::options_description service("Trusted Signing profile, instead of --cert (its root and "
-                                     "customer EKU)");
+    po::options_description service(
+        "Trusted Signing profile, instead of --cert (its root and "
+        "customer EKU)");
     service.add(service_command_options());
     opts.add(service);
     ParsedArgs a = parse_args("add-signer", map_az_aliases(args), opts, pos);
@@ -60,8 +61,7 @@ int run_add_signer(const Args& args) {
     if (from_service) {
         ProfileIdentity identity = fetch_profile_identity(a.vm, out);
         cert = identity.root;
-        request.eku_oids.insert(request.eku_oids.end(), identity.ekus.begin(),
-                                identity.ekus.end());
+        request.eku_oids.insert(request.eku_oids.end(), identity.ekus.begin(), identity.ekus.end());
     } else {
         cert = load_certificates(a.vm["cert"].as<std::string>()).front();
     }

@@ -5,6 +5,7 @@
 
 #include "cli/az_aliases.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "cli/service_command.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -62,9 +63,12 @@ int run_cert_chain(const Args& args) {
     // (root first, today): the leaf is the certificate that issued none of the others.
     certs = leaf_to_root(certs);
     nlohmann::json result{{"certificates", nlohmann::json::array()}};
+    // With -o - the PEM is the standard output, and nothing else is.
+    const bool to_stdout = a.vm.count("output") && is_stdout(a.vm["output"].as<std::string>());
     for (const auto& c : certs) {
-        out.result(c.subject() + "  (SHA-256 " + to_hex(c.thumbprint(DigestAlgorithm::sha256)) +
-                   ")");
+        if (!to_stdout)
+            out.result(c.subject() + "  (SHA-256 " + to_hex(c.thumbprint(DigestAlgorithm::sha256)) +
+                       ")");
         result["certificates"].push_back({{"subject", c.subject()},
                                           {"issuer", c.issuer()},
                                           {"sha256", to_hex(c.thumbprint(DigestAlgorithm::sha256))},
@@ -83,11 +87,13 @@ int run_cert_chain(const Args& args) {
                 long len = BIO_get_mem_data(bio.get(), &data);
                 text.append(data, static_cast<std::size_t>(len));
             }
-            write_file_atomically(
-                path, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+            write_output(path,
+                         ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                         true);
         } else {
-            write_file_atomically(path, der);
+            write_output(path, der, false);
         }
+        if (is_stdout(path)) return 0;
         result["output"] = path.string();
         out.detail("wrote " + path.string());
     }

@@ -20,21 +20,23 @@ int run_new_policy(const Args& args) {
         "an EKU OID the signing certificate must carry (repeatable)")(
         "output,o", po::value<std::string>()->required(), "where to write the policy binary")(
         "policy-id", po::value<std::string>(), "PolicyID GUID (default: a new random one)");
-    po::options_description service("Trusted Signing profile, instead of --update-signer (its "
-                                     "root and customer EKU)");
+    po::options_description service(
+        "Trusted Signing profile, instead of --update-signer (its "
+        "root and customer EKU)");
     service.add(service_command_options());
     opts.add(service);
     po::positional_options_description pos;
     ParsedArgs a = parse_args("new-policy", map_az_aliases(args), opts, pos);
     if (a.help) {
-        print_help("new-policy (--update-signer CERT [--eku OID]... | --metadata FILE | --endpoint "
-                   "URL --account NAME --profile NAME) -o POLICY.bin [--policy-id GUID]",
-                   "Writes a small allow-all base policy in audit mode (multiple-policy format,\n"
-                   "format 8) whose UpdatePolicySigners and SupplementalPolicySigners name CERT\n"
-                   "by TBS hash (with a CertEKU per --eku), without option 6: ready to sign with\n"
-                   "a key chaining to CERT. With a Trusted Signing profile the signer is the\n"
-                   "profile's root with its customer EKU.",
-                   opts);
+        print_help(
+            "new-policy (--update-signer CERT [--eku OID]... | --metadata FILE | --endpoint "
+            "URL --account NAME --profile NAME) -o POLICY.bin [--policy-id GUID]",
+            "Writes a small allow-all base policy in audit mode (multiple-policy format,\n"
+            "format 8) whose UpdatePolicySigners and SupplementalPolicySigners name CERT\n"
+            "by TBS hash (with a CertEKU per --eku), without option 6: ready to sign with\n"
+            "a key chaining to CERT. With a Trusted Signing profile the signer is the\n"
+            "profile's root with its customer EKU.",
+            opts);
         return 0;
     }
     Console out(a.flags);

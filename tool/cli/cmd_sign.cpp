@@ -1,6 +1,6 @@
 #include <atomic>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -68,7 +68,6 @@ void refuse_colliding_outputs(const SignJob& job) {
                             "or give one a new PolicyID with cipolicy set-id --reset)");
     }
 }
-
 
 }  // namespace
 
@@ -148,7 +147,8 @@ int run_sign(const Args& args) {
     job.settings.timestamper = timestamper.get();
     job.settings.timestamp_optional = vm.count("timestamp-optional") > 0;
     out.detail("key loaded: " + signer->describe());
-    for (const auto& root : job.settings.roots) out.detail("root given: '" + root.common_name() + "'");
+    for (const auto& root : job.settings.roots)
+        out.detail("root given: '" + root.common_name() + "'");
     if (timestamper)
         for (const auto& url : timestamper->options().urls) out.detail("timestamp server: " + url);
     if (job.output_dir) {

@@ -33,9 +33,11 @@ std::set<std::string> positional_names(const po::positional_options_description&
 
 // What a missing positional argument is, for "no ... given".
 std::string positional_noun(const std::string& name) {
-    static const std::map<std::string, std::string> nouns{
-        {"input", "input policy"}, {"policy", "input policy"}, {"cert", "certificate"},
-        {"version", "version"},    {"out-dir", "output folder"}};
+    static const std::map<std::string, std::string> nouns{{"input", "input policy"},
+                                                          {"policy", "input policy"},
+                                                          {"cert", "certificate"},
+                                                          {"version", "version"},
+                                                          {"out-dir", "output folder"}};
     auto it = nouns.find(name);
     return it == nouns.end() ? name : it->second;
 }
@@ -83,7 +85,8 @@ ParsedArgs parse_args(const std::string& command, const std::vector<std::string>
         std::string name = e.get_option_name();
         if (name.rfind("--", 0) == 0) name = name.substr(2);
         if (positional_names(positional).count(name))
-            throw Error(ExitCode::usage, command + ": no " + positional_noun(name) + " given" + see);
+            throw Error(ExitCode::usage,
+                        command + ": no " + positional_noun(name) + " given" + see);
         throw Error(ExitCode::usage, command + ": --" + name + " is required" + see);
     } catch (const po::error& e) {
         throw Error(ExitCode::usage, command + ": " + e.what() + see);

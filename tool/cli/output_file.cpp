@@ -16,8 +16,8 @@ void write_output(const std::filesystem::path& output, ByteView contents, bool t
                   const char* option) {
     if (is_stdout(output)) {
         if (!text)
-            throw Error(ExitCode::usage, std::string(option) +
-                                             " -: this output is binary; give a file name");
+            throw Error(ExitCode::usage,
+                        std::string(option) + " -: this output is binary; give a file name");
         if (std::fwrite(contents.data(), 1, contents.size(), stdout) != contents.size() ||
             std::fflush(stdout) != 0)
             throw Error(ExitCode::output, "cannot write to standard output");

@@ -31,8 +31,8 @@ PolicyFile read_policy_or_signed(const std::string& path) {
             try {
                 cms::read_signed_policy(f.data, path);
             } catch (const Error& e) {
-                throw Error(ExitCode::input,
-                            path + ": the signed file is damaged: " + without_prefix(e.what(), path));
+                throw Error(ExitCode::input, path + ": the signed file is damaged: " +
+                                                 without_prefix(e.what(), path));
             }
             break;  // parses after all: read below as signed
         default:
@@ -48,8 +48,9 @@ PolicyFile read_policy_or_signed(const std::string& path) {
     try {
         f.policy = policy::read_policy_binary(content);
     } catch (const Error& e) {
-        throw Error(ExitCode::input, path + (f.is_signed ? ": the policy inside the signed file: "
-                                                          : ": not a CI policy binary: ") +
+        throw Error(ExitCode::input, path +
+                                         (f.is_signed ? ": the policy inside the signed file: "
+                                                      : ": not a CI policy binary: ") +
                                          e.what());
     }
     return f;

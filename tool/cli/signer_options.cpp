@@ -106,9 +106,8 @@ Settings resolve_settings(const po::variables_map& vm) {
 // starting with a digit.
 static bool is_variable_name(const std::string& name) {
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-    return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '_';
-    });
+    return std::all_of(name.begin(), name.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
 
 // Passwords never come from the command line itself: only a variable name or a file is given.
@@ -125,9 +124,10 @@ static PasswordSource password_from(const std::optional<std::string>& env_name,
         // without repeating it.
         if (!is_variable_name(*env_name))
             throw Error(ExitCode::usage,
-                        option + "-env takes the name of an environment variable (letters, "
-                                 "digits and _), not the password; the value given is not a "
-                                 "variable name (not repeated here)");
+                        option +
+                            "-env takes the name of an environment variable (letters, "
+                            "digits and _), not the password; the value given is not a "
+                            "variable name (not repeated here)");
         const char* value = std::getenv(env_name->c_str());
         if (!value)
             throw Error(ExitCode::usage,
@@ -181,10 +181,11 @@ std::unique_ptr<Signer> open_signer(const Settings& settings, const po::variable
                     "choose a signing key: --cert FILE --key FILE [--chain FILE], or --pfx FILE "
                     "(or the local: section of cipolicy.yaml)");
     std::vector<Certificate> certs = load_certificates(*local.cert);
-    KeyMaterial m{load_private_key(*local.key, password_from(local.key_password_env,
-                                                             local.key_password_file, "--key-password")),
-                  certs.front(),
-                  {certs.begin() + 1, certs.end()}};
+    KeyMaterial m{
+        load_private_key(*local.key, password_from(local.key_password_env, local.key_password_file,
+                                                   "--key-password")),
+        certs.front(),
+        {certs.begin() + 1, certs.end()}};
     add_chain(m, local);
     return std::make_unique<LocalKeySigner>(std::move(m));
 }

@@ -9,11 +9,11 @@
 namespace cipolicy::cms {
 
 enum class FileKind {
-    signed_policy,    // a DER ContentInfo(signedData) that parses as such at the top
-    damaged_signed,   // starts like one (SEQUENCE, signedData OID) but does not parse
-    policy_binary,    // an unsigned CI policy binary
-    policy_xml,       // text starting with '<' (UTF-8 with or without BOM, or UTF-16)
-    certificate,      // an X.509 certificate, DER or PEM
+    signed_policy,   // a DER ContentInfo(signedData) that parses as such at the top
+    damaged_signed,  // starts like one (SEQUENCE, signedData OID) but does not parse
+    policy_binary,   // an unsigned CI policy binary
+    policy_xml,      // text starting with '<' (UTF-8 with or without BOM, or UTF-16)
+    certificate,     // an X.509 certificate, DER or PEM
     unknown,
 };
 

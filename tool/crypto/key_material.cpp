@@ -62,8 +62,8 @@ ossl::PkeyPtr load_private_key(const std::filesystem::path& path, const Password
     if (use.asked)
         throw Error(ExitCode::key,
                     path.string() + ": cannot decrypt the private key: wrong password");
-    throw Error(ExitCode::key, path.string() +
-                                   ": not a readable private key (PEM or DER, PKCS#1 or PKCS#8)");
+    throw Error(ExitCode::key,
+                path.string() + ": not a readable private key (PEM or DER, PKCS#1 or PKCS#8)");
 }
 
 KeyMaterial load_pfx(const std::filesystem::path& path, const PasswordSource& source) {
@@ -80,9 +80,9 @@ KeyMaterial load_pfx(const std::filesystem::path& path, const PasswordSource& so
                      (password.empty() && PKCS12_verify_mac(p12.get(), nullptr, 0) == 1);
         ossl::last_error();
         if (!opens && password.empty())
-            throw Error(ExitCode::usage, path.string() +
-                                             " is protected by a password: give it with " +
-                                             source.how_to_give);
+            throw Error(
+                ExitCode::usage,
+                path.string() + " is protected by a password: give it with " + source.how_to_give);
         if (!opens)
             throw Error(ExitCode::key, path.string() + ": cannot open the PFX: wrong password");
     }
@@ -128,8 +128,8 @@ KeyMaterial load_pfx(const std::filesystem::path& path, const PasswordSource& so
                   Certificate::from_der(ossl::to_der(cert_owner.get(), i2d_X509), name),
                   {}};
     for (int i = 0; ca_owner && i < sk_X509_num(ca_owner.get()); ++i)
-        m.others.push_back(Certificate::from_der(
-            ossl::to_der(sk_X509_value(ca_owner.get(), i), i2d_X509), name));
+        m.others.push_back(
+            Certificate::from_der(ossl::to_der(sk_X509_value(ca_owner.get(), i), i2d_X509), name));
     return m;
 }
 

@@ -76,8 +76,7 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
                         chain.back().issuer() + "' of '" + chain.back().common_name() +
                         "' was not supplied, so the " + list_name +
                         " could not be checked against it; none of the " +
-                        std::to_string(signers.size()) +
-                        " names a certificate that was supplied"};
+                        std::to_string(signers.size()) + " names a certificate that was supplied"};
         return {CheckArea::policy, CheckStatus::fail, check,
                 "none of the " + std::to_string(signers.size()) + " " + list_name +
                     " matches a certificate of the signing chain (" + join(subjects) +
@@ -134,10 +133,11 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                                 bool chain_complete) {
     std::vector<Finding> out;
     if (policy.is_unsigned_policy_allowed())
-        out.push_back({CheckArea::policy, CheckStatus::fail, "unsigned-option",
-                       "the policy still has rule option 6 'Enabled:Unsigned System Integrity "
-                       "Policy' (remove it with cipolicy set-option POLICY.xml --remove 6, then compile "
-                       "again; Set-RuleOption -Option 6 -Delete in PowerShell)"});
+        out.push_back(
+            {CheckArea::policy, CheckStatus::fail, "unsigned-option",
+             "the policy still has rule option 6 'Enabled:Unsigned System Integrity "
+             "Policy' (remove it with cipolicy set-option POLICY.xml --remove 6, then compile "
+             "again; Set-RuleOption -Option 6 -Delete in PowerShell)"});
     else
         out.push_back({CheckArea::policy, CheckStatus::pass, "unsigned-option",
                        "rule option 6 (Unsigned System Integrity Policy) is cleared"});
@@ -174,9 +174,8 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                      "add the signer to the base with cipolicy add-signer "
                                      "BASE.xml --cert ROOT.cer --supplemental "
                                      "(Add-SignerRule -Supplemental)"));
-            if (auto shared = shared_root_finding(supplemental, leaf, chain,
-                                                  "base SupplementalPolicySigners",
-                                                  "--supplemental"))
+            if (auto shared = shared_root_finding(
+                    supplemental, leaf, chain, "base SupplementalPolicySigners", "--supplemental"))
                 out.push_back(std::move(*shared));
         }
     }

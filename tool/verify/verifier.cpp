@@ -84,7 +84,8 @@ class Verifier {
         } catch (const Error& e) {
             // The reader names the file first; the report already says which file it is.
             std::string what = e.what();
-            if (what.rfind(report_.file + ": ", 0) == 0) what = what.substr(report_.file.size() + 2);
+            if (what.rfind(report_.file + ": ", 0) == 0)
+                what = what.substr(report_.file.size() + 2);
             report_.add(A::structure, S::fail, "der", "the signed file is damaged: " + what);
             return;
         }
