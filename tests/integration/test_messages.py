@@ -3,26 +3,18 @@ errors that start with their file, what verify/inspect say about the wrong kind 
 and decompile outputs, PolicyID collisions found before anything is written, well-formed XML,
 --help, the timestamp command's configuration and -v."""
 import os
-import socket
 import struct
-import subprocess
 import unittest
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
 
 from pki import Pki
 from support import CliTest, run
+from tsa import refused_url
 
 SIPOLICY = '{urn:schemas-microsoft-com:sipolicy}'
 
 
-def closed_port_url():
-    """An http:// URL on 127.0.0.1 where nothing listens: connections are refused at once."""
-    s = socket.socket()
-    s.bind(('127.0.0.1', 0))
-    port = s.getsockname()[1]
-    s.close()
-    return f'http://127.0.0.1:{port}/tsa'
 
 
 class MessagesTest(CliTest):
@@ -81,7 +73,7 @@ class PerFileErrorsTest(MessagesTest):
 
     def test_timestamp_failures_name_each_file(self):
         second = self.new_policy('second.bin')
-        url = closed_port_url()
+        url = refused_url()
         r = run('sign', self.policy, second, *self.key, '--output-dir', self.path('out'),
                 '--timestamp-url', url, '--timestamp-retries', '0', '--continue-on-error')
         self.assertExit(r, 8)
@@ -95,7 +87,7 @@ class PerFileErrorsTest(MessagesTest):
 
     def test_timestamp_command_names_each_file(self):
         signed = self.signed()
-        r = run('timestamp', signed, '--timestamp-url', closed_port_url(), '--timestamp-retries', '0')
+        r = run('timestamp', signed, '--timestamp-url', refused_url(), '--timestamp-retries', '0')
         self.assertExit(r, 8)
         self.assertTrue(self.error_lines(r)[0].startswith(f'cipolicy: error: {signed}: '), r.err)
 
@@ -224,7 +216,7 @@ class HelpAndStepsTest(MessagesTest):
 
     def test_timestamp_reads_configuration(self):
         signed = self.signed()
-        url = closed_port_url()
+        url = refused_url()
         cfg = self.write(self.path('cipolicy.yaml'), f'timestamp:\n  urls: [{url}]\n'.encode())
         r = run('timestamp', signed, '--config', cfg, '--timestamp-retries', '0')
         self.assertExit(r, 8, url)

@@ -34,6 +34,11 @@ class FlowTest(CliTest):
             encryption or serialization.BestAvailableEncryption(password.encode()))
         return self.write(self.path(name), data)
 
+    def sign_pfx(self, pfx, password, out, **env):
+        """`sign` with --pfx and its password in the variable PW."""
+        return run('sign', self.policy, '--pfx', pfx, '--pfx-password-env', 'PW', '-o', out,
+                   env={'PW': password, **env})
+
     def cms_verifies(self, signed):
         v = openssl('cms', '-verify', '-binary', '-inform', 'DER', '-in', signed, '-purpose', 'any',
                     '-CAfile', self.pki.root_pem, '-out', self.path('content.bin'))
@@ -47,8 +52,7 @@ class ChainWithoutRootTest(FlowTest):
     def test_pfx_without_root_signs_with_one_warning_naming_the_issuer(self):
         pfx = self.pfx_without_root()
         out = self.path('signed.cip')
-        r = run('sign', self.policy, '--pfx', pfx, '--pfx-password-env', 'PW', '-o', out,
-                env={'PW': 'Hunter2-pw-xyz'})
+        r = self.sign_pfx(pfx, 'Hunter2-pw-xyz', out)
         self.assertExit(r, 0)
         warnings = [l for l in r.err.splitlines() if 'warning' in l]
         self.assertEqual(len(warnings), 1, r.err)
@@ -199,8 +203,7 @@ class LegacyPfxTest(FlowTest):
     def test_legacy_pfx_signs(self):
         pfx = self.legacy_pfx()
         out = self.path('signed.cip')
-        r = run('sign', self.policy, '--pfx', pfx, '--pfx-password-env', 'PW', '-o', out,
-                env={'PW': 'Legacy-pw-777'})
+        r = self.sign_pfx(pfx, 'Legacy-pw-777', out)
         self.assertExit(r, 0)
         self.cms_verifies(out)
         self.no_secret(r)
@@ -210,23 +213,20 @@ class LegacyPfxTest(FlowTest):
         out = self.path('signed.cip')
         empty = self.path('no-modules')
         os.makedirs(empty)
-        r = run('sign', self.policy, '--pfx', pfx, '--pfx-password-env', 'PW', '-o', out,
-                env={'PW': 'Legacy-pw-777', 'OPENSSL_MODULES': empty})
+        r = self.sign_pfx(pfx, 'Legacy-pw-777', out, OPENSSL_MODULES=empty)
         self.assertExit(r, 4, 'legacy provider is not available')
         self.assertIn('re-export the PFX with AES-256', r.err)
         self.assertFalse(os.path.exists(out))
         self.no_secret(r)
         # A modern PFX does not need the provider at all.
         modern = self.pki.write_pfx('modern.pfx', 'Hunter2-pw-xyz')
-        r = run('sign', self.policy, '--pfx', modern, '--pfx-password-env', 'PW', '-o', out,
-                env={'PW': 'Hunter2-pw-xyz', 'OPENSSL_MODULES': empty})
+        r = self.sign_pfx(modern, 'Hunter2-pw-xyz', out, OPENSSL_MODULES=empty)
         self.assertExit(r, 0)
 
     def test_wrong_password_missing_password_and_algorithm_are_told_apart(self):
         pfx = self.legacy_pfx()
         out = self.path('signed.cip')
-        r = run('sign', self.policy, '--pfx', pfx, '--pfx-password-env', 'PW', '-o', out,
-                env={'PW': 'Wr0ng-pw-abc'})
+        r = self.sign_pfx(pfx, 'Wr0ng-pw-abc', out)
         self.assertExit(r, 4, 'legacy.pfx: cannot open the PFX: wrong password')
         self.no_secret(r)
         r = run('sign', self.policy, '--pfx', pfx, '-o', out)

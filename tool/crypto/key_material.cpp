@@ -1,9 +1,11 @@
 #include "crypto/key_material.hpp"
 
 #include <openssl/crypto.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 
 #include <cstring>
+#include <string_view>
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -44,18 +46,28 @@ ossl::PkeyPtr load_private_key(const std::filesystem::path& path, const Password
     Bytes data = read_file(path);
     WipeOnExit wipe{data};
     PasswordUse use{source.password};
-    EVP_PKEY* raw = nullptr;
-    // Any input type and structure: PEM or DER, PKCS#1 or PKCS#8, encrypted or not.
-    ossl::DecoderCtxPtr ctx(OSSL_DECODER_CTX_new_for_pkey(&raw, nullptr, nullptr, nullptr,
-                                                          EVP_PKEY_KEYPAIR, nullptr, nullptr));
-    if (!ctx || !OSSL_DECODER_CTX_set_pem_password_cb(ctx.get(), password_callback, &use))
-        throw Error(ExitCode::internal, "cannot set up the key decoder: " + ossl::last_error());
-    const unsigned char* p = data.data();
-    std::size_t len = data.size();
-    bool decoded = OSSL_DECODER_from_data(ctx.get(), &p, &len) == 1;
-    ossl::PkeyPtr key(raw);
+    ossl::PkeyPtr key;
+    constexpr std::string_view pem_marker = "-----BEGIN";
+    if (std::string_view(reinterpret_cast<const char*>(data.data()), data.size())
+            .find(pem_marker) != std::string_view::npos) {
+        // PEM: the key may follow certificates in the same file; the reader skips to it.
+        ossl::BioPtr bio = ossl::memory_bio(data.data(), data.size());
+        key.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, password_callback, &use));
+    } else {
+        // DER: PKCS#1 or PKCS#8, encrypted or not.
+        EVP_PKEY* raw = nullptr;
+        ossl::DecoderCtxPtr ctx(OSSL_DECODER_CTX_new_for_pkey(&raw, "DER", nullptr, nullptr,
+                                                              EVP_PKEY_KEYPAIR, nullptr, nullptr));
+        if (!ctx || !OSSL_DECODER_CTX_set_pem_password_cb(ctx.get(), password_callback, &use))
+            throw Error(ExitCode::internal, "cannot set up the key decoder: " + ossl::last_error());
+        const unsigned char* p = data.data();
+        std::size_t len = data.size();
+        bool decoded = OSSL_DECODER_from_data(ctx.get(), &p, &len) == 1;
+        key.reset(raw);
+        if (!decoded) key.reset();
+    }
     ossl::last_error();
-    if (decoded && key) return key;
+    if (key) return key;
     if (use.asked && source.password.empty())
         throw Error(ExitCode::usage,
                     path.string() + " is encrypted: give its password with " + source.how_to_give);
