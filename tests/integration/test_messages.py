@@ -198,13 +198,16 @@ class HelpAndStepsTest(MessagesTest):
     """Item 13."""
 
     def test_help_shows_positional_arguments(self):
-        for command, name, option in (('sign', 'INPUT...', '--input'), ('verify', 'INPUT...', '--input'),
-                                      ('add-signer', 'POLICY', '--policy'),
-                                      ('compile', 'INPUT', '--input')):
+        for command, name, option in (('sign', 'INPUT...', '--input'),
+                                      ('verify', 'FILE...', '--input'),
+                                      ('add-signer', 'POLICY.xml', '--policy'),
+                                      ('set-version', 'POLICY.xml', '--policy'),
+                                      ('compile', 'POLICY.xml', '--input')):
             r = run(command, '--help')
             self.assertExit(r, 0)
-            self.assertIn('Arguments:\n  ' + name, r.out)
+            self.assertIn('Arguments:\n  ' + name + ' ', r.out)
             self.assertNotIn(option + ' ', r.out)
+        self.assertIn('\n  VERSION ', run('set-version', '--help').out)
         self.assertIn('--chain', run('sign', '--help').out)
         self.assertIn('--root', run('sign', '--help').out)
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -103,14 +104,26 @@ void print_help(const std::string& usage, const std::string& summary,
                 const po::positional_options_description& positional) {
     std::cout << "Usage: cipolicy " << usage << "\n\n" << summary << "\n\n";
     const std::set<std::string> names = positional_names(positional);
+    // Positional arguments in order, shown as the usage line spells them (FILE..., POLICY.xml),
+    // else as their upper-case name.
+    std::vector<std::string> ordered, spelled;
+    for (unsigned i = 0; i < positional.max_total_count() && i < 16; ++i)
+        if (ordered.empty() || ordered.back() != positional.name_for_position(i))
+            ordered.push_back(positional.name_for_position(i));
+    std::istringstream words(usage);
+    std::string word;
+    words >> word;  // the command
+    while (words >> word && word[0] != '-' && word[0] != '[' && word[0] != '(')
+        spelled.push_back(word);
     std::string arguments;
-    for (const auto& name : names) {
-        std::string shown = name;
+    for (std::size_t i = 0; i < ordered.size(); ++i) {
+        std::string shown = ordered[i];
         std::transform(shown.begin(), shown.end(), shown.begin(),
                        [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
         if (positional.max_total_count() == std::numeric_limits<unsigned>::max()) shown += "...";
+        if (i < spelled.size()) shown = spelled[i];
         shown.resize(std::max<std::size_t>(shown.size() + 2, 22), ' ');
-        arguments += "  " + shown + options.find(name, false).description() + "\n";
+        arguments += "  " + shown + options.find(ordered[i], false).description() + "\n";
     }
     if (!arguments.empty()) std::cout << "Arguments:\n" << arguments << '\n';
     po::options_description all;
