@@ -66,11 +66,13 @@ class CompilerTest(CliTest):
     def test_default_output_names(self):
         single = self.write(self.path('blocklist.xml'),
                             self.read(oracle('compile', 'SiPolicy_Enforced.xml')))
+        # .bin, not the .cip/.p7b name `sign` writes beside its input.
         self.assertExit(run('compile', single), 0)
-        self.assertIn('SiPolicy.p7b', self.listing())
+        self.assertIn('SiPolicy.bin', self.listing())
         multiple = self.write(self.path('mine.xml'), policy_xml([]).encode())
         self.assertExit(run('compile', multiple), 0)
-        self.assertIn('{11111111-2222-3333-4444-555555555555}.cip', self.listing())
+        self.assertIn('{11111111-2222-3333-4444-555555555555}.bin', self.listing())
+        self.assertNotIn('{11111111-2222-3333-4444-555555555555}.cip', self.listing())
 
     def test_signed_file_decompiles_and_recompiles_to_its_content(self):
         xml = self.path('woa.xml')

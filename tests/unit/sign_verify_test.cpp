@@ -37,8 +37,8 @@ DevSigner& dev_signer() {
         DevPkiFiles f = create_dev_pki(dir, "Unit");
         Certificate root = load_certificates(f.root_cert).front();
         std::vector<Certificate> others = load_certificates(f.chain);
-        KeyMaterial m{load_private_key(f.signer_key, Secret()),
-                      load_certificates(f.signer_cert).front(), others};
+        KeyMaterial m{load_private_key(f.signer_key, {}), load_certificates(f.signer_cert).front(),
+                      others};
         DevSigner out{f, root, std::make_unique<LocalKeySigner>(std::move(m))};
         return out;
     }();

@@ -1,16 +1,41 @@
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "cli/az_aliases.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "cli/service_command.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "crypto/chain.hpp"
 #include "trusted_signing/signing_result.hpp"
 
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<Certificate> leaf_to_root(const std::vector<Certificate>& certs) {
+    for (const auto& candidate : certs) {
+        bool issues_another = std::any_of(certs.begin(), certs.end(), [&](const Certificate& c) {
+            return c.der() != candidate.der() &&
+                   X509_check_issued(candidate.get(), c.get()) == X509_V_OK;
+        });
+        if (issues_another) continue;
+        std::vector<Certificate> ordered = order_chain(candidate, certs);
+        // Anything not on the path (an unrelated extra) is kept, after it.
+        for (const auto& c : certs)
+            if (std::none_of(ordered.begin(), ordered.end(),
+                             [&](const Certificate& o) { return o.der() == c.der(); }))
+                ordered.push_back(c);
+        return ordered;
+    }
+    return certs;
+}
+
+}  // namespace
 
 int run_cert_chain(const Args& args) {
     po::options_description opts("cert-chain options");
@@ -34,12 +59,16 @@ int run_cert_chain(const Args& args) {
     Bytes der = session->client().certificate_chain();
     std::vector<Certificate> certs =
         trusted_signing::certificates_from_pkcs7(der, "the service's certificate chain");
-    // The service sends root first; people and most tools expect the leaf first.
-    std::reverse(certs.begin(), certs.end());
+    // Leaf first, then each issuer up to the root, whatever order the service sends them in
+    // (root first, today): the leaf is the certificate that issued none of the others.
+    certs = leaf_to_root(certs);
     nlohmann::json result{{"certificates", nlohmann::json::array()}};
+    // With -o - the PEM is the standard output, and nothing else is.
+    const bool to_stdout = a.vm.count("output") && is_stdout(a.vm["output"].as<std::string>());
     for (const auto& c : certs) {
-        out.result(c.subject() + "  (SHA-256 " + to_hex(c.thumbprint(DigestAlgorithm::sha256)) +
-                   ")");
+        if (!to_stdout)
+            out.result(c.subject() + "  (SHA-256 " + to_hex(c.thumbprint(DigestAlgorithm::sha256)) +
+                       ")");
         result["certificates"].push_back({{"subject", c.subject()},
                                           {"issuer", c.issuer()},
                                           {"sha256", to_hex(c.thumbprint(DigestAlgorithm::sha256))},
@@ -58,11 +87,13 @@ int run_cert_chain(const Args& args) {
                 long len = BIO_get_mem_data(bio.get(), &data);
                 text.append(data, static_cast<std::size_t>(len));
             }
-            write_file_atomically(
-                path, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+            write_output(path,
+                         ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                         true);
         } else {
-            write_file_atomically(path, der);
+            write_output(path, der, false);
         }
+        if (is_stdout(path)) return 0;
         result["output"] = path.string();
         out.detail("wrote " + path.string());
     }

@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/output_guard.hpp"
+#include "cli/output_file.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "policy/compiler.hpp"
@@ -15,8 +16,8 @@ int run_compile(const Args& args) {
     po::options_description opts("compile options");
     opts.add_options()("input", po::value<std::string>()->required(), "policy XML")(
         "output,o", po::value<std::string>(),
-        "the binary to write (default: {PolicyID}.cip, or SiPolicy.p7b for the single-policy "
-        "format, beside the input)")(
+        "the binary to write (default: {PolicyID}.bin, or SiPolicy.bin for the single-policy "
+        "format, beside the input; missing folders are created)")(
         "format-version", po::value<unsigned>()->default_value(policy::kLatestFormatVersion),
         "binary format version, 5 to 8 (7: what Windows 10 tools of 2022-2024 wrote)");
     po::positional_options_description pos;
@@ -27,7 +28,7 @@ int run_compile(const Args& args) {
                    "Compiles policy XML into the binary Windows loads, byte for byte what\n"
                    "ConvertFrom-CIPolicy writes. The input is checked as ConvertFrom-CIPolicy\n"
                    "checks it; each error names the file, line and column.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     Console out(a.flags);
@@ -35,11 +36,15 @@ int run_compile(const Args& args) {
     const auto source = policy::XmlSource::load(input);
     const auto [model, binary] =
         policy::compile_policy(source, a.vm["format-version"].as<unsigned>());
+    // Not the .cip/.p7b name sign gives its output: the unsigned binary would then sit where the
+    // signed one is written beside it.
     const std::filesystem::path output =
-        a.vm.count("output") ? std::filesystem::path(a.vm["output"].as<std::string>())
-                             : input.parent_path() / policy::signed_file_name(model);
+        a.vm.count("output")
+            ? std::filesystem::path(a.vm["output"].as<std::string>())
+            : input.parent_path() /
+                  std::filesystem::path(policy::signed_file_name(model)).replace_extension(".bin");
     refuse_output_onto_input(output, {input}, "compile");
-    write_file_atomically(output, binary);
+    write_output(output, binary, false);
     out.result("wrote " + output.string() + ": " + std::to_string(binary.size()) +
                " bytes, format " + std::to_string(model.format_version) + ", " +
                std::to_string(model.file_rules.size()) + " file rules, " +

@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/output_guard.hpp"
+#include "cli/output_file.hpp"
 #include "cli/policy_input.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -17,7 +18,8 @@ int run_decompile(const Args& args) {
     opts.add_options()("input", po::value<std::string>()->required(),
                        "policy binary or signed policy")(
         "output,o", po::value<std::string>(),
-        "the XML to write (default: the input's name with .xml, beside it)");
+        "the XML to write (default: the input's name with .xml, beside it; - for standard "
+        "output; missing folders are created)");
     po::positional_options_description pos;
     pos.add("input", 1);
     ParsedArgs a = parse_args("decompile", args, opts, pos);
@@ -26,7 +28,7 @@ int run_decompile(const Args& args) {
                    "Writes a policy binary (or the policy inside a signed file) as policy XML\n"
                    "with generated IDs. Compiling that XML with the same --format-version gives\n"
                    "the same binary again.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     Console out(a.flags);
@@ -44,11 +46,19 @@ int run_decompile(const Args& args) {
                              : std::filesystem::path(input).replace_extension(".xml");
     refuse_output_onto_input(output, {input}, "decompile");
     for (const auto& w : xml.warnings) out.warning(input.string() + ": " + w);
-    write_file_atomically(
-        output, ByteView(reinterpret_cast<const std::uint8_t*>(xml.text.data()), xml.text.size()));
+    write_output(output,
+                 ByteView(reinterpret_cast<const std::uint8_t*>(xml.text.data()), xml.text.size()),
+                 true);
     const auto format = std::to_string(file.policy.format_version);
-    out.result("wrote " + output.string() + " (format " + format +
-               ": compile it with --format-version " + format + " for the same bytes)");
+    const std::string summary = "wrote " + output.string() + " (format " + format +
+                                ": compile it with --format-version " + format +
+                                " for the same bytes)";
+    // With -o - the XML is the standard output: the summary goes to stderr (--verbose) instead.
+    if (is_stdout(output)) {
+        out.detail(summary);
+        return 0;
+    }
+    out.result(summary);
     out.json({{"input", input.string()},
               {"output", output.string()},
               {"signed", file.is_signed},

@@ -9,6 +9,7 @@
 #include "policy/naming.hpp"
 #include "policy/options.hpp"
 #include "policy/policy_types.hpp"
+#include "verify/signer_authorization.hpp"
 
 namespace cipolicy::cli {
 
@@ -24,9 +25,13 @@ json signer_list(const std::vector<policy::AuthorizedSigner>& signers) {
             entry["certRootTbs"] = to_hex(tbs->tbs_hash);
         else
             entry["certRootWellknown"] = std::get<policy::WellKnownRoot>(s.signer.root).id;
-        json ekus = json::array();
-        for (const auto& v : s.eku_values) ekus.push_back(to_hex(v));
+        json ekus = json::array(), oids = json::array();
+        for (const auto& v : s.eku_values) {
+            ekus.push_back(to_hex(v));
+            oids.push_back(eku_oid_text(v));
+        }
         entry["certEkus"] = ekus;
+        entry["certEkuOids"] = oids;
         list.push_back(entry);
     }
     return list;
@@ -140,10 +145,11 @@ void print_text(const Console& out, const std::string& file, const json& j) {
                 s.contains("certRootTbs")
                     ? "TBS " + s["certRootTbs"].get<std::string>()
                     : "well-known root " + std::to_string(s["certRootWellknown"].get<int>());
+            std::string ekus;
+            for (const auto& oid : s["certEkuOids"])
+                ekus += (ekus.empty() ? ", EKU " : ", ") + oid.get<std::string>();
             line(label, "#" + std::to_string(s["index"].get<int>()) + " " + root +
-                            (s["certEkus"].empty()
-                                 ? ""
-                                 : " + " + std::to_string(s["certEkus"].size()) + " EKU(s)"));
+                            (ekus.empty() ? ", no EKU" : ekus));
         }
     }
     line("expected file name", p["expectedFileName"].get<std::string>());
@@ -173,7 +179,7 @@ int run_inspect(const Args& args) {
         print_help("inspect FILE [--json]",
                    "Describes a policy: format, IDs, version, options, counts, signer rules;\n"
                    "for signed files also the digest, the signer and its chain.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     Console out(a.flags);

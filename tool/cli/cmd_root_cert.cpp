@@ -3,6 +3,7 @@
 
 #include "cli/az_aliases.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_file.hpp"
 #include "cli/service_command.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -24,8 +25,8 @@ std::string pem_of(const Certificate& cert) {
 int run_root_cert(const Args& args) {
     po::options_description opts("root-cert options");
     opts.add_options()("output,o", po::value<std::string>(),
-                       "write the root certificate here (DER, or PEM with --pem)")(
-        "pem", "write PEM instead of DER");
+                       "write the root certificate here (DER, or PEM with --pem; - for standard "
+                       "output with --pem)")("pem", "write PEM instead of DER");
     opts.add(service_command_options());
     ParsedArgs a = parse_args("root-cert", map_az_aliases(args), opts, {});
     if (a.help) {
@@ -34,8 +35,9 @@ int run_root_cert(const Args& args) {
             "[-o root.cer] [--pem]",
             "Downloads the root certificate of a Trusted Signing certificate profile "
             "(Get-AzCodeSigningRootCert)\nand prints its subject and SHA-1/SHA-256 "
-            "thumbprints. Authorize it in a policy with\n`cipolicy new-policy "
-            "--update-signer root.cer` or Add-SignerRule.",
+            "thumbprints. Authorize it in a policy, with the profile's customer EKU, with\n"
+            "`cipolicy add-signer POLICY.xml --metadata metadata.json --update` or `cipolicy "
+            "new-policy --metadata metadata.json`.",
             opts);
         return 0;
     }
@@ -50,11 +52,14 @@ int run_root_cert(const Args& args) {
         std::string path = a.vm["output"].as<std::string>();
         if (a.vm.count("pem")) {
             std::string pem = pem_of(cert);
-            write_file_atomically(
-                path, ByteView(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()));
+            write_output(path,
+                         ByteView(reinterpret_cast<const std::uint8_t*>(pem.data()), pem.size()),
+                         true);
         } else {
-            write_file_atomically(path, der);
+            write_output(path, der, false);
         }
+        // With -o - the certificate is the standard output.
+        if (is_stdout(path)) return 0;
         result["output"] = path;
         out.detail("wrote " + path);
     }

@@ -34,7 +34,7 @@ int run_set_id(const Args& args) {
                    "Set-CIPolicyIdInfo: a new PolicyID (-ResetPolicyID), or supplemental to a\n"
                    "base policy (-SupplementsBasePolicyID). A single-policy-format policy becomes\n"
                    "multiple-policy format; a base policy's BasePolicyID follows its PolicyID.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     auto new_id = guid_option(a.vm, "policy-id");

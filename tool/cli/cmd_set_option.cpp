@@ -41,7 +41,7 @@ int run_set_option(const Args& args) {
         print_help("set-option POLICY.xml (--add|--remove OPTION)... [-o OUT]",
                    "Set-RuleOption: adds or removes rule options, by Set-RuleOption number (6)\n"
                    "or by name ('Enabled:Unsigned System Integrity Policy').",
-                   opts);
+                   opts, pos);
         return 0;
     }
     auto list = [&](const char* name) {

@@ -20,7 +20,7 @@ int run_set_version(const Args& args) {
         print_help("set-version POLICY.xml VERSION [-o OUT]",
                    "Set-CIPolicyVersion: sets VersionEx. Windows does not replace a deployed\n"
                    "policy with one of a lower version, so a lower one draws a warning.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     const std::string text = a.vm["version"].as<std::string>();

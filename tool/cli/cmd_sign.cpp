@@ -1,5 +1,6 @@
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -59,6 +60,31 @@ void write_sign_depfile(const po::variables_map& vm, const Settings& settings,
         file, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
+// Two inputs that would be written to the same name (the same PolicyID) are found before anything
+// is signed or written. Inputs that cannot be read are left to the signing loop to report.
+void refuse_colliding_outputs(const SignJob& job) {
+    if (job.output || job.inputs.size() < 2) return;
+    std::map<fs::path, std::string> seen;
+    for (const auto& name : job.inputs) {
+        fs::path input(name);
+        std::optional<policy::Policy> p;
+        try {
+            p = check_signable_input(read_bounded(input, kMaxPolicyBytes, "policy binary"), name);
+        } catch (const Error&) {
+            continue;
+        }
+        fs::path dest = fs::absolute(destination_for(job, input, *p)).lexically_normal();
+        auto [it, inserted] = seen.emplace(dest, name);
+        if (!inserted)
+            throw Error(ExitCode::usage,
+                        name + ": has the same PolicyID " + p->policy_id().to_string() + " as " +
+                            it->second + ", so both would be written to " +
+                            destination_for(job, input, *p).string() +
+                            "; nothing was signed (sign them in separate runs with --output-dir, "
+                            "or give one a new PolicyID with cipolicy set-id --reset)");
+    }
+}
+
 }  // namespace
 
 int run_sign(const Args& args) {
@@ -85,12 +111,13 @@ int run_sign(const Args& args) {
     ParsedArgs a = parse_args("sign", map_az_aliases(args), opts, pos);
     if (a.help) {
         print_help(
-            "sign INPUT... (--cert FILE --key FILE [--chain FILE] | --pfx FILE | --metadata FILE "
-            "| --endpoint URL --account NAME --profile NAME) [-o OUT | --output-dir DIR]",
+            "sign INPUT... (--cert FILE --key FILE | --pfx FILE) [--chain FILE] [--root FILE]... "
+            "| (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
+            "[-o OUT | --output-dir DIR]",
             "Signs compiled policy binaries the way `signtool sign /p7co "
             "1.3.6.1.4.1.311.79.1 /fd sha256` does.\nWithout -o or --output-dir, each "
             "signed file is written beside its input as {PolicyID}.cip or SiPolicy.p7b.",
-            opts);
+            opts, pos);
         return 0;
     }
     Console out(a.flags);
@@ -110,6 +137,14 @@ int run_sign(const Args& args) {
     job.settings.allow_unsigned_option = vm.count("allow-unsigned-option") > 0;
     job.settings.allow_unauthorized_signer = vm.count("allow-unauthorized-signer") > 0;
     job.continue_on_error = vm.count("continue-on-error") > 0;
+    refuse_colliding_outputs(job);
+    job.settings.roots = load_roots(settings);
+    std::mutex detail_mutex;
+    if (a.flags.verbose)
+        job.settings.detail = [&](const std::string& line) {
+            std::lock_guard lock(detail_mutex);
+            out.detail(line);
+        };
     job.jobs = wants_trusted_signing(settings) ? 16 : 1;
     if (vm.count("jobs")) {
         job.jobs = vm["jobs"].as<unsigned>();
@@ -130,7 +165,11 @@ int run_sign(const Args& args) {
             WarningCode::no_timestamp);
     job.settings.timestamper = timestamper.get();
     job.settings.timestamp_optional = vm.count("timestamp-optional") > 0;
-    out.detail("signing with " + signer->describe());
+    out.detail("key loaded: " + signer->describe());
+    for (const auto& root : job.settings.roots)
+        out.detail("root given: '" + root.common_name() + "'");
+    if (timestamper)
+        for (const auto& url : timestamper->options().urls) out.detail("timestamp server: " + url);
     if (job.output_dir) {
         std::error_code ec;
         fs::create_directories(*job.output_dir, ec);
@@ -169,6 +208,7 @@ int run_sign(const Args& args) {
             for (const auto& w : signed_policy.warnings) out.warning(w.message, w.code);
             PendingFile file(dest, signed_policy.bytes);
             file.commit();
+            out.detail("written: " + dest.string());
             ++done;
             entry["output"] = dest.string();
             entry["status"] = "signed";
@@ -184,8 +224,8 @@ int run_sign(const Args& args) {
         } catch (const std::exception& ex) {
             // Not only Error: an exception must not escape a worker thread.
             const auto* known = dynamic_cast<const Error*>(&ex);
-            Error e = known ? *known
-                            : Error(ExitCode::internal, std::string("internal error: ") +
+            Error e = known ? Error(known->code(), about_file(input.string(), known->what()))
+                            : Error(ExitCode::internal, input.string() + ": internal error: " +
                                                             ex.what() + " (please report this)");
             std::lock_guard lock(mutex);
             ++failed;

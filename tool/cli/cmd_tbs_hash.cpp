@@ -17,7 +17,7 @@ int run_tbs_hash(const Args& args) {
         print_help("tbs-hash CERT... [--json]",
                    "Prints the TBS hash Windows compares with CertRoot Type=\"TBS\" in signer\n"
                    "rules, hashed with the certificate's own signature digest.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     Console out(a.flags);

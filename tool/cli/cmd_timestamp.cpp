@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
+#include "cli/signer_options.hpp"
 #include "cli/timestamp_options.hpp"
 #include "cms/signed_policy_reader.hpp"
 #include "core/bounded_read.hpp"
@@ -17,7 +18,7 @@ namespace {
 
 // Adds or replaces the timestamp of one signed policy; returns the token's time.
 std::string retimestamp(const std::string& input, const std::filesystem::path& output,
-                        timestamp::Client& client) {
+                        timestamp::Client& client, const Console& out) {
     Bytes data = read_bounded(input, kMaxPolicyBytes, "signed policy");
     // Timestamp only what is validly signed: a token cannot repair a broken signature.
     VerifyOptions check;
@@ -41,6 +42,7 @@ std::string retimestamp(const std::string& input, const std::filesystem::path& o
 
     Bytes signature = timestamp::signature_value(data, input);
     timestamp::TokenInfo token = client.timestamp(signature, *leaf);
+    out.detail(input + ": timestamp " + token.time + " from " + token.url);
     Bytes stamped = timestamp::with_timestamp(data, token.token, input);
 
     VerifyOptions after_check = check;
@@ -50,8 +52,10 @@ std::string retimestamp(const std::string& input, const std::filesystem::path& o
         if (f.status == CheckStatus::fail && f.area != CheckArea::policy)
             throw Error(ExitCode::timestamp,
                         input + ": the timestamped file does not verify: " + f.message);
+    out.detail(input + ": the timestamped file verifies");
     PendingFile file(output, stamped);
     file.commit();
+    out.detail("written: " + output.string());
     return token.time;
 }
 
@@ -63,7 +67,9 @@ int run_timestamp(const Args& args) {
                        "signed policies (paths, wildcards, @listfile)")(
         "output,o", po::value<std::string>(),
         "write here instead of replacing the input (one input only)")(
-        "continue-on-error", "go on with the next file after a failure");
+        "continue-on-error", "go on with the next file after a failure")(
+        "config", po::value<std::string>(),
+        "project configuration (cipolicy.yaml) for timestamp.urls; default $CIPOLICY_CONFIG");
     opts.add(timestamp_options());
     po::positional_options_description pos;
     pos.add("input", -1);
@@ -73,16 +79,21 @@ int run_timestamp(const Args& args) {
                    "Adds or replaces the RFC 3161 timestamp of signed policies without signing\n"
                    "them again (for when the server was down at signing time). Files are\n"
                    "replaced atomically, or written to -o.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     Console out(a.flags);
     std::vector<std::string> inputs = expand_inputs(a.vm["input"].as<std::vector<std::string>>());
     if (a.vm.count("output") && inputs.size() > 1)
         throw Error(ExitCode::usage, "timestamp: -o/--output takes one input");
-    if (!a.vm.count("timestamp-url"))
-        throw Error(ExitCode::usage, "timestamp: give at least one --timestamp-url");
-    auto client = make_timestamp_client(a.vm, Settings{});
+    // The servers come from the command line, CIPOLICY_TIMESTAMP_URLS or cipolicy.yaml, as for
+    // sign.
+    auto client = make_timestamp_client(a.vm, resolve_settings(a.vm));
+    if (!client)
+        throw Error(ExitCode::usage,
+                    "timestamp: give at least one --timestamp-url (or timestamp.urls in "
+                    "cipolicy.yaml, or CIPOLICY_TIMESTAMP_URLS)");
+    for (const auto& url : client->options().urls) out.detail("timestamp server: " + url);
 
     nlohmann::json results = nlohmann::json::array();
     std::size_t failed = 0, done = 0;
@@ -91,7 +102,7 @@ int run_timestamp(const Args& args) {
         std::filesystem::path output =
             a.vm.count("output") ? a.vm["output"].as<std::string>() : input;
         try {
-            std::string time = retimestamp(input, output, *client);
+            std::string time = retimestamp(input, output, *client, out);
             ++done;
             out.result("timestamped " + input + " (" + time + ")" +
                        (output == input ? "" : " -> " + output.string()));
@@ -99,7 +110,8 @@ int run_timestamp(const Args& args) {
                                {"output", output.string()},
                                {"status", "timestamped"},
                                {"time", time}});
-        } catch (const Error& e) {
+        } catch (const Error& caught) {
+            const Error e(caught.code(), about_file(input, caught.what()));
             ++failed;
             if (!first_error) first_error = e;
             out.error(e.what(), e.code());

@@ -6,6 +6,7 @@
 #include "cli/policy_input.hpp"
 #include "config/settings.hpp"
 #include "core/bounded_read.hpp"
+#include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "verify/verifier.hpp"
 
@@ -62,7 +63,7 @@ int run_verify(const Args& args) {
                    "signature, chain, timestamp, and the policy's own signer rules).\n"
                    "Exit 0 valid, 1 invalid, 11 not anchored to --root, 12 policy rules not "
                    "satisfied.",
-                   opts);
+                   opts, pos);
         return 0;
     }
     Console out(a.flags);
@@ -85,9 +86,22 @@ int run_verify(const Args& args) {
         options.base = read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
 
     Verdict worst = Verdict::valid;
+    bool unreadable = false;
     nlohmann::json reports = nlohmann::json::array();
     for (const auto& file : expand_inputs(a.vm["input"].as<std::vector<std::string>>())) {
-        Bytes data = read_bounded(file, kMaxPolicyBytes, "signed policy");
+        Bytes data;
+        try {
+            data = read_bounded(file, kMaxPolicyBytes, "signed policy");
+        } catch (const Error& e) {
+            // The other files are still verified, and the JSON has an entry for this one.
+            unreadable = true;
+            out.error(e.what(), e.code());
+            reports.push_back({{"file", file},
+                               {"verdict", "error"},
+                               {"error", e.what()},
+                               {"exitCode", static_cast<int>(e.code())}});
+            continue;
+        }
         VerifyReport report = verify_signed_policy(data, file, options);
         Verdict v = report.verdict();
         if (severity(v) > severity(worst)) worst = v;
@@ -99,6 +113,7 @@ int run_verify(const Args& args) {
         reports.push_back(to_json(report));
     }
     out.json(reports);
+    if (unreadable) return static_cast<int>(ExitCode::input);
     return static_cast<int>(exit_code(worst));
 }
 

@@ -2,6 +2,7 @@
 // Where a command's words go: results on stdout, diagnostics on stderr, shaped by
 // --quiet / --verbose / --json.
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json_fwd.hpp>
@@ -37,5 +38,9 @@ class Console {
   private:
     ConsoleFlags flags_;
 };
+
+// `message` as a per-file line: starting with `file` (prefixed with "file: " unless it already
+// names it first), so that every line of a batch says which file it is about.
+std::string about_file(const std::string& file, const std::string& message);
 
 }  // namespace cipolicy::cli

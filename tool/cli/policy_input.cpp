@@ -1,5 +1,6 @@
 #include "cli/policy_input.hpp"
 
+#include "cms/file_kind.hpp"
 #include "cms/signed_policy_reader.hpp"
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
@@ -7,10 +8,37 @@
 
 namespace cipolicy::cli {
 
+namespace {
+std::string without_prefix(const std::string& message, const std::string& path) {
+    return message.rfind(path + ": ", 0) == 0 ? message.substr(path.size() + 2) : message;
+}
+}  // namespace
+
 PolicyFile read_policy_or_signed(const std::string& path) {
     PolicyFile f;
     f.data = read_bounded(path, kMaxPolicyBytes, "policy binary or signed policy");
-    f.is_signed = cms::looks_like_signed_data(f.data);
+    const cms::FileKind kind = cms::identify_file(f.data);
+    switch (kind) {
+        case cms::FileKind::certificate:
+            throw Error(ExitCode::input, path +
+                                             ": this is a certificate, not a policy (cipolicy "
+                                             "tbs-hash prints the TBS hash a signer rule takes "
+                                             "for it)");
+        case cms::FileKind::policy_xml:
+            throw Error(ExitCode::input,
+                        path + ": this is policy XML; compile it with cipolicy compile first");
+        case cms::FileKind::damaged_signed:
+            try {
+                cms::read_signed_policy(f.data, path);
+            } catch (const Error& e) {
+                throw Error(ExitCode::input, path + ": the signed file is damaged: " +
+                                                 without_prefix(e.what(), path));
+            }
+            break;  // parses after all: read below as signed
+        default:
+            break;
+    }
+    f.is_signed = kind == cms::FileKind::signed_policy || kind == cms::FileKind::damaged_signed;
     ByteView content = f.data;
     if (f.is_signed) {
         cms::SignedPolicyView v = cms::read_signed_policy(f.data, path);
@@ -21,7 +49,10 @@ PolicyFile read_policy_or_signed(const std::string& path) {
     try {
         f.policy = policy::read_policy_binary(content);
     } catch (const Error& e) {
-        throw Error(ExitCode::input, path + ": " + e.what());
+        throw Error(ExitCode::input, path +
+                                         (f.is_signed ? ": the policy inside the signed file: "
+                                                      : ": not a CI policy binary: ") +
+                                         e.what());
     }
     return f;
 }

@@ -2,6 +2,7 @@
 
 #include "cli/service_options.hpp"
 #include "cli/signer_options.hpp"
+#include "core/error.hpp"
 
 namespace cipolicy::cli {
 
@@ -23,6 +24,24 @@ std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& 
                options.service.profile + ", " + options.service.endpoint + ", correlation id " +
                options.service.correlation_id);
     return std::make_unique<trusted_signing::Session>(std::move(options));
+}
+
+bool names_service_profile(const po::variables_map& vm) {
+    return wants_trusted_signing(resolve_settings(vm));
+}
+
+ProfileIdentity fetch_profile_identity(const po::variables_map& vm, const Console& out) {
+    auto session = open_session(vm, out);
+    Certificate root = Certificate::from_der(session->client().root_certificate(),
+                                             "the service's root certificate");
+    out.detail("profile root: " + root.subject());
+    std::vector<std::string> ekus = session->client().customer_ekus();
+    if (ekus.empty())
+        throw Error(ExitCode::service,
+                    "the service returned no customer EKU for the profile; without one the "
+                    "policy would trust every customer of its root");
+    for (const auto& oid : ekus) out.detail("profile customer EKU: " + oid);
+    return {std::move(root), std::move(ekus)};
 }
 
 }  // namespace cipolicy::cli

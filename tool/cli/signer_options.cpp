@@ -1,5 +1,7 @@
 #include "cli/signer_options.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "cli/service_options.hpp"
@@ -20,7 +22,11 @@ po::options_description signing_options() {
         "cert", po::value<std::string>(), "signer certificate (PEM or DER)")(
         "key", po::value<std::string>(), "private key of --cert (PEM or DER)")(
         "chain", po::value<std::string>(),
-        "PEM bundle of intermediates (a root in it is used for checks, not written)")(
+        "PEM bundle of intermediates, with --cert/--key or --pfx (a root in it is used for "
+        "checks, not written)")(
+        "root", po::value<std::vector<std::string>>()->composing(),
+        "the root the chain leads to, when --chain or the PFX stops below it (repeatable; "
+        "checks only, never written)")(
         "pfx", po::value<std::string>(),
         "PKCS#12 file with key and certificates, instead of --cert/--key")(
         "pfx-password-env", po::value<std::string>(),
@@ -52,6 +58,11 @@ static Settings settings_from_command_line(const po::variables_map& vm) {
     s.local.key = path("key");
     s.local.chain = path("chain");
     s.local.pfx = path("pfx");
+    if (vm.count("root")) {
+        std::vector<fs::path> roots;
+        for (const auto& r : vm["root"].as<std::vector<std::string>>()) roots.push_back(r);
+        s.local.roots = roots;
+    }
     s.local.pfx_password_env = str("pfx-password-env");
     s.local.pfx_password_file = path("pfx-password-file");
     s.local.key_password_env = str("key-password-env");
@@ -79,7 +90,12 @@ Settings resolve_settings(const po::variables_map& vm) {
     Settings cli = settings_from_command_line(vm);
     // A key given on the command line replaces the configured key as a whole: mixing a --pfx
     // from the command line with a --cert from the file would sign with neither as meant.
-    if (cli.local.cert || cli.local.key || cli.local.pfx) s.local = {};
+    // Roots are kept: they name the CA the policy trusts, not a key.
+    if (cli.local.cert || cli.local.key || cli.local.pfx) {
+        LocalKeySettings kept;
+        kept.roots = s.local.roots;
+        s.local = kept;
+    }
     s = overlay(s, cli);
     // An endpoint or metadata file without a local key means Trusted Signing; say so once here so
     // that later steps (the default timestamp server) need not guess.
@@ -87,26 +103,54 @@ Settings resolve_settings(const po::variables_map& vm) {
     return s;
 }
 
+// An environment variable name as shells and Windows accept it: letters, digits and _, not
+// starting with a digit.
+static bool is_variable_name(const std::string& name) {
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
 // Passwords never come from the command line itself: only a variable name or a file is given.
-static Secret password_from(const std::optional<std::string>& env_name,
-                            const std::optional<fs::path>& file, const std::string& what) {
+// `option` is the option family ("--pfx-password"), for messages.
+static PasswordSource password_from(const std::optional<std::string>& env_name,
+                                    const std::optional<fs::path>& file,
+                                    const std::string& option) {
+    PasswordSource source{Secret(), option + "-env VAR or " + option + "-file FILE"};
     if (env_name && file)
         throw Error(ExitCode::usage,
-                    what + ": give a password variable or a password file, not both");
+                    option + "-env and " + option + "-file: give one of the two, not both");
     if (env_name) {
+        // A value that cannot be a variable name is most likely the password itself: say so
+        // without repeating it.
+        if (!is_variable_name(*env_name))
+            throw Error(ExitCode::usage,
+                        option +
+                            "-env takes the name of an environment variable (letters, "
+                            "digits and _), not the password; the value given is not a "
+                            "variable name (not repeated here)");
         const char* value = std::getenv(env_name->c_str());
         if (!value)
             throw Error(ExitCode::usage,
-                        what + ": environment variable " + *env_name + " is not set");
-        return Secret(value);
+                        option + "-env: environment variable " + *env_name + " is not set");
+        source.password = Secret(value);
+    } else if (file) {
+        source.password = Secret(read_text_file(*file));
     }
-    if (file) return Secret(read_text_file(*file));
-    return Secret();
+    return source;
 }
 
 static void add_chain(KeyMaterial& m, const LocalKeySettings& local) {
     if (local.chain)
         for (auto& c : load_certificates(*local.chain)) m.others.push_back(std::move(c));
+}
+
+std::vector<Certificate> load_roots(const Settings& settings) {
+    std::vector<Certificate> roots;
+    if (settings.local.roots)
+        for (const auto& file : *settings.local.roots)
+            for (auto& c : load_certificates(file)) roots.push_back(std::move(c));
+    return roots;
 }
 
 std::unique_ptr<Signer> open_signer(const Settings& settings) {
@@ -128,7 +172,8 @@ std::unique_ptr<Signer> open_signer(const Settings& settings, const po::variable
         throw Error(ExitCode::usage, "give either --pfx or --cert/--key, not both");
     if (local.pfx) {
         KeyMaterial m = load_pfx(
-            *local.pfx, password_from(local.pfx_password_env, local.pfx_password_file, "--pfx"));
+            *local.pfx,
+            password_from(local.pfx_password_env, local.pfx_password_file, "--pfx-password"));
         add_chain(m, local);
         return std::make_unique<LocalKeySigner>(std::move(m));
     }
@@ -137,10 +182,11 @@ std::unique_ptr<Signer> open_signer(const Settings& settings, const po::variable
                     "choose a signing key: --cert FILE --key FILE [--chain FILE], or --pfx FILE "
                     "(or the local: section of cipolicy.yaml)");
     std::vector<Certificate> certs = load_certificates(*local.cert);
-    KeyMaterial m{load_private_key(*local.key, password_from(local.key_password_env,
-                                                             local.key_password_file, "--key")),
-                  certs.front(),
-                  {certs.begin() + 1, certs.end()}};
+    KeyMaterial m{
+        load_private_key(*local.key, password_from(local.key_password_env, local.key_password_file,
+                                                   "--key-password")),
+        certs.front(),
+        {certs.begin() + 1, certs.end()}};
     add_chain(m, local);
     return std::make_unique<LocalKeySigner>(std::move(m));
 }

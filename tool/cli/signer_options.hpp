@@ -30,4 +30,7 @@ std::unique_ptr<Signer> open_signer(const Settings& settings, const po::variable
                                     const std::function<void(const std::string&)>& warn);
 std::unique_ptr<Signer> open_signer(const Settings& settings);
 
+// The certificates of --root / local.root / CIPOLICY_ROOT (every one of each file).
+std::vector<Certificate> load_roots(const Settings& settings);
+
 }  // namespace cipolicy::cli

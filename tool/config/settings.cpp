@@ -118,6 +118,15 @@ const std::map<std::string, FileReader::Handler>& FileReader::handlers() {
         {"local.key", [](R& r, N n, K k) { r.s_.local.key = r.file(n, k); }},
         {"local.chain", [](R& r, N n, K k) { r.s_.local.chain = r.file(n, k); }},
         {"local.pfx", [](R& r, N n, K k) { r.s_.local.pfx = r.file(n, k); }},
+        {"local.root",
+         [](R& r, N n, K k) {
+             std::vector<fs::path> roots;
+             if (n.IsSequence())
+                 for (const auto& item : n) roots.push_back(r.file(item, k));
+             else
+                 roots.push_back(r.file(n, k));
+             r.s_.local.roots = roots;
+         }},
         {"local.pfx-password-env",
          [](R& r, N n, K k) { r.s_.local.pfx_password_env = r.scalar(n, k); }},
         {"local.pfx-password-file",
@@ -181,6 +190,7 @@ Settings overlay(const Settings& base, const Settings& top) {
     take(s.local.key, top.local.key);
     take(s.local.chain, top.local.chain);
     take(s.local.pfx, top.local.pfx);
+    take(s.local.roots, top.local.roots);
     take(s.local.pfx_password_env, top.local.pfx_password_env);
     take(s.local.key_password_env, top.local.key_password_env);
     take(s.local.pfx_password_file, top.local.pfx_password_file);
@@ -219,6 +229,19 @@ Settings settings_from_environment() {
     s.local.key = env_path("CIPOLICY_KEY");
     s.local.chain = env_path("CIPOLICY_CHAIN");
     s.local.pfx = env_path("CIPOLICY_PFX");
+    if (auto v = env("CIPOLICY_ROOT")) {
+        std::vector<fs::path> roots;
+        std::string item;
+        for (char c : *v + ";") {
+            if (c != ';') {
+                item.push_back(c);
+            } else if (!item.empty()) {
+                roots.push_back(item);
+                item.clear();
+            }
+        }
+        s.local.roots = roots;
+    }
     s.local.pfx_password_env = env("CIPOLICY_PFX_PASSWORD_ENV");
     s.local.key_password_env = env("CIPOLICY_KEY_PASSWORD_ENV");
     s.trusted_signing.metadata = env_path("CIPOLICY_METADATA");

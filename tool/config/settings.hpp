@@ -18,6 +18,9 @@ struct LocalKeySettings {
     std::optional<std::filesystem::path> cert, key, chain, pfx;
     std::optional<std::string> pfx_password_env, key_password_env;  // variable names, not secrets
     std::optional<std::filesystem::path> pfx_password_file, key_password_file;
+    // Roots the signing chain leads to, when --chain or the PFX stops below them: they make the
+    // UpdatePolicySigners check complete. Used for checks only, never written.
+    std::optional<std::vector<std::filesystem::path>> roots;
 };
 
 struct TrustedSigningSettings {
@@ -45,6 +48,7 @@ Settings load_settings_file(const std::filesystem::path& path);
 Settings parse_settings(const std::string& text, const std::filesystem::path& path);
 
 // CIPOLICY_PROVIDER, CIPOLICY_DIGEST, CIPOLICY_CERT, CIPOLICY_KEY, CIPOLICY_CHAIN, CIPOLICY_PFX,
+// CIPOLICY_ROOT (files separated by ';'),
 // CIPOLICY_PFX_PASSWORD_ENV, CIPOLICY_KEY_PASSWORD_ENV, CIPOLICY_METADATA, CIPOLICY_ENDPOINT,
 // CIPOLICY_ACCOUNT, CIPOLICY_PROFILE, CIPOLICY_CREDENTIAL, CIPOLICY_TIMESTAMP_URLS
 // (separated by ';' or whitespace), CIPOLICY_OUTPUT_DIR. Throws Error(usage) naming the variable.

@@ -34,6 +34,9 @@ enum class WarningCode : int {
     unauthorized_signer = 5003,  // signed although UpdatePolicySigners do not name the chain
     timestamp = 5004,            // signed without the timestamp that was asked for
     no_timestamp = 5005,         // a short-lived certificate signed without any timestamp
+    unchecked_signer = 5006,     // signed although the chain stops below its root, so the
+                                 // UpdatePolicySigners could not be checked against the root
+    shared_root = 5007,          // a signer rule trusts a root shared by many customers, no EKU
 };
 
 struct Warning {

@@ -30,10 +30,13 @@ KeyMaterial load_client_certificate(const std::string& path) {
     std::filesystem::path p(path);
     std::string ext = p.extension().string();
     if (ext == ".pfx" || ext == ".p12")
-        return load_pfx(p, Secret(env("AZURE_CLIENT_CERTIFICATE_PASSWORD").value_or("")));
+        return load_pfx(p, {Secret(env("AZURE_CLIENT_CERTIFICATE_PASSWORD").value_or("")),
+                            "the variable AZURE_CLIENT_CERTIFICATE_PASSWORD"});
     std::vector<Certificate> certs = load_certificates(p);
     return KeyMaterial{
-        load_private_key(p, Secret()), certs.front(), {certs.begin() + 1, certs.end()}};
+        load_private_key(p, {Secret(), "an unencrypted key (AZURE_CLIENT_CERTIFICATE_PATH)"}),
+        certs.front(),
+        {certs.begin() + 1, certs.end()}};
 }
 
 class EnvironmentCredential : public TokenCredential {

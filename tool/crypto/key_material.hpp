@@ -1,6 +1,7 @@
 #pragma once
 // Loading a signing key and its certificates from files: PEM/DER key + certificates, or a PFX.
-// Passwords come from an environment variable or a file, never from the command line.
+// Passwords come from an environment variable or a file, never from the command line, and never
+// from a prompt: OpenSSL's own "Enter PEM pass phrase" is never reached.
 
 #include <filesystem>
 #include <optional>
@@ -27,6 +28,13 @@ class Secret {
     std::string value_;
 };
 
+// A password, or none, and how the user gives one ("--key-password-env VAR or ..."), for the
+// message when a file turns out to need it.
+struct PasswordSource {
+    Secret password;
+    std::string how_to_give;
+};
+
 // A private key, its certificate (the leaf) and the rest of the chain as supplied.
 struct KeyMaterial {
     ossl::PkeyPtr key;
@@ -34,10 +42,15 @@ struct KeyMaterial {
     std::vector<Certificate> others;  // intermediates and possibly the root, any order
 };
 
-// PEM or DER private key; `password` for encrypted PEM/PKCS#8.
-ossl::PkeyPtr load_private_key(const std::filesystem::path& path, const Secret& password);
+// PEM or DER private key (PKCS#1, PKCS#8, encrypted or not). Throws Error(usage) when the key is
+// encrypted and no password was given, Error(key) when the password is wrong or the file is no
+// key.
+ossl::PkeyPtr load_private_key(const std::filesystem::path& path, const PasswordSource& password);
 
-// The key, leaf and extra certificates of a PKCS#12 file.
-KeyMaterial load_pfx(const std::filesystem::path& path, const Secret& password);
+// The key, leaf and extra certificates of a PKCS#12 file. Files encrypted with legacy algorithms
+// (RC2-40, as older Windows exports write) are opened with OpenSSL's legacy provider, loaded only
+// then. Throws Error(usage) when a password is needed and none was given, Error(key) for a wrong
+// password or an algorithm that cannot be used.
+KeyMaterial load_pfx(const std::filesystem::path& path, const PasswordSource& password);
 
 }  // namespace cipolicy

@@ -3,6 +3,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/decoder.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
@@ -36,6 +37,7 @@ using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>
 using Asn1TimePtr = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
 using ExtKeyUsagePtr = std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE_free>>;
 using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
+using DecoderCtxPtr = std::unique_ptr<OSSL_DECODER_CTX, Deleter<OSSL_DECODER_CTX_free>>;
 using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
 
 struct X509StackDeleter {
@@ -45,6 +47,10 @@ using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
 
 // The oldest queued OpenSSL error as text (and clears the queue), or `fallback` when none.
 std::string last_error(const std::string& fallback = "unknown OpenSSL error");
+
+// Loads OpenSSL's legacy provider (RC2, RC4, DES, ...) beside the default one, once per process.
+// Returns an empty string on success, otherwise why it could not be loaded.
+std::string load_legacy_provider();
 
 // A memory BIO reading `size` bytes at `data` (not copied: keep the buffer alive).
 BioPtr memory_bio(const void* data, std::size_t size);

@@ -2,9 +2,12 @@
 
 #include <utility>
 
+#include "policy/eku_value.hpp"
+
 namespace cipolicy::policy {
 
-Policy make_signable_base_policy(Bytes update_signer_tbs_hash, Guid policy_id) {
+Policy make_signable_base_policy(Bytes update_signer_tbs_hash, Guid policy_id,
+                                 const std::vector<std::string>& eku_oids) {
     Policy p;
     p.format_version = 8;
     p.identity = MultiplePolicyFormat{policy_id, policy_id};
@@ -26,6 +29,13 @@ Policy make_signable_base_policy(Bytes update_signer_tbs_hash, Guid policy_id) {
     Signer update_signer;
     update_signer.xml = {"ID_SIGNER_UPDATE", "cipolicy update signer"};
     update_signer.root = TbsRoot{std::move(update_signer_tbs_hash)};
+    for (const auto& oid : eku_oids) {
+        Eku eku;
+        eku.xml.id = "ID_EKU_E_" + std::to_string(p.ekus.size() + 1);
+        eku.value = oid_to_eku_value(oid);
+        update_signer.cert_ekus.push_back(static_cast<std::uint32_t>(p.ekus.size()));
+        p.ekus.push_back(std::move(eku));
+    }
     p.signers.push_back(std::move(update_signer));
     p.update_policy_signers = {0};
     p.supplemental_policy_signers = {0};

@@ -1,5 +1,6 @@
 #include "signing/sign_policy.hpp"
 
+#include "cms/file_kind.hpp"
 #include "cms/signed_policy.hpp"
 #include "cms/signed_policy_reader.hpp"
 #include "core/error.hpp"
@@ -13,23 +14,32 @@ namespace cipolicy {
 
 namespace {
 
-bool looks_like_xml(ByteView data) {
-    std::size_t i = 0;
-    if (data.size() >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) i = 3;
-    if (data.size() >= 2 &&
-        ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF)))
-        return true;  // UTF-16 text: PowerShell's default encoding for policy XML
-    while (i < data.size() &&
-           (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
-        ++i;
-    return i < data.size() && data[i] == '<';
+std::string chain_text(const std::vector<Certificate>& chain) {
+    std::string out;
+    for (const auto& c : chain) out += (out.empty() ? "'" : " -> '") + c.common_name() + "'";
+    return out;
 }
 
-// The policy-rule findings for `chain`, split into the two overridable refusals.
+// The policy-rule findings for `chain`, split into the two overridable refusals. A chain that
+// stops below its root gets a warning where the missing root could have been the one named.
 void enforce_policy_rules(const policy::Policy& p, const std::vector<Certificate>& chain,
-                          const std::string& source, const SignSettings& settings,
-                          std::vector<Warning>& warnings) {
-    for (const Finding& f : check_signer_authorization(p, chain.front(), chain, std::nullopt)) {
+                          bool chain_complete, const std::string& source,
+                          const SignSettings& settings, std::vector<Warning>& warnings) {
+    for (const Finding& f :
+         check_signer_authorization(p, chain.front(), chain, std::nullopt, chain_complete)) {
+        if (f.status == CheckStatus::pass && settings.detail)
+            settings.detail(source + ": authorization checked: " + f.message);
+        if (f.status == CheckStatus::warn && f.check == "shared-root") {
+            warnings.push_back({WarningCode::shared_root, source + ": " + f.message});
+            continue;
+        }
+        if (f.status == CheckStatus::warn) {
+            warnings.push_back({WarningCode::unchecked_signer,
+                                source + ": " + f.message +
+                                    "; signed anyway (give the root with --root FILE to make "
+                                    "the check complete)"});
+            continue;
+        }
         if (f.status != CheckStatus::fail) continue;
         bool unsigned_option = f.check == "unsigned-option";
         bool allowed =
@@ -52,21 +62,27 @@ void add_timestamp(SignedPolicy& out, const Certificate& leaf, const std::string
         Bytes signature = timestamp::signature_value(out.bytes, source);
         timestamp::TokenInfo token = settings.timestamper->timestamp(signature, leaf);
         out.bytes = timestamp::with_timestamp(out.bytes, token.token, source);
+        if (settings.detail)
+            settings.detail(source + ": timestamp " + token.time + " from " + token.url);
     } catch (const Error& e) {
-        if (e.code() != ExitCode::timestamp || !settings.timestamp_optional) throw;
-        out.warnings.push_back(
-            {WarningCode::timestamp,
-             source + ": signed without a timestamp (--timestamp-optional): " + e.what()});
+        // In a batch every file may fail the same way: each line names its file.
+        std::string what = e.what();
+        if (what.rfind(source + ": ", 0) != 0) what = source + ": " + what;
+        if (e.code() != ExitCode::timestamp || !settings.timestamp_optional)
+            throw Error(e.code(), what);
+        out.warnings.push_back({WarningCode::timestamp,
+                                source + ": signed without a timestamp (--timestamp-optional): " +
+                                    what.substr(source.size() + 2)});
     }
 }
 
 }  // namespace
 
 policy::Policy check_signable_input(ByteView input, const std::string& source) {
-    if (looks_like_xml(input))
+    if (cms::looks_like_xml(input))
         throw Error(ExitCode::input, source +
                                          ": this is policy XML; compile it to a binary first "
-                                         "(ConvertFrom-CIPolicy on Windows)");
+                                         "with cipolicy compile (ConvertFrom-CIPolicy on Windows)");
     if (cms::looks_like_signed_data(input))
         throw Error(ExitCode::refused,
                     source + ": already signed; sign the unsigned policy binary instead");
@@ -91,10 +107,25 @@ SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& sign
     if (signature.chain.empty())
         throw Error(ExitCode::service, "the signer returned no certificate");
 
+    if (settings.detail)
+        settings.detail(source + ": signed by " + signer.describe() + ", " +
+                        std::to_string(signature.chain.size()) + " certificate(s) returned");
+
     std::vector<Certificate> pool = signature.chain;
     for (const auto& anchor : signer.trust_anchors()) pool.push_back(anchor);
+    for (const auto& root : settings.roots) pool.push_back(root);
     std::vector<Certificate> chain = order_chain(signature.chain.front(), pool);
-    enforce_policy_rules(out.policy, chain, source, settings, out.warnings);
+    bool complete = chain.back().is_self_issued();
+    if (settings.detail)
+        settings.detail(source + ": chain ordered: " + chain_text(chain) +
+                        (complete ? "" : " (stops below its root)"));
+    if (!complete && !settings.roots.empty())
+        throw Error(ExitCode::key, source + ": the signing chain " + chain_text(chain) +
+                                       " does not reach the given root: the issuer '" +
+                                       chain.back().issuer() + "' of '" +
+                                       chain.back().common_name() +
+                                       "' is missing (check --root, and --chain or the PFX)");
+    enforce_policy_rules(out.policy, chain, complete, source, settings, out.warnings);
 
     const Certificate& leaf = chain.front();
     cms::SignedPolicyParts parts;
@@ -110,6 +141,7 @@ SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& sign
     // Verify what we made exactly as a user's `verify` would, before it can be written.
     VerifyOptions check;
     check.roots = signer.trust_anchors();
+    for (const auto& root : settings.roots) check.roots.push_back(root);
     if (settings.timestamper) check.timestamp_roots = settings.timestamper->options().roots;
     check.check_file_name = false;
     VerifyReport report = verify_signed_policy(out.bytes, source, check);
@@ -119,6 +151,7 @@ SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& sign
             throw Error(ExitCode::key,
                         source + ": the signed result does not verify: " + f.message);
     }
+    if (settings.detail) settings.detail(source + ": the signed result verifies");
     return out;
 }
 

@@ -2,6 +2,7 @@
 // The signing pipeline for one policy: check the input, sign, assemble the signtool layout, and
 // verify the result before anyone writes it.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct SignSettings {
     // RFC 3161 timestamping; none when null.
     timestamp::Client* timestamper = nullptr;
     bool timestamp_optional = false;  // a failed timestamp becomes a warning instead of an error
+    // Roots the user named (--root): they complete a chain that stops below its root, so that the
+    // UpdatePolicySigners check is decisive; the chain must then reach one of them.
+    std::vector<Certificate> roots;
+    // Each step, for --verbose ("chain ordered: ...", "timestamp from ..."); none when empty.
+    std::function<void(const std::string&)> detail;
 };
 
 struct SignedPolicy {

@@ -152,7 +152,9 @@ TokenInfo Client::timestamp(ByteView signature_value, const Certificate& signer)
                 }
                 Bytes token = token_from_reply(reply.body, url);
                 TokenExpectations expect{signature_value, &signer, request.nonce, options_.roots};
-                return check_token(token, expect, url);
+                TokenInfo info = check_token(token, expect, url);
+                info.url = url;
+                return info;
             } catch (const Error& e) {
                 if (e.code() != ExitCode::timestamp) throw;
                 // Checks name the URL already; transport errors do not.

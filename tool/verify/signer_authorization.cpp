@@ -7,11 +7,7 @@
 
 namespace cipolicy {
 
-namespace {
-
-using policy::AuthorizedSigner;
-
-std::string eku_text(const Bytes& value) {
+std::string eku_oid_text(const Bytes& value) {
     try {
         Bytes oid = policy::eku_value_to_oid_der(value);
         return der::oid_text(ByteView(oid).subspan(2));
@@ -19,6 +15,10 @@ std::string eku_text(const Bytes& value) {
         return "(malformed EKU " + to_hex(value) + ")";
     }
 }
+
+namespace {
+
+using policy::AuthorizedSigner;
 
 struct Match {
     const AuthorizedSigner* signer = nullptr;
@@ -45,7 +45,7 @@ std::optional<Match> find_match(const std::vector<AuthorizedSigner>& signers,
 std::vector<std::string> missing_ekus(const AuthorizedSigner& s, const Certificate& leaf) {
     std::vector<std::string> have = leaf.eku_oids(), missing;
     for (const auto& value : s.eku_values) {
-        std::string oid = eku_text(value);
+        std::string oid = eku_oid_text(value);
         if (std::find(have.begin(), have.end(), oid) == have.end()) missing.push_back(oid);
     }
     return missing;
@@ -59,8 +59,9 @@ std::string join(const std::vector<std::string>& items) {
 
 // One signer list (update or supplemental) against the chain.
 Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certificate& leaf,
-                   const std::vector<Certificate>& chain, const std::string& check,
-                   const std::string& list_name, const std::string& add_hint) {
+                   const std::vector<Certificate>& chain, bool chain_complete,
+                   const std::string& check, const std::string& list_name,
+                   const std::string& add_hint) {
     if (signers.empty())
         return {
             CheckArea::policy, CheckStatus::fail, check,
@@ -69,6 +70,13 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
     if (!match) {
         std::vector<std::string> subjects;
         for (const auto& c : chain) subjects.push_back("'" + c.common_name() + "'");
+        if (!chain_complete)
+            return {CheckArea::policy, CheckStatus::warn, check,
+                    "the chain (" + join(subjects) + ") stops below its root: the issuer '" +
+                        chain.back().issuer() + "' of '" + chain.back().common_name() +
+                        "' was not supplied, so the " + list_name +
+                        " could not be checked against it; none of the " +
+                        std::to_string(signers.size()) + " names a certificate that was supplied"};
         return {CheckArea::policy, CheckStatus::fail, check,
                 "none of the " + std::to_string(signers.size()) + " " + list_name +
                     " matches a certificate of the signing chain (" + join(subjects) +
@@ -85,17 +93,51 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
                 match->cert->common_name() + "' (TBS " + to_hex(match->cert->tbs_hash()) + ")"};
 }
 
+// Roots that issue to many customers: a signer rule naming one of them without a CertEKU lets
+// every customer's certificate sign. Microsoft's Trusted Signing (Artifact Signing) root by name;
+// any root above a leaf with a Trusted Signing customer EKU (1.3.6.1.4.1.311.97.*) by that EKU.
+bool is_shared_root(const Certificate& matched, const Certificate& leaf) {
+    if (matched.der() == leaf.der()) return false;
+    if (matched.common_name() == "Microsoft Identity Verification Root Certificate Authority 2020")
+        return true;
+    const auto ekus = leaf.eku_oids();
+    return std::any_of(ekus.begin(), ekus.end(), [](const std::string& oid) {
+        return oid.rfind("1.3.6.1.4.1.311.97.", 0) == 0;
+    });
+}
+
+// A warning when the list authorizes the chain through a shared root with no CertEKU.
+std::optional<Finding> shared_root_finding(const std::vector<AuthorizedSigner>& signers,
+                                           const Certificate& leaf,
+                                           const std::vector<Certificate>& chain,
+                                           const std::string& list_name, const std::string& flag) {
+    auto match = find_match(signers, chain);
+    if (!match || !match->signer->eku_values.empty() || !is_shared_root(*match->cert, leaf))
+        return std::nullopt;
+    return Finding{CheckArea::policy, CheckStatus::warn, "shared-root",
+                   list_name + " signer #" + std::to_string(match->signer->index) + " trusts '" +
+                       match->cert->common_name() +
+                       "' without a CertEKU: that root issues certificates to many Trusted "
+                       "Signing customers, so any of them can sign this policy; add your "
+                       "profile's root and customer EKU with cipolicy add-signer POLICY.xml "
+                       "--metadata metadata.json " +
+                       flag + " and remove the EKU-less signer"};
+}
+
 }  // namespace
 
 std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                                 const Certificate& leaf,
                                                 const std::vector<Certificate>& chain,
-                                                const std::optional<policy::Policy>& base) {
+                                                const std::optional<policy::Policy>& base,
+                                                bool chain_complete) {
     std::vector<Finding> out;
     if (policy.is_unsigned_policy_allowed())
-        out.push_back({CheckArea::policy, CheckStatus::fail, "unsigned-option",
-                       "the policy still has rule option 6 'Enabled:Unsigned System Integrity "
-                       "Policy' (remove it: Set-RuleOption -Option 6 -Delete)"});
+        out.push_back(
+            {CheckArea::policy, CheckStatus::fail, "unsigned-option",
+             "the policy still has rule option 6 'Enabled:Unsigned System Integrity "
+             "Policy' (remove it with cipolicy set-option POLICY.xml --remove 6, then compile "
+             "again; Set-RuleOption -Option 6 -Delete in PowerShell)"});
     else
         out.push_back({CheckArea::policy, CheckStatus::pass, "unsigned-option",
                        "rule option 6 (Unsigned System Integrity Policy) is cleared"});
@@ -107,9 +149,14 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
         out.push_back({CheckArea::policy, CheckStatus::fail, "update-signers", e.what()});
         return out;
     }
-    out.push_back(check_list(update, leaf, chain, "update-signers", "UpdatePolicySigners",
-                             "add the signing root with Add-SignerRule -Update (verify: pass "
-                             "--root when the policy names a root the file does not carry)"));
+    out.push_back(check_list(update, leaf, chain, chain_complete, "update-signers",
+                             "UpdatePolicySigners",
+                             "add the signing root with cipolicy add-signer POLICY.xml --cert "
+                             "ROOT.cer --update (Add-SignerRule -Update) and compile again "
+                             "(verify: pass --root when the policy names a root the file does "
+                             "not carry)"));
+    if (auto shared = shared_root_finding(update, leaf, chain, "UpdatePolicySigners", "--update"))
+        out.push_back(std::move(*shared));
 
     if (policy.is_supplemental()) {
         if (!base) {
@@ -121,10 +168,15 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                            "the policy extends base " + policy.base_policy_id().to_string() +
                                ", but --base is " + base->policy_id().to_string()});
         } else {
-            out.push_back(check_list(policy::supplemental_policy_signers(*base), leaf, chain,
+            const auto supplemental = policy::supplemental_policy_signers(*base);
+            out.push_back(check_list(supplemental, leaf, chain, chain_complete,
                                      "supplemental-signers", "base SupplementalPolicySigners",
-                                     "add the signer to the base with Add-SignerRule "
-                                     "-Supplemental"));
+                                     "add the signer to the base with cipolicy add-signer "
+                                     "BASE.xml --cert ROOT.cer --supplemental "
+                                     "(Add-SignerRule -Supplemental)"));
+            if (auto shared = shared_root_finding(
+                    supplemental, leaf, chain, "base SupplementalPolicySigners", "--supplemental"))
+                out.push_back(std::move(*shared));
         }
     }
     return out;

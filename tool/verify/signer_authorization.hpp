@@ -14,9 +14,16 @@ namespace cipolicy {
 
 // Findings in CheckArea::policy. `chain` is the ordered chain, root included when known. Checks
 // named "unsigned-option", "update-signers", "supplemental-signers".
+// With `chain_complete` false (the chain stops below a self-signed root), a signer list that names
+// none of the chain's certificates may still name the missing root: that is a warning, not a
+// failure, naming the missing issuer.
 std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                                 const Certificate& leaf,
                                                 const std::vector<Certificate>& chain,
-                                                const std::optional<policy::Policy>& base);
+                                                const std::optional<policy::Policy>& base,
+                                                bool chain_complete = true);
+
+// A policy EKU Value (01 <len> <OID bytes>) as a dotted OID, or "(malformed EKU ...)".
+std::string eku_oid_text(const Bytes& value);
 
 }  // namespace cipolicy

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "cms/der.hpp"
+#include "cms/file_kind.hpp"
 #include "cms/signed_policy.hpp"
 #include "cms/signed_policy_reader.hpp"
 #include "crypto/chain.hpp"
@@ -39,6 +40,21 @@ bool signed_by_microsoft_windows_pca(const std::vector<Certificate>& chain) {
     });
 }
 
+std::string not_signed_message(cms::FileKind kind) {
+    switch (kind) {
+        case cms::FileKind::policy_binary:
+            return "not a signed policy (an unsigned policy binary: sign it with cipolicy sign)";
+        case cms::FileKind::policy_xml:
+            return "not a signed policy (policy XML: compile it with cipolicy compile, then sign "
+                   "it with cipolicy sign)";
+        case cms::FileKind::certificate:
+            return "not a signed policy (a certificate: verify takes signed policies; give the "
+                   "certificate with --root)";
+        default:
+            return "not a signed policy (neither a signed policy nor a policy binary)";
+    }
+}
+
 class Verifier {
   public:
     Verifier(ByteView data, const std::string& file, const VerifyOptions& options)
@@ -57,7 +73,22 @@ class Verifier {
 
   private:
     void check() {
-        cms::SignedPolicyView v = cms::read_signed_policy(data_, report_.file);
+        cms::FileKind kind = cms::identify_file(data_);
+        if (kind != cms::FileKind::signed_policy && kind != cms::FileKind::damaged_signed) {
+            report_.add(A::structure, S::fail, "signed", not_signed_message(kind));
+            return;
+        }
+        cms::SignedPolicyView v;
+        try {
+            v = cms::read_signed_policy(data_, report_.file);
+        } catch (const Error& e) {
+            // The reader names the file first; the report already says which file it is.
+            std::string what = e.what();
+            if (what.rfind(report_.file + ": ", 0) == 0)
+                what = what.substr(report_.file.size() + 2);
+            report_.add(A::structure, S::fail, "der", "the signed file is damaged: " + what);
+            return;
+        }
         report_.add(A::structure, S::pass, "der", "DER ContentInfo(signedData), nothing trailing");
         if (!check_envelope(v)) return;
         const cms::SignerInfoView& si = v.signers.front();
