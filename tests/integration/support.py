@@ -14,6 +14,11 @@ WINE = os.environ.get('CIPOLICY_TEST_WINE') == '1'
 TEST_HOST = 'localhost' if WINE else '127.0.0.1'
 
 
+def native_path(path):
+    """An absolute path as the tool spells it: under Wine, the Windows form (drive Z: is /)."""
+    return 'Z:' + path.replace('/', '\\') if WINE else path
+
+
 def skip_under_wine(reason):
     """Skips a test when the Windows exe runs under Wine, with the reason it cannot run there."""
     return unittest.skipIf(WINE, f'under Wine: {reason}')

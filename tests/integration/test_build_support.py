@@ -5,7 +5,7 @@ import os
 import unittest
 
 from pki import Pki
-from support import CliTest, run
+from support import CliTest, native_path, run
 
 
 class BuildSupportTest(CliTest):
@@ -50,8 +50,9 @@ class BuildSupportTest(CliTest):
         r = run('sign', self.policy, '--config', cfg, '--output-dir', self.path('out'), '--depfile', depfile)
         self.assertExit(r, 0)
         targets, deps = self.depfile_entries(depfile)
-        self.assertEqual(targets, [self.path('out', '{33333333-2222-3333-4444-555555555555}.cip')])
-        self.assertEqual(deps, [self.policy, cfg, self.pki.leaf_pem, self.pki.key_pem, self.pki.chain_pem])
+        self.assertEqual(targets, [native_path(self.path('out', '{33333333-2222-3333-4444-555555555555}.cip'))])
+        self.assertEqual(deps, [native_path(p) for p in (self.policy, cfg, self.pki.leaf_pem,
+                                                         self.pki.key_pem, self.pki.chain_pem)])
 
     def test_depfile_lists_pfx_and_password_file_and_is_not_written_on_failure(self):
         pfx = self.pki.write_pfx('signer.pfx', 'pa55-word')
@@ -60,7 +61,8 @@ class BuildSupportTest(CliTest):
         r = run('sign', self.policy, '--pfx', pfx, '--pfx-password-file', pw, '-o', self.path('a.cip'),
                 '--depfile', depfile)
         self.assertExit(r, 0)
-        self.assertEqual(self.depfile_entries(depfile), ([self.path('a.cip')], [self.policy, pfx, pw]))
+        self.assertEqual(self.depfile_entries(depfile),
+                         ([native_path(self.path('a.cip'))], [native_path(p) for p in (self.policy, pfx, pw)]))
         os.remove(depfile)
         self.write(pw, b'wrong\n')
         r = run('sign', self.policy, '--pfx', pfx, '--pfx-password-file', pw, '-o', self.path('b.cip'),

@@ -72,7 +72,8 @@ int run_add_signer(const Args& args) {
     auto source = policy::XmlSource::load(a.vm["policy"].as<std::string>(), true);
     const auto result = policy::add_signer_rule(source, request);
     const auto output = policy_edit_output(a.vm);
-    refuse_output_onto_input(output, {a.vm["cert"].as<std::string>()}, "add-signer");
+    refuse_output_onto_input(
+        output, {from_service ? std::string() : a.vm["cert"].as<std::string>()}, "add-signer");
     write_edited_policy(source, output, out);
     std::string ekus;
     for (const auto& oid : request.eku_oids) ekus += (ekus.empty() ? ", EKU " : ", ") + oid;

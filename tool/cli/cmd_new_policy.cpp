@@ -41,8 +41,8 @@ int run_new_policy(const Args& args) {
         return 0;
     }
     Console out(a.flags);
+    const std::string output = a.vm["output"].as<std::string>();
     std::vector<std::string> ekus;
-    std::string cert_file;
     if (a.vm.count("eku")) ekus = a.vm["eku"].as<std::vector<std::string>>();
     std::optional<Certificate> cert;
     if (a.vm.count("update-signer")) {
@@ -50,7 +50,8 @@ int run_new_policy(const Args& args) {
             throw Error(ExitCode::usage,
                         "new-policy: give --update-signer or a Trusted Signing profile "
                         "(--metadata, --endpoint), not both");
-        cert_file = a.vm["update-signer"].as<std::string>();
+        const std::string cert_file = a.vm["update-signer"].as<std::string>();
+        refuse_output_onto_input(output, {cert_file}, "new-policy");
         cert = load_certificates(cert_file).front();
     } else if (names_service_profile(a.vm)) {
         ProfileIdentity identity = fetch_profile_identity(a.vm, out);
@@ -70,8 +71,6 @@ int run_new_policy(const Args& args) {
         id = *parsed;
     }
     policy::Policy p = policy::make_signable_base_policy(cert->tbs_hash(), id, ekus);
-    const std::string output = a.vm["output"].as<std::string>();
-    refuse_output_onto_input(output, {cert_file}, "new-policy");
     write_output(output, policy::write_policy_binary(p), false);
     std::string eku_text;
     for (const auto& oid : ekus) eku_text += (eku_text.empty() ? ", EKU " : ", ") + oid;

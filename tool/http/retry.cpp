@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <random>
@@ -20,7 +21,6 @@ std::optional<long long> parse_integer(const std::string& text) {
 
 // An IMF-fixdate ("Wed, 21 Oct 2015 07:28:00 GMT"), as seconds from now (never negative).
 std::optional<long long> seconds_until_http_date(const std::string& text) {
-    std::tm tm{};
     char weekday[4] = {}, month[4] = {};
     int day = 0, year = 0, hour = 0, minute = 0, second = 0;
     if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d GMT", weekday, &day, month, &year, &hour,
@@ -35,18 +35,14 @@ std::optional<long long> seconds_until_http_date(const std::string& text) {
     if (m < 0 || year < 1970 || year > 9999 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
         minute < 0 || minute > 59 || second < 0 || second > 60)
         return std::nullopt;
-    tm.tm_year = year - 1900;
-    tm.tm_mon = m;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-#ifdef _WIN32
-    std::time_t when = _mkgmtime(&tm);
-#else
-    std::time_t when = timegm(&tm);
-#endif
-    return std::max<long long>(0, static_cast<long long>(when - std::time(nullptr)));
+    // The calendar in <chrono>, not timegm/_mkgmtime: the C runtime of Windows stops at year 3000.
+    using namespace std::chrono;
+    const year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(m + 1)),
+                              std::chrono::day(static_cast<unsigned>(day))};
+    if (!date.ok()) return std::nullopt;
+    const auto when = sys_days(date) + hours(hour) + minutes(minute) + seconds(second);
+    const auto now = time_point_cast<seconds>(system_clock::now());
+    return std::max<long long>(0, (when - now).count());
 }
 
 }  // namespace
