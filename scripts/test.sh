@@ -28,7 +28,8 @@ stamp "tests: Linux build"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"
 if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ]; then
   stamp "tests: Windows build, cipolicy.exe under Wine"
-  ctest --test-dir "$win_build" --output-on-failure -j "$jobs"
+  # The cross-platform test compares the exe's outputs with the Linux tool's.
+  CIPOLICY_LINUX_EXE=$build/tool/cipolicy ctest --test-dir "$win_build" --output-on-failure -j "$jobs"
 fi
 stamp "fuzz smoke (ASan/UBSan)"
 "$root/scripts/fuzz-smoke.sh"
