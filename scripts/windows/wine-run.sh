@@ -27,6 +27,8 @@ export WINEDEBUG=-all
 # No Mono or Gecko downloads (there is no network, and nothing here needs them).
 export WINEDLLOVERRIDES="mscoree=;mshtml=${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
 unset CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR DISPLAY
+# Wine reads the Unix command line and file names in the Unix locale's encoding: UTF-8.
+export LC_ALL=C.UTF-8
 
 # A new prefix takes several seconds: make it once, under a lock (tests run in parallel).
 if [ ! -f "$WINEPREFIX/.cipolicy-ready" ]; then

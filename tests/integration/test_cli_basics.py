@@ -1,4 +1,5 @@
 """The command-line conventions: --help, --version, exit codes for usage errors, tbs-hash."""
+import os
 import unittest
 
 from pki import Pki
@@ -57,6 +58,25 @@ class CliBasicsTest(CliTest):
         v = run('verify', self.path('signed.cip'), '--root', self.path('dev', 'root.pem'), '--json')
         self.assertExit(v, 0)
         self.assertIn('RSA-3072', str(v.json()))
+
+    def test_non_ascii_file_names_and_folders(self):
+        # Names a Windows user may have: umlauts, CJK, spaces. Under Wine the exe gets them through
+        # the UTF-16 command line and must open and create exactly these files.
+        folder = self.path('Richtlinien für Büro 日本')
+        pki = Pki(os.path.join(folder, 'schlüssel'))
+        policy = os.path.join(folder, 'Basis-Richtlinie ü.bin')
+        self.assertExit(run('new-policy', '--update-signer', pki.root_der, '-o', policy), 0)
+        self.assertTrue(os.path.isfile(policy))
+        signed_dir = os.path.join(folder, 'signiert ✓')
+        r = run('sign', policy, '--cert', pki.leaf_pem, '--key', pki.key_pem, '--chain',
+                pki.chain_pem, '--output-dir', signed_dir, '--json')
+        self.assertExit(r, 0)
+        [signed] = os.listdir(signed_dir)
+        self.assertTrue(signed.endswith('.cip'))
+        self.assertIn('signiert ✓', r.json()[0]['output'])
+        v = run('verify', os.path.join(signed_dir, signed), '--root', pki.root_pem)
+        self.assertExit(v, 0)
+        self.assertIn('signiert ✓', v.out)
 
 
 if __name__ == '__main__':
