@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path fresh_dir() {
-    fs::path dir = fs::temp_directory_path() /
-                   ("cipolicy-durable-" + std::to_string(std::random_device{}()));
+    fs::path dir =
+        fs::temp_directory_path() / ("cipolicy-durable-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir);
     return dir;
 }

@@ -40,7 +40,9 @@ TEST_CASE("a full configuration file is read, paths relative to its folder", "[c
         "digest: sha384\n"
         "local:\n"
         "  cert: certs/signer.pem\n"
-        "  key: '" + std::string(kAbsoluteKey) + "'\n"
+        "  key: '" +
+        std::string(kAbsoluteKey) +
+        "'\n"
         "  chain: certs/chain.pem\n"
         "  pfx-password-env: MY_PFX_PASSWORD\n"
         "trusted-signing:\n"

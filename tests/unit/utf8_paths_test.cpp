@@ -20,7 +20,8 @@ std::string u8_to_string(const std::u8string& s) {
 }  // namespace
 
 TEST_CASE("a UTF-8 string converts to the path it spells and back", "[paths]") {
-    const std::string name = "Richtlinie-\xc3\xbc-\xe6\x97\xa5\xe6\x9c\xac.bin";  // Richtlinie-ü-日本
+    const std::string name =
+        "Richtlinie-\xc3\xbc-\xe6\x97\xa5\xe6\x9c\xac.bin";  // Richtlinie-ü-日本
     fs::path p(name);
     CHECK(u8_to_string(p.u8string()) == name);
     CHECK(p.string() == name);
@@ -28,8 +29,8 @@ TEST_CASE("a UTF-8 string converts to the path it spells and back", "[paths]") {
     CHECK(p.wstring() == L"Richtlinie-\u00fc-\u65e5\u672c.bin");
 #endif
 
-    fs::path dir = fs::temp_directory_path() /
-                   ("cipolicy-utf8-" + std::to_string(std::random_device{}()));
+    fs::path dir =
+        fs::temp_directory_path() / ("cipolicy-utf8-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir);
     write_file_atomically(dir / name, Bytes{1, 2, 3});
     std::string listed;

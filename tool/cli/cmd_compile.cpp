@@ -3,8 +3,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "cli/output_guard.hpp"
 #include "cli/output_file.hpp"
+#include "cli/output_guard.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "policy/compiler.hpp"

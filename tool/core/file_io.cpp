@@ -48,9 +48,9 @@ static std::unique_ptr<platform::ExclusiveFile> create_beside(const fs::path& de
             return std::make_unique<platform::ExclusiveFile>(temp_name_beside(destination));
         } catch (const std::system_error& e) {
             if (e.code() != std::errc::file_exists || attempt == 15)
-                throw Error(ExitCode::output, destination.string() +
-                                                  ": cannot create a file there: " +
-                                                  e.code().message());
+                throw Error(
+                    ExitCode::output,
+                    destination.string() + ": cannot create a file there: " + e.code().message());
         }
     }
 }
@@ -78,8 +78,8 @@ void PendingFile::commit() {
     try {
         platform::replace_file(file_->path(), destination_);
     } catch (const std::system_error& e) {
-        throw Error(ExitCode::output, destination_.string() + ": cannot replace: " +
-                                          e.code().message());
+        throw Error(ExitCode::output,
+                    destination_.string() + ": cannot replace: " + e.code().message());
     }
     file_->release();
 }

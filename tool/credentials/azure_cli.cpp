@@ -66,8 +66,8 @@ class AzureCliCredential : public TokenCredential {
     std::string name() const override { return "AzureCliCredential"; }
 
     AccessToken get_token() override {
-        std::vector<std::string> args{"account", "get-access-token", "--output", "json",
-                                      "--resource", kAudience};
+        std::vector<std::string> args{"account", "get-access-token", "--output",
+                                      "json",    "--resource",       kAudience};
         if (auto tenant = env("AZURE_TENANT_ID")) {
             if (!valid_tenant(*tenant))
                 throw Error(ExitCode::credential,

@@ -4,9 +4,9 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 
-#include "core/bounded_read.hpp"
 #include <cstring>
 #include <string_view>
+#include "core/bounded_read.hpp"
 
 #include "core/error.hpp"
 

@@ -37,7 +37,8 @@ std::optional<long long> seconds_until_http_date(const std::string& text) {
         return std::nullopt;
     // The calendar in <chrono>, not timegm/_mkgmtime: the C runtime of Windows stops at year 3000.
     using namespace std::chrono;
-    const year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(m + 1)),
+    const year_month_day date{std::chrono::year(year),
+                              std::chrono::month(static_cast<unsigned>(m + 1)),
                               std::chrono::day(static_cast<unsigned>(day))};
     if (!date.ok()) return std::nullopt;
     const auto when = sys_days(date) + hours(hour) + minutes(minute) + seconds(second);

@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 namespace {
 #ifdef _WIN32
 constexpr std::intptr_t kClosed = -1;
-HANDLE as_handle(std::intptr_t h) { return reinterpret_cast<HANDLE>(h); }
+HANDLE as_handle(std::intptr_t h) {
+    return reinterpret_cast<HANDLE>(h);
+}
 [[noreturn]] void fail(const char* what) {
     throw std::system_error(static_cast<int>(GetLastError()), std::system_category(), what);
 }
@@ -64,8 +66,7 @@ void ExclusiveFile::finish(const fs::path&) {
 
 void replace_file(const fs::path& from, const fs::path& to) {
     // rename() over an existing file fails on Windows; MoveFileExW replaces it in one step.
-    if (!MoveFileExW(from.c_str(), to.c_str(),
-                     MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+    if (!MoveFileExW(from.c_str(), to.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
         fail("cannot replace");
 }
 

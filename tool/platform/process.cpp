@@ -79,8 +79,10 @@ void append_quoted(std::wstring& line, const std::wstring& arg) {
             line.append(backslashes * 2, L'\\');
             break;
         }
-        if (arg[i] == L'"') line.append(backslashes * 2 + 1, L'\\');
-        else line.append(backslashes, L'\\');
+        if (arg[i] == L'"')
+            line.append(backslashes * 2 + 1, L'\\');
+        else
+            line.append(backslashes, L'\\');
         line += arg[i];
     }
     line += L'"';
