@@ -24,13 +24,21 @@ if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ]; then
   trap 'WINEPREFIX="$win_build/wineprefix" /usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
 fi
 
+# Every part runs even when one fails, so one run shows every failure; the exit code says whether
+# any failed.
+failed=()
 stamp "tests: Linux build"
-ctest --test-dir "$build" --output-on-failure -j "$jobs"
+ctest --test-dir "$build" --output-on-failure -j "$jobs" || failed+=("Linux tests")
 if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ]; then
   stamp "tests: Windows build, cipolicy.exe under Wine"
   # The cross-platform test compares the exe's outputs with the Linux tool's.
-  CIPOLICY_LINUX_EXE=$build/tool/cipolicy ctest --test-dir "$win_build" --output-on-failure -j "$jobs"
+  CIPOLICY_LINUX_EXE=$build/tool/cipolicy ctest --test-dir "$win_build" --output-on-failure \
+    -j "$jobs" || failed+=("Windows tests under Wine")
 fi
 stamp "fuzz smoke (ASan/UBSan)"
-"$root/scripts/fuzz-smoke.sh"
+"$root/scripts/fuzz-smoke.sh" || failed+=("fuzz smoke")
+if [ ${#failed[@]} -gt 0 ]; then
+  stamp "FAILED: ${failed[*]}"
+  exit 1
+fi
 stamp "all tests passed"
