@@ -281,6 +281,11 @@ class MalformedInputsTest(CliTest):
         self.check(['sign', '{p.bin}', '--config', '/dev/zero'], {'p.bin': self.binary}, 3,
                    '/dev/zero')
 
+    def test_password_file_from_dev_zero(self):
+        self.check(['sign', '{p.bin}', '--pfx', '{s.pfx}', '--pfx-password-file', '/dev/zero'],
+                   {'p.bin': self.binary, 's.pfx': b'not read: the password file is refused'}, 3,
+                   '/dev/zero')
+
     # ---- metadata.json -----------------------------------------------------------------------
 
     def metadata_case(self, data, names='m.json'):

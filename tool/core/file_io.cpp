@@ -6,6 +6,7 @@
 #include <random>
 #include <system_error>
 
+#include "core/bounded_read.hpp"
 #include "core/error.hpp"
 #include "platform/durable_file.hpp"
 
@@ -24,7 +25,8 @@ Bytes read_file(const fs::path& path) {
 }
 
 std::string read_text_file(const fs::path& path) {
-    Bytes data = read_file(path);
+    // Passwords, tokens and assertions: a few KB at most, so /dev/zero cannot exhaust memory.
+    Bytes data = read_bounded(path, kMaxConfigBytes, "password, token or assertion file");
     std::string text(data.begin(), data.end());
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
     return text;

@@ -16,7 +16,8 @@ class ExclusiveFile;
 // Reads a whole file. Throws Error(input) naming the path when it is missing or unreadable.
 Bytes read_file(const std::filesystem::path& path);
 
-// Reads a small text file (a password or token file), without a trailing newline.
+// Reads a small text file (a password or token file; at most kMaxConfigBytes), without a
+// trailing newline.
 std::string read_text_file(const std::filesystem::path& path);
 
 // A file being written: the bytes go to a temporary file beside `destination`, created exclusively
