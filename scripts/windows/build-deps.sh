@@ -148,12 +148,16 @@ boost_orig=$(orig_of boost1.74)
 mkdir -p "$work/boost/obj"
 quiet tar -xf "$boost_orig" -C "$work/boost" --strip-components=1 --wildcards '*/libs/program_options/src/*'
 ln -s /usr/include/boost "$prefix/include/boost"
+pids=()
 for f in "$work"/boost/libs/program_options/src/*.cpp; do
   "$cxx" -std=c++20 -O2 -DNDEBUG -DBOOST_PROGRAM_OPTIONS_STATIC_LINK -I"$prefix/include" \
     -c "$f" -o "$work/boost/obj/$(basename "$f" .cpp).o" &
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  pids+=($!)
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 0.2; done
 done
-while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || { log "error: compiling Boost.Program_options failed"; exit 1; }; done
+for pid in "${pids[@]}"; do
+  wait "$pid" || { log "error: compiling Boost.Program_options failed"; exit 1; }
+done
 $host-ar rcs "$prefix/lib/libboost_program_options.a" "$work"/boost/obj/*.o
 
 # Header-only libraries: Debian's own -dev packages, with their relocatable CMake packages.

@@ -36,7 +36,10 @@ if [ ! -f "$WINEPREFIX/.cipolicy-ready" ]; then
   exec 9>"$WINEPREFIX.lock"
   flock 9
   if [ ! -f "$WINEPREFIX/.cipolicy-ready" ]; then
-    "$wine" wineboot --init </dev/null >/dev/null 2>&1 || true
+    if ! "$wine" wineboot --init </dev/null >/dev/null 2>&1; then
+      echo "wine-run.sh: cannot create the Wine prefix $WINEPREFIX" >&2
+      exit 125
+    fi
     "$wineserver" --wait </dev/null >/dev/null 2>&1 || true
     touch "$WINEPREFIX/.cipolicy-ready"
   fi

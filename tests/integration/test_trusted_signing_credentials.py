@@ -49,7 +49,9 @@ class CredentialTest(TrustedSigningTest):
         return stats
 
     def fake_az(self, fail=False):
-        bin_dir = self.path('bin')
+        # Under Wine, a folder with parentheses, as the Azure CLI's own "Program Files (x86)":
+        # cmd.exe must still run az.cmd from it.
+        bin_dir = self.path('Azure CLI (x86)' if WINE else 'bin')
         os.makedirs(bin_dir, exist_ok=True)
         self.mock.configure(access_tokens=['static-token-from-az'])
         if WINE:

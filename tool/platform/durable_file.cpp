@@ -99,8 +99,10 @@ void ExclusiveFile::write(const unsigned char* data, std::size_t size) {
 void ExclusiveFile::finish(const fs::path& model) {
     int fd = static_cast<int>(handle_);
     struct stat st;
-    if (::stat(model.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-        ::fchmod(fd, st.st_mode & 07777) != 0)
+    // lstat: a link at the destination is replaced by this file, and lends it no mode; only
+    // permission bits are kept, never set-user-ID, set-group-ID or sticky.
+    if (::lstat(model.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+        ::fchmod(fd, st.st_mode & 0777) != 0)
         fail("cannot set the mode of the replaced file");
     if (::fsync(fd) != 0) fail("cannot flush to disk");
     handle_ = kClosed;
@@ -114,8 +116,14 @@ void replace_file(const fs::path& from, const fs::path& to) {
     if (folder.empty()) folder = ".";
     int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) return;  // the file is in place; a folder we cannot open cannot be flushed
-    ::fsync(dir);
+    int rc = ::fsync(dir);
+    int err = errno;
     ::close(dir);
+    // EINVAL: a file system that cannot flush folders (nothing more to do there).
+    if (rc != 0 && err != EINVAL) {
+        errno = err;
+        fail("renamed, but cannot flush the folder to disk");
+    }
 }
 
 #endif

@@ -4,6 +4,8 @@
 
 #ifdef _WIN32
 #include <windows.h>
+
+#include <cwctype>
 #else
 #include <fcntl.h>
 #include <spawn.h>
@@ -109,12 +111,36 @@ std::optional<ProcessResult> run_process(const fs::path& program,
     SetHandleInformation(err_read.h, HANDLE_FLAG_INHERIT, 0);
     null_in.h = CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit,
                             OPEN_EXISTING, 0, nullptr);
+    if (null_in.h == INVALID_HANDLE_VALUE) return std::nullopt;
 
     std::wstring line;
     append_quoted(line, program.wstring());
     for (const auto& a : args) {
         line += L' ';
         append_quoted(line, widen(a));
+    }
+    // A batch file runs in cmd.exe, whose rules differ: started as cmd /d /s /c ""PATH" ARGS" it
+    // takes the line literally but for % expansions and its special characters, so the path is
+    // quoted (C:\Program Files (x86)\...\az.cmd is fine this way, not when handed over
+    // directly) and arguments holding anything cmd.exe interprets are refused.
+    std::wstring extension = program.extension().wstring();
+    for (auto& c : extension) c = static_cast<wchar_t>(std::towlower(c));
+    fs::path application = program;
+    if (extension == L".cmd" || extension == L".bat") {
+        const std::wstring path = program.wstring();
+        if (path.find_first_of(L"%\"\r\n") != std::wstring::npos) return std::nullopt;
+        std::wstring batch = L"\"" + path + L"\"";
+        for (const auto& a : args) {
+            std::wstring w = widen(a);
+            if (w.empty() || w.find_first_of(L" \t\r\n\"%^&|<>()!") != std::wstring::npos)
+                return std::nullopt;
+            batch += L" " + w;
+        }
+        wchar_t system_dir[MAX_PATH] = {};
+        UINT n = GetSystemDirectoryW(system_dir, MAX_PATH);
+        if (n == 0 || n >= MAX_PATH) return std::nullopt;
+        application = fs::path(system_dir) / L"cmd.exe";
+        line = L"cmd.exe /d /s /c \"" + batch + L"\"";
     }
     STARTUPINFOW si{};
     si.cb = sizeof si;
@@ -127,7 +153,7 @@ std::optional<ProcessResult> run_process(const fs::path& program,
     wchar_t system_dir[MAX_PATH] = {};
     UINT len = GetSystemDirectoryW(system_dir, MAX_PATH);
     PROCESS_INFORMATION pi{};
-    if (!CreateProcessW(program.c_str(), line.data(), nullptr, nullptr, TRUE, CREATE_NO_WINDOW,
+    if (!CreateProcessW(application.c_str(), line.data(), nullptr, nullptr, TRUE, CREATE_NO_WINDOW,
                         nullptr, len > 0 && len < MAX_PATH ? system_dir : nullptr, &si, &pi))
         return std::nullopt;
     Handle process, thread;
@@ -210,9 +236,10 @@ std::optional<ProcessResult> run_process(const fs::path& program,
     result.out = read_all(out.fd[0]);
     err_reader.join();
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    pid_t waited;
+    while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
     }
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.exit_code = waited == pid && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }
 
