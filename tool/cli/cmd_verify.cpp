@@ -7,7 +7,6 @@
 #include "config/settings.hpp"
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
 #include "verify/verifier.hpp"
 
 namespace cipolicy::cli {

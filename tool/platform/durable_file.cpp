@@ -16,8 +16,9 @@ namespace cipolicy::platform {
 namespace fs = std::filesystem;
 
 namespace {
-#ifdef _WIN32
+// The handle of a closed (or never opened) file: -1 is neither a valid fd nor a valid HANDLE.
 constexpr std::intptr_t kClosed = -1;
+#ifdef _WIN32
 HANDLE as_handle(std::intptr_t h) {
     return reinterpret_cast<HANDLE>(h);
 }
@@ -25,7 +26,6 @@ HANDLE as_handle(std::intptr_t h) {
     throw std::system_error(static_cast<int>(GetLastError()), std::system_category(), what);
 }
 #else
-constexpr std::intptr_t kClosed = -1;
 [[noreturn]] void fail(const char* what) {
     throw std::system_error(errno, std::generic_category(), what);
 }
