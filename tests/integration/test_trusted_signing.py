@@ -2,6 +2,7 @@
 the service expects, and every fault of spec/trusted-signing.md section 1.3."""
 import email.utils
 import os
+import struct
 import time
 import unittest
 
@@ -105,6 +106,22 @@ class SignTest(TrustedSigningTest):
         self.assertExit(r, 0)
         self.assertEqual(r.json()[0]['status'], 'signed')
         self.assertIn('correlation id', r.err)
+
+    def test_a_refused_policy_costs_no_signing_call(self):
+        # Option 6 refuses whatever chain the service would return: decided before signing.
+        data = bytearray(self.read(self.policy))
+        word, = struct.unpack_from('<I', data, 0x24)
+        struct.pack_into('<I', data, 0x24, word | 0x80000)
+        unsigned = self.write(self.path('unsigned.bin'), bytes(data))
+        r, out = self.sign(inputs=[unsigned])
+        self.assertExit(r, 5, 'Enabled:Unsigned System Integrity Policy')
+        self.assertFalse(os.path.exists(out))
+        self.assertEqual(self.mock.requests('sign_start'), 0)
+        self.assertEqual(self.mock.requests('sign_poll'), 0)
+        # The same policy with the override does reach the service, once.
+        r, out = self.sign('--allow-unsigned-option', inputs=[unsigned])
+        self.assertExit(r, 0, 'Windows will not accept')
+        self.assertEqual(self.mock.requests('sign_start'), 1)
 
 
 class TransientFaultTest(TrustedSigningTest):

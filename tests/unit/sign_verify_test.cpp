@@ -180,3 +180,73 @@ TEST_CASE("verify refuses an unsigned attribute that is not a timestamp", "[veri
     // The signature itself still verifies: the attribute is outside what is signed.
     CHECK(finding(r, "signature")->status == CheckStatus::pass);
 }
+
+namespace {
+
+// Counts the signatures asked of a local key. With `chain_known` false it hides the chain until
+// it signs, as a remote service does, so only what the policy alone decides can refuse early.
+class CountingSigner final : public Signer {
+  public:
+    CountingSigner(Signer& inner, bool chain_known) : inner_(inner), chain_known_(chain_known) {}
+    SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
+        ++calls;
+        return inner_.sign_digest(alg, digest);
+    }
+    std::vector<Certificate> trust_anchors() const override { return inner_.trust_anchors(); }
+    std::optional<std::vector<Certificate>> known_chain() const override {
+        return chain_known_ ? inner_.known_chain() : std::nullopt;
+    }
+    std::string describe() const override { return inner_.describe(); }
+    int calls = 0;
+
+  private:
+    Signer& inner_;
+    bool chain_known_;
+};
+
+Bytes with_unsigned_option(const Certificate& trusted) {
+    policy::Policy p =
+        policy::make_signable_base_policy(trusted.tbs_hash(), policy::Guid::random());
+    p.options.set(policy::option_bit::unsigned_policy);
+    return policy::write_policy_binary(p);
+}
+
+}  // namespace
+
+TEST_CASE("a policy that will be refused is refused before anything is signed", "[sign]") {
+    DevSigner& s = dev_signer();
+    Bytes windows_eku;
+    REQUIRE(from_hex("010A2B0601040182370A0306", windows_eku));  // 1.3.6.1.4.1.311.10.3.6
+    const Bytes authorized = policy_trusting(s.root);
+    const Bytes needs_other = policy_trusting(s.root, {windows_eku});
+    const Bytes unsigned_option = with_unsigned_option(s.root);
+
+    // A local key: its chain is known, so every signer rule is decided before signing.
+    CountingSigner local(*s.signer, true);
+    CHECK_THROWS_WITH(sign_policy(needs_other, "p.bin", local, {}),
+                      Catch::Contains("requires EKU 1.3.6.1.4.1.311.10.3.6"));
+    CHECK_THROWS_WITH(sign_policy(unsigned_option, "p.bin", local, {}),
+                      Catch::Contains("Enabled:Unsigned System Integrity Policy"));
+    CHECK(local.calls == 0);
+    SignedPolicy ok = sign_policy(authorized, "p.bin", local, {});
+    CHECK(local.calls == 1);
+    CHECK(verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == Verdict::valid);
+
+    // A chain that comes only with the signature: option 6 still refuses first; the EKU rule
+    // needs the certificate, so it is decided after signing, with the same message.
+    CountingSigner remote(*s.signer, false);
+    CHECK_THROWS_WITH(sign_policy(unsigned_option, "p.bin", remote, {}),
+                      Catch::Contains("Enabled:Unsigned System Integrity Policy"));
+    CHECK(remote.calls == 0);
+    CHECK_THROWS_WITH(sign_policy(needs_other, "p.bin", remote, {}),
+                      Catch::Contains("requires EKU 1.3.6.1.4.1.311.10.3.6"));
+    CHECK(remote.calls == 1);
+
+    // Overridden, both sign and warn once.
+    SignSettings force;
+    force.allow_unsigned_option = true;
+    SignedPolicy forced = sign_policy(unsigned_option, "p.bin", remote, force);
+    CHECK(remote.calls == 2);
+    REQUIRE(forced.warnings.size() == 1);
+    CHECK(forced.warnings[0].code == WarningCode::unsigned_option);
+}

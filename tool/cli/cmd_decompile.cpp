@@ -3,9 +3,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "cli/output_guard.hpp"
 #include "cli/output_file.hpp"
-#include "cli/policy_input.hpp"
+#include "cli/output_guard.hpp"
+#include "cms/policy_file.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "policy/round_trip.hpp"
@@ -33,7 +33,7 @@ int run_decompile(const Args& args) {
     }
     Console out(a.flags);
     const std::filesystem::path input = a.vm["input"].as<std::string>();
-    const PolicyFile file = read_policy_or_signed(input.string());
+    const cms::PolicyFile file = cms::read_policy_or_signed(input.string());
     policy::PolicyXml xml;
     try {
         xml = policy::write_policy_xml(file.policy);

@@ -3,8 +3,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
-#include "cli/policy_input.hpp"
-#include "cms/signed_policy_reader.hpp"
+#include "cms/policy_file.hpp"
+#include "cms/signature_summary.hpp"
 #include "crypto/certificate.hpp"
 #include "policy/naming.hpp"
 #include "policy/options.hpp"
@@ -71,39 +71,25 @@ json describe_policy(const policy::Policy& p) {
 }
 
 json describe_signature(const Bytes& data, const std::string& source) {
-    cms::SignedPolicyView v = cms::read_signed_policy(data, source);
-    json j{{"signedDataVersion", v.version}};
+    const cms::SignatureSummary s = cms::summarize_signature(data, source);
+    json j{{"signedDataVersion", s.signed_data_version}};
     json chain = json::array();
-    std::vector<Certificate> certs;
-    for (auto der : v.certificates) {
-        certs.push_back(Certificate::from_der(der, source));
-        const auto& c = certs.back();
+    for (const auto& c : s.certificates)
         chain.push_back({{"subject", c.subject()},
                          {"issuer", c.issuer()},
                          {"serial", c.serial_hex()},
                          {"notBefore", c.not_before()},
                          {"notAfter", c.not_after()},
                          {"sha256", to_hex(c.thumbprint(DigestAlgorithm::sha256))}});
-    }
     j["certificates"] = chain;
-    if (!v.signers.empty()) {
-        const auto& si = v.signers.front();
-        auto alg = digest_from_oid(si.digest_algorithm.oid);
-        j["digest"] = alg ? std::string(digest_name(*alg)) : si.digest_algorithm.oid;
-        for (const auto& c : certs)
-            if (si.has_issuer_and_serial &&
-                c.serial_der() == Bytes(si.serial.begin(), si.serial.end()) &&
-                c.issuer_name_der() == Bytes(si.issuer_name.begin(), si.issuer_name.end()))
-                j["signer"] = {
-                    {"subject", c.subject()}, {"issuer", c.issuer()}, {"serial", c.serial_hex()}};
-        json unsigned_attrs = json::array();
-        for (const auto& a : si.unsigned_attributes) unsigned_attrs.push_back(a.oid);
-        j["unsignedAttributes"] = unsigned_attrs;
-        bool ts =
-            std::any_of(si.unsigned_attributes.begin(), si.unsigned_attributes.end(),
-                        [](const cms::Attribute& a) { return a.oid == "1.3.6.1.4.1.311.3.3.1"; });
-        j["timestamp"] = ts ? json("present") : json();
-    }
+    if (!s.has_signer_info) return j;
+    j["digest"] = s.digest;
+    if (s.signer)
+        j["signer"] = {{"subject", s.signer->subject()},
+                       {"issuer", s.signer->issuer()},
+                       {"serial", s.signer->serial_hex()}};
+    j["unsignedAttributes"] = s.unsigned_attributes;
+    j["timestamp"] = s.has_timestamp ? json("present") : json();
     return j;
 }
 
@@ -184,7 +170,7 @@ int run_inspect(const Args& args) {
     }
     Console out(a.flags);
     std::string file = a.vm["input"].as<std::string>();
-    PolicyFile f = read_policy_or_signed(file);
+    cms::PolicyFile f = cms::read_policy_or_signed(file);
     json j{{"file", file}, {"signed", f.is_signed}, {"policy", describe_policy(f.policy)}};
     if (f.is_signed) j["signature"] = describe_signature(f.data, file);
     print_text(out, file, j);

@@ -5,61 +5,10 @@
 #include "cli/options.hpp"
 #include "cli/signer_options.hpp"
 #include "cli/timestamp_options.hpp"
-#include "cms/signed_policy_reader.hpp"
-#include "core/bounded_read.hpp"
 #include "core/error.hpp"
-#include "core/file_io.hpp"
-#include "timestamp/embed.hpp"
-#include "verify/verifier.hpp"
+#include "signing/sign_files.hpp"
 
 namespace cipolicy::cli {
-
-namespace {
-
-// Adds or replaces the timestamp of one signed policy; returns the token's time.
-std::string retimestamp(const std::string& input, const std::filesystem::path& output,
-                        timestamp::Client& client, const Console& out) {
-    Bytes data = read_bounded(input, kMaxPolicyBytes, "signed policy");
-    // Timestamp only what is validly signed: a token cannot repair a broken signature.
-    VerifyOptions check;
-    check.check_file_name = false;
-    VerifyReport before = verify_signed_policy(data, input, check);
-    for (const auto& f : before.findings)
-        if (f.status == CheckStatus::fail &&
-            (f.area == CheckArea::structure || f.area == CheckArea::signature))
-            throw Error(ExitCode::input, input + ": not a validly signed policy: " + f.message);
-
-    cms::SignedPolicyView v = cms::read_signed_policy(data, input);
-    std::optional<Certificate> leaf;
-    for (auto der : v.certificates) {
-        Certificate c = Certificate::from_der(der, input);
-        const auto& si = v.signers.front();
-        if (c.serial_der() == Bytes(si.serial.begin(), si.serial.end()) &&
-            c.issuer_name_der() == Bytes(si.issuer_name.begin(), si.issuer_name.end()))
-            leaf = c;
-    }
-    if (!leaf) throw Error(ExitCode::input, input + ": the signer certificate is not in the file");
-
-    Bytes signature = timestamp::signature_value(data, input);
-    timestamp::TokenInfo token = client.timestamp(signature, *leaf);
-    out.detail(input + ": timestamp " + token.time + " from " + token.url);
-    Bytes stamped = timestamp::with_timestamp(data, token.token, input);
-
-    VerifyOptions after_check = check;
-    after_check.timestamp_roots = client.options().roots;
-    VerifyReport after = verify_signed_policy(stamped, input, after_check);
-    for (const auto& f : after.findings)
-        if (f.status == CheckStatus::fail && f.area != CheckArea::policy)
-            throw Error(ExitCode::timestamp,
-                        input + ": the timestamped file does not verify: " + f.message);
-    out.detail(input + ": the timestamped file verifies");
-    PendingFile file(output, stamped);
-    file.commit();
-    out.detail("written: " + output.string());
-    return token.time;
-}
-
-}  // namespace
 
 int run_timestamp(const Args& args) {
     po::options_description opts("timestamp options");
@@ -95,36 +44,21 @@ int run_timestamp(const Args& args) {
                     "cipolicy.yaml, or CIPOLICY_TIMESTAMP_URLS)");
     for (const auto& url : client->options().urls) out.detail("timestamp server: " + url);
 
-    nlohmann::json results = nlohmann::json::array();
-    std::size_t failed = 0, done = 0;
-    std::optional<Error> first_error;
-    for (const auto& input : inputs) {
-        std::filesystem::path output =
-            a.vm.count("output") ? a.vm["output"].as<std::string>() : input;
-        try {
-            std::string time = retimestamp(input, output, *client, out);
-            ++done;
-            out.result("timestamped " + input + " (" + time + ")" +
-                       (output == input ? "" : " -> " + output.string()));
-            results.push_back({{"input", input},
-                               {"output", output.string()},
-                               {"status", "timestamped"},
-                               {"time", time}});
-        } catch (const Error& caught) {
-            const Error e(caught.code(), about_file(input, caught.what()));
-            ++failed;
-            if (!first_error) first_error = e;
-            out.error(e.what(), e.code());
-            results.push_back({{"input", input},
-                               {"status", "failed"},
-                               {"error", e.what()},
-                               {"exitCode", static_cast<int>(e.code())}});
-            if (!a.vm.count("continue-on-error")) break;
-        }
-    }
-    out.json(results);
-    if (failed == 0) return 0;
-    return done > 0 ? static_cast<int>(ExitCode::partial) : static_cast<int>(first_error->code());
+    std::optional<std::filesystem::path> output;
+    if (a.vm.count("output")) output = a.vm["output"].as<std::string>();
+    BatchOptions batch;
+    batch.continue_on_error = a.vm.count("continue-on-error") > 0;
+    BatchReport report;
+    report.detail = [&](const std::string& line) { out.detail(line); };
+    report.succeeded = [&](const nlohmann::json& entry, std::size_t) {
+        const std::string input = entry["input"], written = entry["output"];
+        out.result("timestamped " + input + " (" + entry["time"].get<std::string>() + ")" +
+                   (written == input ? "" : " -> " + written));
+    };
+    report.failed = [&](const Error& e) { out.error(e.what(), e.code()); };
+    BatchResult result = timestamp_files(inputs, output, *client, batch, report);
+    out.json(result.entries);
+    return result.exit_code();
 }
 
 }  // namespace cipolicy::cli

@@ -3,7 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
-#include "cli/policy_input.hpp"
+#include "cms/policy_file.hpp"
 #include "config/settings.hpp"
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
@@ -82,7 +82,7 @@ int run_verify(const Args& args) {
         for (const auto& file : a.vm["timestamp-root"].as<std::vector<std::string>>())
             for (auto& c : load_certificates(file)) options.timestamp_roots.push_back(std::move(c));
     if (a.vm.count("base"))
-        options.base = read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
+        options.base = cms::read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
 
     Verdict worst = Verdict::valid;
     bool unreadable = false;

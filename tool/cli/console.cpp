@@ -28,9 +28,4 @@ void Console::json(const nlohmann::json& value) const {
     if (flags_.json) std::cout << value.dump(2) << '\n';
 }
 
-std::string about_file(const std::string& file, const std::string& message) {
-    if (message.rfind(file + ": ", 0) == 0 || message.rfind(file + " ", 0) == 0) return message;
-    return file + ": " + message;
-}
-
 }  // namespace cipolicy::cli

@@ -39,8 +39,4 @@ class Console {
     ConsoleFlags flags_;
 };
 
-// `message` as a per-file line: starting with `file` (prefixed with "file: " unless it already
-// names it first), so that every line of a batch says which file it is about.
-std::string about_file(const std::string& file, const std::string& message);
-
 }  // namespace cipolicy::cli

@@ -15,6 +15,10 @@ inline constexpr std::string_view kCiPolicyContentOid = "1.3.6.1.4.1.311.79.1";
 inline constexpr std::string_view kContentTypeAttrOid = "1.2.840.113549.1.9.3";
 inline constexpr std::string_view kMessageDigestAttrOid = "1.2.840.113549.1.9.4";
 inline constexpr std::string_view kRsaEncryptionOid = "1.2.840.113549.1.1.1";
+// Unsigned attributes: Microsoft's RFC 3161 timestamp (what signtool /tr writes), and the legacy
+// PKCS#9 counter-signature it replaces.
+inline constexpr std::string_view kTimestampAttrOid = "1.3.6.1.4.1.311.3.3.1";
+inline constexpr std::string_view kCounterSignatureOid = "1.2.840.113549.1.9.6";
 
 // The DER SET OF the two signed attributes (contentType, messageDigest = H(content)). Its digest
 // is what the signer signs; inside the SignerInfo it appears re-tagged as [0] IMPLICIT.

@@ -158,6 +158,12 @@ bool looks_like_signed_data(ByteView data) {
     }
 }
 
+std::string attribute_oid(ByteView attribute) {
+    Reader r(attribute, "attribute");
+    Reader in = r.enter(r.expect(Class::universal, der::kSequence, true, "Attribute"));
+    return der::oid_text(in.expect(Class::universal, der::kOid, false, "attribute type").value);
+}
+
 Bytes signed_attributes_for_signature(ByteView stored_attributes) {
     Reader r(stored_attributes, "signed attributes");
     Element e = r.next("signed attributes");

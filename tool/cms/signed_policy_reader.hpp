@@ -51,6 +51,9 @@ SignedPolicyView read_signed_policy(ByteView data, const std::string& source);
 // True when `data` starts like a PKCS#7/CMS ContentInfo of type signedData.
 bool looks_like_signed_data(ByteView data);
 
+// The type OID of one DER Attribute (as SignedPolicyParts holds them). Throws Error(input).
+std::string attribute_oid(ByteView attribute);
+
 // DER of the signed attributes as they are signed: the [0] IMPLICIT SET re-tagged as SET.
 Bytes signed_attributes_for_signature(ByteView stored_attributes);
 

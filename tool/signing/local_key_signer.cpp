@@ -4,7 +4,7 @@
 
 #include "core/error.hpp"
 #include "crypto/chain.hpp"
-#include "signing/key_policy.hpp"
+#include "crypto/key_policy.hpp"
 
 namespace cipolicy {
 

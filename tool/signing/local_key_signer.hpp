@@ -13,6 +13,7 @@ class LocalKeySigner final : public Signer {
 
     SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override;
     std::vector<Certificate> trust_anchors() const override;
+    std::optional<std::vector<Certificate>> known_chain() const override { return chain_; }
     std::string describe() const override;
 
   private:

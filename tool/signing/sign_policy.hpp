@@ -1,34 +1,21 @@
 #pragma once
-// The signing pipeline for one policy: check the input, sign, assemble the signtool layout, and
-// verify the result before anyone writes it.
+// The signing pipeline for one policy, one function per step:
+//   input bytes -> check_signable_input -> sign_parts (authorization, then the signer) ->
+//   timestamp::stamp -> encode_verified (the one encode, then verify) -> PendingFile (write).
+// `cipolicy timestamp` joins after the signer with parts read from a file (retimestamp.hpp).
 
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/bytes.hpp"
 #include "core/error.hpp"
-#include "crypto/digest.hpp"
 #include "policy/model.hpp"
+#include "signing/sign_settings.hpp"
+#include "signing/signed_parts.hpp"
 #include "signing/signer.hpp"
-#include "timestamp/client.hpp"
+#include "verify/verifier.hpp"
 
 namespace cipolicy {
-
-struct SignSettings {
-    DigestAlgorithm digest = DigestAlgorithm::sha256;
-    // Overrides for policies Windows will not accept; each produces a warning.
-    bool allow_unsigned_option = false;      // option 6 still set
-    bool allow_unauthorized_signer = false;  // UpdatePolicySigners do not name the chain
-    // RFC 3161 timestamping; none when null.
-    timestamp::Client* timestamper = nullptr;
-    bool timestamp_optional = false;  // a failed timestamp becomes a warning instead of an error
-    // Roots the user named (--root): they complete a chain that stops below its root, so that the
-    // UpdatePolicySigners check is decisive; the chain must then reach one of them.
-    std::vector<Certificate> roots;
-    // Each step, for --verbose ("chain ordered: ...", "timestamp from ..."); none when empty.
-    std::function<void(const std::string&)> detail;
-};
 
 struct SignedPolicy {
     Bytes bytes;                    // the signed file, already verified
@@ -40,7 +27,26 @@ struct SignedPolicy {
 // ExitCode::input or ::refused, one line naming `source`). The policy is returned for naming.
 policy::Policy check_signable_input(ByteView input, const std::string& source);
 
-// Signs `input`. Throws Error on refusal or failure; never returns an unverified file.
+// Checks the signer rules (before calling the signer when its chain is known up front), signs
+// `input` and returns the parts, which view `input`. Throws Error on refusal or failure.
+SignedParts sign_parts(ByteView input, const policy::Policy& policy, const std::string& source,
+                       Signer& signer, const SignSettings& settings,
+                       std::vector<Warning>& warnings);
+
+// What encode_verified says when the result does not verify: "<source>: <what> does not
+// verify: ..." with `code`.
+struct SelfCheck {
+    VerifyOptions options;  // check_file_name is ignored (the file is not named yet)
+    ExitCode code;
+    std::string what;  // "the signed result"
+};
+
+// The one encode, then verify exactly as a user's `verify` would, before anyone can write it.
+// Findings about the policy's own rules are left to the caller (checked before signing).
+Bytes encode_verified(const SignedParts& parts, const SelfCheck& check, const std::string& source,
+                      const Detail& detail);
+
+// All of the above. Throws Error on refusal or failure; never returns an unverified file.
 SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& signer,
                          const SignSettings& settings);
 

@@ -3,6 +3,7 @@
 // certificate chain come out. A local key and the Trusted Signing service are two implementations;
 // the CMS code knows neither.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ class Signer {
     // Certificates known before signing that may anchor the chain (e.g. a root the user supplied
     // or the service's root certificate); used only for checks, never written to the output.
     virtual std::vector<Certificate> trust_anchors() const { return {}; }
+    // The chain sign_digest will return, when it is known before signing (a local key); lets the
+    // policy's signer rules refuse a policy before anything is signed. nullopt when the chain
+    // comes with the signature (a remote service issuing a fresh certificate).
+    virtual std::optional<std::vector<Certificate>> known_chain() const { return std::nullopt; }
     // A short description for logs: "local key (CN=...)".
     virtual std::string describe() const = 0;
 };

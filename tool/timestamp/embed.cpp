@@ -1,35 +1,29 @@
 #include "timestamp/embed.hpp"
 
+#include <algorithm>
+
 #include "cms/der.hpp"
-#include "cms/signed_policy_parts.hpp"
-#include "core/error.hpp"
+#include "cms/signed_policy_reader.hpp"
 
 namespace cipolicy::timestamp {
 
-Bytes with_timestamp(ByteView signed_file, ByteView token, const std::string& source) {
-    cms::SignedPolicyView v = cms::read_signed_policy(signed_file, source);
-    cms::SignedPolicyParts parts = cms::parts_of(v, source);
-    Bytes original(signed_file.begin(), signed_file.end());
-    if (cms::encode_signed_policy(parts) != original)
-        throw Error(ExitCode::input,
-                    source +
-                        ": not in signtool's layout, so it cannot be timestamped without "
-                        "changing it; sign the policy again with cipolicy");
-    parts.unsigned_attributes.clear();
-    for (const auto& a : v.signers.front().unsigned_attributes)
-        if (a.oid != kTimestampAttributeOid && a.oid != kCounterSignatureOid)
-            parts.unsigned_attributes.emplace_back(a.raw.begin(), a.raw.end());
-    parts.unsigned_attributes.push_back(der::sequence(
-        {der::oid(kTimestampAttributeOid), der::set_of({Bytes(token.begin(), token.end())})}));
-    return cms::encode_signed_policy(parts);
+void set_timestamp(cms::SignedPolicyParts& parts, ByteView token) {
+    auto& attrs = parts.unsigned_attributes;
+    attrs.erase(std::remove_if(attrs.begin(), attrs.end(),
+                               [](const Bytes& raw) {
+                                   auto oid = cms::attribute_oid(raw);
+                                   return oid == cms::kTimestampAttrOid ||
+                                          oid == cms::kCounterSignatureOid;
+                               }),
+                attrs.end());
+    attrs.push_back(der::sequence(
+        {der::oid(cms::kTimestampAttrOid), der::set_of({Bytes(token.begin(), token.end())})}));
 }
 
-Bytes signature_value(ByteView signed_file, const std::string& source) {
-    cms::SignedPolicyView v = cms::read_signed_policy(signed_file, source);
-    if (v.signers.size() != 1)
-        throw Error(ExitCode::input, source + ": not a signed policy with one signer");
-    ByteView sig = v.signers.front().signature;
-    return Bytes(sig.begin(), sig.end());
+TokenInfo stamp(cms::SignedPolicyParts& parts, const Certificate& signer, Client& client) {
+    TokenInfo token = client.timestamp(parts.signature, signer);
+    set_timestamp(parts, token.token);
+    return token;
 }
 
 }  // namespace cipolicy::timestamp

@@ -57,15 +57,33 @@ std::string join(const std::vector<std::string>& items) {
     return out;
 }
 
+Finding no_signers(const std::string& check, const std::string& list_name,
+                   const std::string& add_hint) {
+    return {CheckArea::policy, CheckStatus::fail, check,
+            "the policy has no " + list_name + ", so no signature can authorize it; " + add_hint};
+}
+
+const char* const kUpdateHint =
+    "add the signing root with cipolicy add-signer POLICY.xml --cert ROOT.cer --update "
+    "(Add-SignerRule -Update) and compile again (verify: pass --root when the policy names a "
+    "root the file does not carry)";
+
+Finding unsigned_option_finding(const policy::Policy& policy) {
+    if (policy.is_unsigned_policy_allowed())
+        return {CheckArea::policy, CheckStatus::fail, "unsigned-option",
+                "the policy still has rule option 6 'Enabled:Unsigned System Integrity "
+                "Policy' (remove it with cipolicy set-option POLICY.xml --remove 6, then compile "
+                "again; Set-RuleOption -Option 6 -Delete in PowerShell)"};
+    return {CheckArea::policy, CheckStatus::pass, "unsigned-option",
+            "rule option 6 (Unsigned System Integrity Policy) is cleared"};
+}
+
 // One signer list (update or supplemental) against the chain.
 Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certificate& leaf,
                    const std::vector<Certificate>& chain, bool chain_complete,
                    const std::string& check, const std::string& list_name,
                    const std::string& add_hint) {
-    if (signers.empty())
-        return {
-            CheckArea::policy, CheckStatus::fail, check,
-            "the policy has no " + list_name + ", so no signature can authorize it; " + add_hint};
+    if (signers.empty()) return no_signers(check, list_name, add_hint);
     auto match = find_match(signers, chain);
     if (!match) {
         std::vector<std::string> subjects;
@@ -131,17 +149,7 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                                 const std::vector<Certificate>& chain,
                                                 const std::optional<policy::Policy>& base,
                                                 bool chain_complete) {
-    std::vector<Finding> out;
-    if (policy.is_unsigned_policy_allowed())
-        out.push_back(
-            {CheckArea::policy, CheckStatus::fail, "unsigned-option",
-             "the policy still has rule option 6 'Enabled:Unsigned System Integrity "
-             "Policy' (remove it with cipolicy set-option POLICY.xml --remove 6, then compile "
-             "again; Set-RuleOption -Option 6 -Delete in PowerShell)"});
-    else
-        out.push_back({CheckArea::policy, CheckStatus::pass, "unsigned-option",
-                       "rule option 6 (Unsigned System Integrity Policy) is cleared"});
-
+    std::vector<Finding> out{unsigned_option_finding(policy)};
     std::vector<AuthorizedSigner> update;
     try {
         update = policy::update_policy_signers(policy);
@@ -150,11 +158,7 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
         return out;
     }
     out.push_back(check_list(update, leaf, chain, chain_complete, "update-signers",
-                             "UpdatePolicySigners",
-                             "add the signing root with cipolicy add-signer POLICY.xml --cert "
-                             "ROOT.cer --update (Add-SignerRule -Update) and compile again "
-                             "(verify: pass --root when the policy names a root the file does "
-                             "not carry)"));
+                             "UpdatePolicySigners", kUpdateHint));
     if (auto shared = shared_root_finding(update, leaf, chain, "UpdatePolicySigners", "--update"))
         out.push_back(std::move(*shared));
 
@@ -178,6 +182,19 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                     supplemental, leaf, chain, "base SupplementalPolicySigners", "--supplemental"))
                 out.push_back(std::move(*shared));
         }
+    }
+    return out;
+}
+
+std::vector<Finding> chain_independent_failures(const policy::Policy& policy) {
+    std::vector<Finding> out;
+    if (Finding f = unsigned_option_finding(policy); f.status == CheckStatus::fail)
+        out.push_back(std::move(f));
+    try {
+        if (policy::update_policy_signers(policy).empty())
+            out.push_back(no_signers("update-signers", "UpdatePolicySigners", kUpdateHint));
+    } catch (const Error& e) {
+        out.push_back({CheckArea::policy, CheckStatus::fail, "update-signers", e.what()});
     }
     return out;
 }

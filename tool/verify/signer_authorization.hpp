@@ -23,6 +23,10 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
                                                 const std::optional<policy::Policy>& base,
                                                 bool chain_complete = true);
 
+// The failures of check_signer_authorization that no chain can change (option 6 still set, no or
+// unreadable UpdatePolicySigners): what can refuse a policy before it is signed.
+std::vector<Finding> chain_independent_failures(const policy::Policy& policy);
+
 // A policy EKU Value (01 <len> <OID bytes>) as a dotted OID, or "(malformed EKU ...)".
 std::string eku_oid_text(const Bytes& value);
 

@@ -9,10 +9,11 @@
 #include "cms/file_kind.hpp"
 #include "cms/signed_policy.hpp"
 #include "cms/signed_policy_reader.hpp"
+#include "cms/signer_certificate.hpp"
 #include "crypto/chain.hpp"
+#include "crypto/key_policy.hpp"
 #include "policy/binary_reader.hpp"
 #include "policy/naming.hpp"
-#include "signing/key_policy.hpp"
 #include "timestamp/token.hpp"
 #include "verify/signer_authorization.hpp"
 
@@ -24,8 +25,6 @@ using cms::AlgorithmIdentifier;
 using A = CheckArea;
 using S = CheckStatus;
 
-constexpr std::string_view kTimestampAttrOid = "1.3.6.1.4.1.311.3.3.1";
-constexpr std::string_view kCounterSignatureOid = "1.2.840.113549.1.9.6";
 // SHA-256 TBS hash of "Microsoft Windows Production PCA 2011" (spec/signed-policy.md section 4).
 constexpr std::string_view kWindowsPca2011Tbs =
     "4E80BE107C860DE896384B3EFF50504DC2D76AC7151DF3102A4450637A032146";
@@ -184,15 +183,11 @@ class Verifier {
 
     std::optional<Certificate> find_signer(const cms::SignerInfoView& si,
                                            const std::vector<Certificate>& certs) {
-        for (const auto& c : certs) {
-            if (si.has_issuer_and_serial &&
-                c.issuer_name_der() == Bytes(si.issuer_name.begin(), si.issuer_name.end()) &&
-                c.serial_der() == Bytes(si.serial.begin(), si.serial.end())) {
-                report_.facts.signer_subject = c.subject();
-                report_.facts.signer_issuer = c.issuer();
-                report_.facts.signer_serial = c.serial_hex();
-                return c;
-            }
+        if (const Certificate* c = cms::find_signer_certificate(si, certs)) {
+            report_.facts.signer_subject = c->subject();
+            report_.facts.signer_issuer = c->issuer();
+            report_.facts.signer_serial = c->serial_hex();
+            return *c;
         }
         report_.add(A::signature, S::fail, "signer-certificate",
                     "the signer's certificate (by issuer and serial number) is not in the file");
@@ -293,9 +288,7 @@ class Verifier {
     }
 
     void check_unsigned_attributes(const cms::SignerInfoView& si, const Certificate& leaf) {
-        bool has_timestamp =
-            std::any_of(si.unsigned_attributes.begin(), si.unsigned_attributes.end(),
-                        [](const cms::Attribute& a) { return a.oid == kTimestampAttrOid; });
+        bool has_timestamp = cms::has_attribute(si.unsigned_attributes, cms::kTimestampAttrOid);
         int days = 0, seconds = 0;
         if (!has_timestamp &&
             ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(leaf.get()),
@@ -308,9 +301,9 @@ class Verifier {
                     "): the signature stops validating when it expires "
                     "(Trusted Signing certificates live 3 days; add one with cipolicy timestamp)");
         for (const auto& a : si.unsigned_attributes) {
-            if (a.oid == kTimestampAttrOid)
+            if (a.oid == cms::kTimestampAttrOid)
                 check_timestamp(si, a, leaf);
-            else if (a.oid == kCounterSignatureOid)
+            else if (a.oid == cms::kCounterSignatureOid)
                 report_.add(
                     A::timestamp, S::warn, "timestamp",
                     "a legacy PKCS#9 counter-signature (1.2.840.113549.1.9.6) is present "

@@ -1,4 +1,4 @@
-#include "signing/key_policy.hpp"
+#include "crypto/key_policy.hpp"
 
 namespace cipolicy {
 

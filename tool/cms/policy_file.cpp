@@ -1,4 +1,4 @@
-#include "cli/policy_input.hpp"
+#include "cms/policy_file.hpp"
 
 #include "cms/file_kind.hpp"
 #include "cms/signed_policy_reader.hpp"
@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "policy/binary_reader.hpp"
 
-namespace cipolicy::cli {
+namespace cipolicy::cms {
 
 namespace {
 std::string without_prefix(const std::string& message, const std::string& path) {
@@ -17,19 +17,19 @@ std::string without_prefix(const std::string& message, const std::string& path) 
 PolicyFile read_policy_or_signed(const std::string& path) {
     PolicyFile f;
     f.data = read_bounded(path, kMaxPolicyBytes, "policy binary or signed policy");
-    const cms::FileKind kind = cms::identify_file(f.data);
+    const FileKind kind = identify_file(f.data);
     switch (kind) {
-        case cms::FileKind::certificate:
+        case FileKind::certificate:
             throw Error(ExitCode::input, path +
                                              ": this is a certificate, not a policy (cipolicy "
                                              "tbs-hash prints the TBS hash a signer rule takes "
                                              "for it)");
-        case cms::FileKind::policy_xml:
+        case FileKind::policy_xml:
             throw Error(ExitCode::input,
                         path + ": this is policy XML; compile it with cipolicy compile first");
-        case cms::FileKind::damaged_signed:
+        case FileKind::damaged_signed:
             try {
-                cms::read_signed_policy(f.data, path);
+                read_signed_policy(f.data, path);
             } catch (const Error& e) {
                 throw Error(ExitCode::input, path + ": the signed file is damaged: " +
                                                  without_prefix(e.what(), path));
@@ -38,10 +38,10 @@ PolicyFile read_policy_or_signed(const std::string& path) {
         default:
             break;
     }
-    f.is_signed = kind == cms::FileKind::signed_policy || kind == cms::FileKind::damaged_signed;
+    f.is_signed = kind == FileKind::signed_policy || kind == FileKind::damaged_signed;
     ByteView content = f.data;
     if (f.is_signed) {
-        cms::SignedPolicyView v = cms::read_signed_policy(f.data, path);
+        SignedPolicyView v = read_signed_policy(f.data, path);
         if (!v.content) throw Error(ExitCode::input, path + ": the signed file carries no policy");
         content = *v.content;
     }
@@ -57,4 +57,4 @@ PolicyFile read_policy_or_signed(const std::string& path) {
     return f;
 }
 
-}  // namespace cipolicy::cli
+}  // namespace cipolicy::cms

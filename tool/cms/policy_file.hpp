@@ -6,7 +6,7 @@
 #include "core/bytes.hpp"
 #include "policy/model.hpp"
 
-namespace cipolicy::cli {
+namespace cipolicy::cms {
 
 struct PolicyFile {
     Bytes data;  // the whole file
@@ -18,4 +18,4 @@ struct PolicyFile {
 // Throws Error(input) naming the file when it is neither.
 PolicyFile read_policy_or_signed(const std::string& path);
 
-}  // namespace cipolicy::cli
+}  // namespace cipolicy::cms

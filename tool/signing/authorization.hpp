@@ -1,0 +1,35 @@
+#pragma once
+// The policy's signer rules applied while signing: refusals (unless overridden) and warnings.
+// Decided before the signer is called wherever that is possible, so that a policy that will be
+// refused costs no signature (no remote signing call).
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "crypto/certificate.hpp"
+#include "policy/model.hpp"
+#include "signing/sign_settings.hpp"
+#include "signing/signer.hpp"
+
+namespace cipolicy {
+
+struct Authorization {
+    std::vector<Certificate> chain;    // as signed, ordered
+    std::vector<Warning> warnings;     // overridden refusals and unchecked signers, for the user
+    std::vector<std::string> details;  // "chain ordered: ...", for --verbose
+};
+
+// Orders `chain` (with the signer's trust anchors and the given roots) and applies the signer
+// rules to it. Throws Error(refused) for a refusal not overridden in `settings`, Error(key) when
+// the chain does not reach a given root; each names `source`.
+Authorization authorize_chain(const policy::Policy& policy, const std::vector<Certificate>& chain,
+                              const Signer& signer, const SignSettings& settings,
+                              const std::string& source);
+
+// Throws what authorize_chain would for every chain (option 6, no UpdatePolicySigners), for
+// signers whose chain comes only with the signature.
+void refuse_for_any_chain(const policy::Policy& policy, const SignSettings& settings,
+                          const std::string& source);
+
+}  // namespace cipolicy

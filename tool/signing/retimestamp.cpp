@@ -1,0 +1,45 @@
+#include "signing/retimestamp.hpp"
+
+#include "cms/signed_policy_parts.hpp"
+#include "cms/signer_certificate.hpp"
+#include "core/error.hpp"
+#include "signing/sign_policy.hpp"
+#include "timestamp/embed.hpp"
+
+namespace cipolicy {
+
+SignedParts read_signed_parts(ByteView data, const std::string& source) {
+    // Timestamp only what is validly signed: a token cannot repair a broken signature.
+    VerifyOptions check;
+    check.check_file_name = false;
+    for (const auto& f : verify_signed_policy(data, source, check).findings)
+        if (f.status == CheckStatus::fail &&
+            (f.area == CheckArea::structure || f.area == CheckArea::signature))
+            throw Error(ExitCode::input, source + ": not a validly signed policy: " + f.message);
+
+    cms::SignedPolicyView v = cms::read_signed_policy(data, source);
+    cms::SignedPolicyParts parts = cms::parts_of(v, source);
+    if (cms::encode_signed_policy(parts) != Bytes(data.begin(), data.end()))
+        throw Error(ExitCode::input,
+                    source +
+                        ": not in signtool's layout, so it cannot be timestamped without "
+                        "changing it; sign the policy again with cipolicy");
+    std::vector<Certificate> certs;
+    for (auto der : v.certificates) certs.push_back(Certificate::from_der(der, source));
+    const Certificate* signer = cms::find_signer_certificate(v.signers.front(), certs);
+    if (!signer)
+        throw Error(ExitCode::input, source + ": the signer certificate is not in the file");
+    return {std::move(parts), *signer};
+}
+
+Retimestamped retimestamp(ByteView data, const std::string& source, timestamp::Client& client,
+                          const Detail& detail) {
+    SignedParts parts = read_signed_parts(data, source);
+    timestamp::TokenInfo token = timestamp::stamp(parts.cms, parts.signer, client);
+    report_detail(detail, source + ": timestamp " + token.time + " from " + token.url);
+    SelfCheck check{{}, ExitCode::timestamp, "the timestamped file"};
+    check.options.timestamp_roots = client.options().roots;
+    return {encode_verified(parts, check, source, detail), token.time};
+}
+
+}  // namespace cipolicy

@@ -1,0 +1,66 @@
+#include "signing/sign_files.hpp"
+
+#include "core/bounded_read.hpp"
+#include "core/file_io.hpp"
+#include "signing/retimestamp.hpp"
+#include "signing/sign_policy.hpp"
+
+namespace cipolicy {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const fs::path& destination, ByteView bytes, const BatchReport& report) {
+    PendingFile file(destination, bytes);
+    file.commit();
+    if (report.detail) report.detail("written: " + destination.string());
+}
+
+}  // namespace
+
+BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNaming& naming,
+                       Signer& signer, const SignSettings& settings, const BatchOptions& options,
+                       const BatchReport& report) {
+    naming.prepare();
+    OutputClaims claims;
+    auto step = [&](const std::string& name, std::mutex& serial) {
+        fs::path input(name);
+        Bytes data = read_bounded(input, kMaxPolicyBytes, "policy binary");
+        SignedPolicy signed_policy = sign_policy(data, name, signer, settings);
+        fs::path dest = naming.destination(input, signed_policy.policy);
+        std::lock_guard lock(serial);
+        claims.claim(input, dest);
+        nlohmann::json warnings = nlohmann::json::array();
+        for (const auto& w : signed_policy.warnings) {
+            if (report.warning) report.warning(w);
+            warnings.push_back(w.message);
+        }
+        write(dest, signed_policy.bytes, report);
+        return nlohmann::json{{"output", dest.string()},
+                              {"status", "signed"},
+                              {"policyId", signed_policy.policy.policy_id().to_string()},
+                              {"warnings", warnings}};
+    };
+    return run_batch(inputs, options, step, report);
+}
+
+BatchResult timestamp_files(const std::vector<std::string>& inputs,
+                            const std::optional<fs::path>& output, timestamp::Client& client,
+                            const BatchOptions& options, const BatchReport& report) {
+    auto step = [&](const std::string& input, std::mutex& serial) {
+        fs::path dest = output ? *output : fs::path(input);
+        Bytes data = read_bounded(input, kMaxPolicyBytes, "signed policy");
+        Retimestamped stamped = retimestamp(data, input, client, [&](const std::string& line) {
+            std::lock_guard lock(serial);
+            if (report.detail) report.detail(line);
+        });
+        std::lock_guard lock(serial);
+        write(dest, stamped.bytes, report);
+        return nlohmann::json{
+            {"output", dest.string()}, {"status", "timestamped"}, {"time", stamped.time}};
+    };
+    return run_batch(inputs, options, step, report);
+}
+
+}  // namespace cipolicy

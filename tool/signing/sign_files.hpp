@@ -1,0 +1,30 @@
+#pragma once
+// `sign` and `timestamp` over files: each input read, run through the pipeline, written
+// atomically; many inputs through run_batch.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "signing/batch.hpp"
+#include "signing/output_naming.hpp"
+#include "signing/sign_settings.hpp"
+#include "signing/signer.hpp"
+#include "timestamp/client.hpp"
+
+namespace cipolicy {
+
+// Entries: {"input", "output", "status": "signed", "policyId", "warnings": [...]}.
+BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNaming& naming,
+                       Signer& signer, const SignSettings& settings, const BatchOptions& options,
+                       const BatchReport& report);
+
+// Replaces each input, or writes to `output` (one input only). Entries: {"input", "output",
+// "status": "timestamped", "time"}.
+BatchResult timestamp_files(const std::vector<std::string>& inputs,
+                            const std::optional<std::filesystem::path>& output,
+                            timestamp::Client& client, const BatchOptions& options,
+                            const BatchReport& report);
+
+}  // namespace cipolicy
