@@ -18,7 +18,7 @@ namespace {
 
 // Adds or replaces the timestamp of one signed policy; returns the token's time.
 std::string retimestamp(const std::string& input, const std::filesystem::path& output,
-                        timestamp::Client& client, const Console& out) {
+                        timestamp::TsaClient& client, const Console& out) {
     Bytes data = read_bounded(input, kMaxPolicyBytes, "signed policy");
     // Timestamp only what is validly signed: a token cannot repair a broken signature.
     VerifyOptions check;

@@ -1,6 +1,6 @@
 #include "timestamp/embed.hpp"
 
-#include "cms/der.hpp"
+#include "asn1/der.hpp"
 #include "cms/signed_policy_parts.hpp"
 #include "core/error.hpp"
 
@@ -19,8 +19,8 @@ Bytes with_timestamp(ByteView signed_file, ByteView token, const std::string& so
     for (const auto& a : v.signers.front().unsigned_attributes)
         if (a.oid != kTimestampAttributeOid && a.oid != kCounterSignatureOid)
             parts.unsigned_attributes.emplace_back(a.raw.begin(), a.raw.end());
-    parts.unsigned_attributes.push_back(der::sequence(
-        {der::oid(kTimestampAttributeOid), der::set_of({Bytes(token.begin(), token.end())})}));
+    parts.unsigned_attributes.push_back(asn1::sequence(
+        {asn1::oid(kTimestampAttributeOid), asn1::set_of({Bytes(token.begin(), token.end())})}));
     return cms::encode_signed_policy(parts);
 }
 
