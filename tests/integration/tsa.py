@@ -12,12 +12,18 @@ on 127.0.0.1 (as osslsigncode's tests do), with its own test CA and fault modes 
   /wrongnonce    a token echoing a different nonce
   /slow          a reply after `slow_seconds`
   /flaky         HTTP 503 for the first `flaky_failures` requests, then granted
+  /retryafter    HTTP 503 with Retry-After: 1 for the first request, then granted
   /counts        (GET) JSON request counts per path
+
+start(tls=True) serves HTTPS instead, with a certificate for 127.0.0.1 and localhost issued by a
+CA of its own (tls_ca_pem), which no system store trusts.
 """
 import datetime
 import http.server
+import ipaddress
 import json
 import os
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -54,6 +60,7 @@ class Tsa:
         self.slow_seconds = slow_seconds
         self.flaky_failures = flaky_failures
         self.counts = {}
+        self.times = {}  # path -> time.monotonic() of each request, in order
         self.lock = threading.Lock()
         self._make_pki()
         self._write_config()
@@ -138,9 +145,38 @@ ess_cert_id_alg = sha256
     def count(self, path):
         with self.lock:
             self.counts[path] = self.counts.get(path, 0) + 1
+            self.times.setdefault(path, []).append(time.monotonic())
             return self.counts[path]
 
-    def start(self):
+    def _make_tls(self):
+        """A TLS CA and a server certificate for 127.0.0.1 / localhost; returns an SSLContext."""
+        now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
+        name = lambda cn: x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+        ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        ca = (x509.CertificateBuilder().subject_name(name('Test TSA TLS CA'))
+              .issuer_name(name('Test TSA TLS CA')).public_key(ca_key.public_key())
+              .serial_number(x509.random_serial_number()).not_valid_before(now)
+              .not_valid_after(now + datetime.timedelta(days=30))
+              .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+              .sign(ca_key, hashes.SHA256()))
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        san = [x509.IPAddress(ipaddress.ip_address('127.0.0.1')), x509.DNSName('localhost')]
+        cert = (x509.CertificateBuilder().subject_name(name('127.0.0.1'))
+                .issuer_name(ca.subject).public_key(key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(now)
+                .not_valid_after(now + datetime.timedelta(days=30))
+                .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+                .add_extension(x509.SubjectAlternativeName(san), critical=False)
+                .sign(ca_key, hashes.SHA256()))
+        pem = serialization.Encoding.PEM
+        self.tls_ca_pem = self._write('tls-ca.pem', ca.public_bytes(pem))
+        server_pem = self._write('tls-server.pem', cert.public_bytes(pem) + key.private_bytes(
+            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(server_pem)
+        return ctx
+
+    def start(self, tls=False, host='127.0.0.1'):
         tsa = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -204,10 +240,26 @@ ess_cert_id_alg = sha256
                     return self.send(200, tsa.reply_for(request))
                 if path.startswith('/flaky') and n <= tsa.flaky_failures:
                     return self.send(503, b'busy', 'text/plain')
+                if path.startswith('/retryafter') and n == 1:
+                    self.send_response(503)
+                    self.send_header('Retry-After', '1')
+                    self.send_header('Content-Type', 'text/plain')
+                    self.send_header('Content-Length', '4')
+                    self.end_headers()
+                    self.wfile.write(b'busy')
+                    return None
                 return self.send(200, tsa.reply_for(request))
 
-        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = f'http://127.0.0.1:{self.server.server_address[1]}'
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # clients that refuse the TLS certificate are expected in tests
+
+        self.server = Server(('127.0.0.1', 0), Handler)
+        if tls:
+            # The handshake happens in the handler thread, so a refusing client never blocks accept().
+            self.server.socket = self._make_tls().wrap_socket(
+                self.server.socket, server_side=True, do_handshake_on_connect=False)
+        self.url = f'{"https" if tls else "http"}://{host}:{self.server.server_address[1]}'
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self

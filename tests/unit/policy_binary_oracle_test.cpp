@@ -82,7 +82,7 @@ TEST_CASE("driver block list fields match cipparse", "[oracle][policy]") {
     CHECK(last.maximum_version == kMaxVersion);
     CHECK(p.file_rules[1704].maximum_version.to_string() == "5.4.11.1");
 
-    const Signer& s0 = p.signers.front();
+    const SignerRule& s0 = p.signers.front();
     REQUIRE(std::holds_alternative<TbsRoot>(s0.root));
     CHECK(to_hex(std::get<TbsRoot>(s0.root).tbs_hash) ==
           "4843A82ED3B1F2BFBEE9671960E1940C942F688D");

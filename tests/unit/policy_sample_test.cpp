@@ -97,7 +97,7 @@ TEST_CASE("every field survives a write and read", "[policy]") {
     attrib.type = FileRuleType::file_attrib;
     attrib.file_name = policy_string("a.exe");
     p.file_rules.push_back(attrib);
-    Signer well_known;
+    SignerRule well_known;
     well_known.root = WellKnownRoot{14};
     well_known.cert_ekus = {1, 0};
     well_known.cert_issuer = policy_string("Issuer");

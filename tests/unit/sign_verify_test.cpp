@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <random>
 
-#include "cms/der.hpp"
+#include "asn1/der.hpp"
 #include "cms/signed_policy.hpp"
 #include "cms/signed_policy_parts.hpp"
 #include "cms/signed_policy_reader.hpp"
@@ -172,7 +172,7 @@ TEST_CASE("verify refuses an unsigned attribute that is not a timestamp", "[veri
     cms::SignedPolicyParts parts = cms::parts_of(v, "p");
     CHECK(cms::encode_signed_policy(parts) == good.bytes);
     parts.unsigned_attributes.push_back(
-        der::sequence({der::oid("1.2.3.4"), der::set_of({der::null()})}));
+        asn1::sequence({asn1::oid("1.2.3.4"), asn1::set_of({asn1::null()})}));
     VerifyReport r = verify_signed_policy(cms::encode_signed_policy(parts), "p", with_root(s.root));
     CHECK(r.verdict() == Verdict::invalid);
     REQUIRE(finding(r, "unsigned-attributes"));

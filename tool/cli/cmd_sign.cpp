@@ -110,7 +110,7 @@ int run_sign(const Args& args) {
     // Trusted Signing certificates live three days: without a timestamp the policy stops
     // validating almost at once, so timestamping is on by default there.
     bool short_lived = settings.provider == Provider::trusted_signing;
-    std::unique_ptr<timestamp::Client> timestamper =
+    std::unique_ptr<timestamp::TsaClient> timestamper =
         make_timestamp_client(vm, settings, short_lived ? timestamp::kMicrosoftTsaUrl : "");
     if (short_lived && !timestamper)
         out.warning(

@@ -4,7 +4,6 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
-#include "policy/xml_edit.hpp"
 #include "policy/xml_reader.hpp"
 
 namespace cipolicy::cli {

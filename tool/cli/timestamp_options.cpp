@@ -22,11 +22,11 @@ po::options_description timestamp_options() {
     return opts;
 }
 
-std::unique_ptr<timestamp::Client> make_timestamp_client(const po::variables_map& vm,
-                                                         const Settings& settings,
-                                                         const std::string& default_url) {
+std::unique_ptr<timestamp::TsaClient> make_timestamp_client(const po::variables_map& vm,
+                                                            const Settings& settings,
+                                                            const std::string& default_url) {
     if (vm.count("no-timestamp")) return nullptr;
-    timestamp::ClientOptions o;
+    timestamp::TsaClientOptions o;
     if (vm.count("timestamp-url"))
         o.urls = vm["timestamp-url"].as<std::vector<std::string>>();
     else if (settings.timestamp_urls)
@@ -47,10 +47,13 @@ std::unique_ptr<timestamp::Client> make_timestamp_client(const po::variables_map
     o.retry_wait = std::chrono::milliseconds(static_cast<long long>(wait * 1000));
     o.timeout = std::chrono::milliseconds(static_cast<long long>(timeout * 1000));
     o.concurrency = vm["timestamp-jobs"].as<int>();
+    // The same TLS trust as the signing service: `sign` declares --ca-file (`timestamp` does not,
+    // and uses CURL_CA_BUNDLE / SSL_CERT_FILE / the system store, as every request does).
+    if (vm.count("ca-file")) o.http.ca_file = vm["ca-file"].as<std::string>();
     if (vm.count("timestamp-root"))
         for (const auto& file : vm["timestamp-root"].as<std::vector<std::string>>())
             for (auto& c : load_certificates(file)) o.roots.push_back(std::move(c));
-    return std::make_unique<timestamp::Client>(std::move(o));
+    return std::make_unique<timestamp::TsaClient>(std::move(o));
 }
 
 }  // namespace cipolicy::cli

@@ -13,8 +13,8 @@ po::options_description timestamp_options();
 
 // The client the options (over the settings' timestamp.urls) describe; null when no server is
 // named. `default_url` is used when nothing names a server (Trusted Signing's default).
-std::unique_ptr<timestamp::Client> make_timestamp_client(const po::variables_map& vm,
-                                                         const Settings& settings,
-                                                         const std::string& default_url = "");
+std::unique_ptr<timestamp::TsaClient> make_timestamp_client(const po::variables_map& vm,
+                                                            const Settings& settings,
+                                                            const std::string& default_url = "");
 
 }  // namespace cipolicy::cli

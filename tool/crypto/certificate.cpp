@@ -3,7 +3,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "cms/der.hpp"
+#include "asn1/der.hpp"
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
 
@@ -101,10 +101,10 @@ DigestAlgorithm Certificate::tbs_hash_algorithm() const {
 
 Bytes Certificate::tbs_hash() const {
     // The tbsCertificate exactly as encoded: the first element inside the Certificate SEQUENCE.
-    der::Reader outer(der_, "certificate '" + common_name() + "'");
-    auto cert = outer.expect(der::Class::universal, der::kSequence, true, "Certificate");
+    asn1::Reader outer(der_, "certificate '" + common_name() + "'");
+    auto cert = outer.expect(asn1::Class::universal, asn1::kSequence, true, "Certificate");
     auto tbs =
-        outer.enter(cert).expect(der::Class::universal, der::kSequence, true, "tbsCertificate");
+        outer.enter(cert).expect(asn1::Class::universal, asn1::kSequence, true, "tbsCertificate");
     return hash(tbs_hash_algorithm(), tbs.raw);
 }
 

@@ -43,9 +43,7 @@ Issued issue(const std::string& cn, Role role, const Issued* issuer, unsigned bi
     RAND_bytes(serial, sizeof serial);
     serial[0] &= 0x7F;  // positive
     ossl::Asn1IntegerPtr sn(BN_to_ASN1_INTEGER(
-        std::unique_ptr<BIGNUM, ossl::Deleter<BN_free>>(BN_bin2bn(serial, sizeof serial, nullptr))
-            .get(),
-        nullptr));
+        ossl::BignumPtr(BN_bin2bn(serial, sizeof serial, nullptr)).get(), nullptr));
     X509_set_serialNumber(x, sn.get());
     X509_gmtime_adj(X509_getm_notBefore(x), -3600);
     X509_gmtime_adj(X509_getm_notAfter(x), days * 24 * 3600);

@@ -7,6 +7,10 @@
 
 namespace cipolicy::ossl {
 
+void free_x509_stack(STACK_OF(X509) * stack) noexcept {
+    sk_X509_pop_free(stack, X509_free);
+}
+
 std::string last_error(const std::string& fallback) {
     unsigned long code = ERR_get_error();
     ERR_clear_error();

@@ -6,44 +6,40 @@
 #include <openssl/decoder.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include <memory>
 #include <string>
 
+#include "asn1/der.hpp"
 #include "core/bytes.hpp"
+#include "core/handle.hpp"
 
 namespace cipolicy::ossl {
 
-template <auto Free>
-struct Deleter {
-    template <typename T>
-    void operator()(T* p) const noexcept {
-        Free(p);
-    }
-};
+using X509Ptr = Handle<X509, X509_free>;
+using PkeyPtr = Handle<EVP_PKEY, EVP_PKEY_free>;
+using PkeyCtxPtr = Handle<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using MdCtxPtr = Handle<EVP_MD_CTX, EVP_MD_CTX_free>;
+using BioPtr = Handle<BIO, BIO_free_all>;
+using Pkcs12Ptr = Handle<PKCS12, PKCS12_free>;
+using StorePtr = Handle<X509_STORE, X509_STORE_free>;
+using StoreCtxPtr = Handle<X509_STORE_CTX, X509_STORE_CTX_free>;
+using Asn1ObjectPtr = Handle<ASN1_OBJECT, ASN1_OBJECT_free>;
+using Asn1IntegerPtr = Handle<ASN1_INTEGER, ASN1_INTEGER_free>;
+using Asn1TimePtr = Handle<ASN1_TIME, ASN1_TIME_free>;
+using ExtKeyUsagePtr = Handle<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free>;
+using X509NamePtr = Handle<X509_NAME, X509_NAME_free>;
+using DecoderCtxPtr = Handle<OSSL_DECODER_CTX, OSSL_DECODER_CTX_free>;
+using X509ExtensionPtr = Handle<X509_EXTENSION, X509_EXTENSION_free>;
 
-using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using Pkcs12Ptr = std::unique_ptr<PKCS12, Deleter<PKCS12_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX_free>>;
-using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT_free>>;
-using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>;
-using Asn1TimePtr = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
-using ExtKeyUsagePtr = std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE_free>>;
-using X509NamePtr = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
-using DecoderCtxPtr = std::unique_ptr<OSSL_DECODER_CTX, Deleter<OSSL_DECODER_CTX_free>>;
-using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
+using Pkcs7Ptr = Handle<PKCS7, PKCS7_free>;
+using BignumPtr = Handle<BIGNUM, BN_free>;
 
-struct X509StackDeleter {
-    void operator()(STACK_OF(X509) * s) const noexcept { sk_X509_pop_free(s, X509_free); }
-};
-using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
+// A stack owns its certificates too (sk_X509_pop_free is a macro, so it needs a function).
+void free_x509_stack(STACK_OF(X509) * stack) noexcept;
+using X509StackPtr = Handle<STACK_OF(X509), free_x509_stack>;
 
 // The oldest queued OpenSSL error as text (and clears the queue), or `fallback` when none.
 std::string last_error(const std::string& fallback = "unknown OpenSSL error");
@@ -55,15 +51,6 @@ std::string load_legacy_provider();
 // A memory BIO reading `size` bytes at `data` (not copied: keep the buffer alive).
 BioPtr memory_bio(const void* data, std::size_t size);
 
-// DER of any i2d-able object.
-template <typename T, typename F>
-Bytes to_der(const T* obj, F i2d) {
-    int len = i2d(obj, nullptr);
-    if (len <= 0) return {};
-    Bytes out(static_cast<std::size_t>(len), 0);
-    unsigned char* p = out.data();
-    i2d(obj, &p);
-    return out;
-}
+using asn1::to_der;  // DER of any i2d-able object (defined below crypto/, in asn1/)
 
 }  // namespace cipolicy::ossl

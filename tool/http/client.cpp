@@ -1,8 +1,13 @@
 #include "http/client.hpp"
 
+#include <curl/curl.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <mutex>
+
+#include "http/curl_handles.hpp"
 
 namespace cipolicy::http {
 namespace fs = std::filesystem;
@@ -112,7 +117,28 @@ std::optional<fs::path> effective_ca_file(const ClientOptions& options) {
     return std::nullopt;
 }
 
-Client::Client(ClientOptions options) : options_(std::move(options)) {
+struct Client::Pool {
+    EasyPtr acquire() {
+        {
+            std::lock_guard lock(mutex);
+            if (!idle.empty()) {
+                EasyPtr easy = std::move(idle.back());
+                idle.pop_back();
+                return easy;
+            }
+        }
+        return new_easy();
+    }
+    void release(EasyPtr easy) {
+        std::lock_guard lock(mutex);
+        idle.push_back(std::move(easy));
+    }
+    std::mutex mutex;
+    std::vector<EasyPtr> idle;
+};
+
+Client::Client(ClientOptions options)
+    : options_(std::move(options)), pool_(std::make_unique<Pool>()) {
     ensure_curl_initialized();
     if (auto ca = effective_ca_file(options_)) {
         std::error_code ec;
@@ -131,25 +157,8 @@ std::string Client::user_agent() {
     return std::string("cipolicy/") + CIPOLICY_VERSION;
 }
 
-EasyPtr Client::acquire() {
-    {
-        std::lock_guard lock(mutex_);
-        if (!idle_.empty()) {
-            EasyPtr easy = std::move(idle_.back());
-            idle_.pop_back();
-            return easy;
-        }
-    }
-    return new_easy();
-}
-
-void Client::release(EasyPtr easy) {
-    std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(easy));
-}
-
 Response Client::perform(const Request& request) {
-    EasyPtr easy = acquire();
+    EasyPtr easy = pool_->acquire();
     CURL* h = easy.get();
     // Reset clears the previous request's options but keeps the handle's connection cache.
     curl_easy_reset(h);
@@ -171,7 +180,11 @@ Response Client::perform(const Request& request) {
         h, CURLOPT_CONNECTTIMEOUT_MS,
         static_cast<long>(std::min(options_.connect_timeout, request.timeout).count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, request.max_redirects > 0 ? 1L : 0L);
+    if (request.max_redirects > 0) {
+        curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(request.max_redirects));
+        curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    }
     if (request.direct) curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
@@ -181,6 +194,9 @@ Response Client::perform(const Request& request) {
     HeaderSink header_sink{&response};
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &header_sink);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    // libcurl's own detail ("Operation timed out after 1000 milliseconds ...") for the message.
+    char detail[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
     if (request.method == "POST") {
         curl_easy_setopt(h, CURLOPT_POST, 1L);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
@@ -189,6 +205,8 @@ Response Client::perform(const Request& request) {
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     }
     CURLcode rc = curl_easy_perform(h);
+    // The buffer is this frame's: the handle outlives it (in the pool, or freed after a throw).
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
     if (sink.too_large || header_sink.too_large)
         throw TransportError(
             url_for_message(request.url) + ": the answer" +
@@ -199,12 +217,12 @@ Response Client::perform(const Request& request) {
             false);
     if (rc != CURLE_OK) {
         // A handle whose transfer failed may hold a broken connection: do not pool it.
-        throw TransportError(
-            url_for_message(request.url) + ": " + curl_easy_strerror(rc) + hint_for(rc),
-            transient(rc));
+        throw TransportError(url_for_message(request.url) + ": " +
+                                 (*detail ? detail : curl_easy_strerror(rc)) + hint_for(rc),
+                             transient(rc));
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
-    release(std::move(easy));
+    pool_->release(std::move(easy));
     return response;
 }
 

@@ -7,13 +7,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
-#include "http/curl_handles.hpp"
 
 namespace cipolicy::http {
 
@@ -30,6 +28,8 @@ struct Request {
     // The largest answer body taken (after decompression); a larger one fails the exchange
     // (not retried), so a hostile server cannot make the tool read until memory runs out.
     std::size_t max_body = kMaxResponseBody;
+    // Redirects followed (http and https only); 0 = a redirect is returned as the answer.
+    int max_redirects = 0;
 };
 
 struct Response {
@@ -77,13 +77,11 @@ class Client {
     static std::string user_agent();
 
   private:
-    EasyPtr acquire();
-    void release(EasyPtr easy);
+    struct Pool;  // idle libcurl handles, defined in client.cpp: this header needs no libcurl
 
     ClientOptions options_;
     std::optional<std::string> ca_file_;
-    std::mutex mutex_;
-    std::vector<EasyPtr> idle_;
+    std::unique_ptr<Pool> pool_;
 };
 
 }  // namespace cipolicy::http

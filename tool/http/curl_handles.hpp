@@ -1,24 +1,18 @@
 #pragma once
-// Owning handles for the libcurl objects cipolicy uses (the pattern of crypto/ossl.hpp), and the
-// one-time global initialisation libcurl requires before any thread uses it.
+// Owning handles for the libcurl objects cipolicy uses, and the one-time global initialisation
+// libcurl requires before any thread uses it. Internal to http/: nothing outside this folder
+// includes libcurl (so that how libcurl is loaded stays this folder's business).
 
 #include <curl/curl.h>
 
-#include <memory>
+#include <string>
+
+#include "core/handle.hpp"
 
 namespace cipolicy::http {
 
-template <auto Free>
-struct CurlDeleter {
-    template <typename T>
-    void operator()(T* p) const noexcept {
-        Free(p);
-    }
-};
-
-using EasyPtr = std::unique_ptr<CURL, CurlDeleter<curl_easy_cleanup>>;
-using SlistPtr = std::unique_ptr<curl_slist, CurlDeleter<curl_slist_free_all>>;
-using UrlPtr = std::unique_ptr<CURLU, CurlDeleter<curl_url_cleanup>>;
+using EasyPtr = Handle<CURL, curl_easy_cleanup>;
+using SlistPtr = Handle<curl_slist, curl_slist_free_all>;
 
 // curl_global_init is not thread-safe; call this before the first handle (it runs once).
 void ensure_curl_initialized();

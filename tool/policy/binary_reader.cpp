@@ -88,9 +88,9 @@ class Reader {
         return r;
     }
 
-    Signer signer(std::uint32_t i) {
+    SignerRule signer(std::uint32_t i) {
         const std::string w = item("signer", i);
-        Signer s;
+        SignerRule s;
         const std::size_t type_at = in_.offset();
         const std::uint32_t root_type = in_.u32(w + " CertRoot type");
         if (root_type == 0)

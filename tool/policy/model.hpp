@@ -98,7 +98,9 @@ struct WellKnownRoot {
 };
 using CertRoot = std::variant<TbsRoot, WellKnownRoot>;
 
-struct Signer {
+// A <Signer> element: a certificate rule (root, EKUs, issuer, publisher) signed files are matched
+// against. Not to be confused with the Signer (signing/signer.hpp) that makes signatures.
+struct SignerRule {
     XmlNames xml;  // friendly_name holds the signer's Name attribute
     CertRoot root;
     std::vector<std::uint32_t> cert_ekus;  // indices into Policy::ekus
@@ -108,7 +110,7 @@ struct Signer {
     std::vector<std::uint32_t> file_attrib_refs;  // indices into Policy::file_rules
     std::uint64_t sign_time_after = 0;            // FILETIME, 0 when unset; format 3 and later
 
-    friend bool operator==(const Signer&, const Signer&) = default;
+    friend bool operator==(const SignerRule&, const SignerRule&) = default;
 };
 
 struct AllowedSigner {
@@ -171,7 +173,7 @@ struct Policy {
     Version version;  // VersionEx
     std::vector<Eku> ekus;
     std::vector<FileRule> file_rules;
-    std::vector<Signer> signers;
+    std::vector<SignerRule> signers;
     std::vector<std::uint32_t> update_policy_signers;  // indices into signers
     std::vector<std::uint32_t> ci_signers;             // indices into signers
     std::vector<SigningScenario> signing_scenarios;
@@ -200,7 +202,7 @@ struct Policy {
 // code must compare against a certificate chain.
 struct AuthorizedSigner {
     std::uint32_t index = 0;  // into Policy::signers
-    Signer signer;
+    SignerRule signer;
     std::vector<Bytes> eku_values;  // the raw values of its CertEKUs, in order
 };
 

@@ -26,7 +26,7 @@ Policy make_signable_base_policy(Bytes update_signer_tbs_hash, Guid policy_id,
         p.file_rules.push_back(std::move(allow_all));
     }
 
-    Signer update_signer;
+    SignerRule update_signer;
     update_signer.xml = {"ID_SIGNER_UPDATE", "cipolicy update signer"};
     update_signer.root = TbsRoot{std::move(update_signer_tbs_hash)};
     for (const auto& oid : eku_oids) {

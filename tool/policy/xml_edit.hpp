@@ -29,7 +29,4 @@ pugi::xml_node ensure_child(pugi::xml_node parent, const char* name);
 std::string unused_id(const pugi::xml_document& doc, const char* attribute,
                       std::string_view prefix);
 
-// The document as text again: the BOM and declaration it had, its own whitespace.
-std::string save_xml(const XmlSource& source);
-
 }  // namespace cipolicy::policy

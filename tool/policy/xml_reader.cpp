@@ -257,7 +257,7 @@ class Reader {
             expect_attributes(e, {"ID", "Name", "SignTimeAfter"});
             expect_children(e, {"CertRoot", "CertEKU", "CertIssuer", "CertPublisher", "CertOemID",
                                 "FileAttribRef"});
-            Signer s;
+            SignerRule s;
             define(signer_ids_, e, "ID", static_cast<std::uint32_t>(p_.signers.size()));
             s.xml = {e.attribute("ID").value(), values_.required(e, "Name")};
             s.sign_time_after = values_.datetime(e, "SignTimeAfter").value_or(0);

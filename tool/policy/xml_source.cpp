@@ -1,5 +1,7 @@
 #include "policy/xml_source.hpp"
 
+#include <pugixml.hpp>
+
 #include <algorithm>
 #include <cctype>
 
@@ -11,7 +13,7 @@
 namespace cipolicy::policy {
 
 XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_formatting)
-    : path_(std::move(path)), text_(std::move(text)) {
+    : path_(std::move(path)), text_(std::move(text)), doc_(std::make_unique<pugi::xml_document>()) {
     if (text_.starts_with("\xEF\xBB\xBF")) {
         bom_ = true;
         text_.erase(0, 3);
@@ -27,13 +29,13 @@ XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_for
                    pugi::parse_pi) &
                   ~pugi::parse_eol;
     // Parsed as UTF-8 from our own copy, so pugixml's offsets index text_ directly.
-    const auto result = doc_.load_buffer(text_.data(), text_.size(), options, pugi::encoding_utf8);
+    const auto result = doc_->load_buffer(text_.data(), text_.size(), options, pugi::encoding_utf8);
     std::optional<WellFormedError> bad;
     if (!result)
         bad = WellFormedError{static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset)),
                               result.description()};
     else
-        bad = find_not_well_formed(text_, doc_);
+        bad = find_not_well_formed(text_, *doc_);
     if (bad) {
         const auto p = position(bad->offset);
         throw Error(ExitCode::input, path_.string() + "(" + std::to_string(p.line) + "," +
@@ -41,6 +43,8 @@ XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_for
                                          "): not well-formed XML: " + bad->problem);
     }
 }
+
+XmlSource::~XmlSource() = default;
 
 XmlSource XmlSource::load(const std::filesystem::path& path, bool keep_formatting) {
     const Bytes data = read_bounded(path, kMaxPolicyBytes, "policy XML");

@@ -1,15 +1,20 @@
 #pragma once
 // A policy XML document as read from disk, kept together with its text so that every error can
 // name the file, line and column of the element or attribute at fault (pugixml reports byte
-// offsets only).
+// offsets only). The pugixml document is held by pointer so that this header, which the commands
+// include, does not bring in <pugixml.hpp>; the files of this folder that walk the tree include it.
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
-#include <pugixml.hpp>
-
 #include "core/bytes.hpp"
+
+namespace pugi {
+class xml_document;
+class xml_node;
+}  // namespace pugi
 
 namespace cipolicy::policy {
 
@@ -28,12 +33,13 @@ class XmlSource {
     XmlSource(std::filesystem::path path, std::string text, bool keep_formatting = false);
     XmlSource(const XmlSource&) = delete;
     XmlSource& operator=(const XmlSource&) = delete;
+    ~XmlSource();
 
     // Reads the file; Error(input) naming it when missing or not well-formed.
     static XmlSource load(const std::filesystem::path& path, bool keep_formatting = false);
 
-    const pugi::xml_document& document() const { return doc_; }
-    pugi::xml_document& document() { return doc_; }
+    const pugi::xml_document& document() const { return *doc_; }
+    pugi::xml_document& document() { return *doc_; }
     const std::filesystem::path& path() const { return path_; }
     bool has_bom() const { return bom_; }
     // The text as read (without the BOM); offsets from pugixml index it.
@@ -58,7 +64,11 @@ class XmlSource {
     std::filesystem::path path_;
     std::string text_;  // without the BOM, as pugixml saw it
     bool bom_ = false;
-    pugi::xml_document doc_;
+    std::unique_ptr<pugi::xml_document> doc_;
 };
+
+// The document as text again: the BOM and declaration it had, its own whitespace (defined with
+// the edits, in xml_edit.cpp).
+std::string save_xml(const XmlSource& source);
 
 }  // namespace cipolicy::policy

@@ -161,7 +161,7 @@ class Writer {
 
     void signers(pugi::xml_node list) {
         for (std::size_t i = 0; i < p_.signers.size(); ++i) {
-            const Signer& s = p_.signers[i];
+            const SignerRule& s = p_.signers[i];
             auto e = list.append_child("Signer");
             set(e, "ID", signer_id(i));
             set(e, "Name", signer_name(s, i));
@@ -183,7 +183,7 @@ class Writer {
         }
     }
     // The binary keeps no signer names; the publisher or issuer is the most telling stand-in.
-    static std::string signer_name(const Signer& s, std::size_t i) {
+    static std::string signer_name(const SignerRule& s, std::size_t i) {
         if (!s.xml.friendly_name.empty()) return s.xml.friendly_name;
         if (s.cert_publisher) return utf8(*s.cert_publisher);
         if (s.cert_issuer) return utf8(*s.cert_issuer);

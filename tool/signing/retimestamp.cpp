@@ -32,7 +32,7 @@ SignedParts read_signed_parts(ByteView data, const std::string& source) {
     return {std::move(parts), *signer};
 }
 
-Retimestamped retimestamp(ByteView data, const std::string& source, timestamp::Client& client,
+Retimestamped retimestamp(ByteView data, const std::string& source, timestamp::TsaClient& client,
                           const Detail& detail) {
     SignedParts parts = read_signed_parts(data, source);
     timestamp::TokenInfo token = timestamp::stamp(parts.cms, parts.signer, client);

@@ -21,7 +21,7 @@ struct Retimestamped {
 };
 
 // Adds or replaces the timestamp of the signed policy `data`.
-Retimestamped retimestamp(ByteView data, const std::string& source, timestamp::Client& client,
+Retimestamped retimestamp(ByteView data, const std::string& source, timestamp::TsaClient& client,
                           const Detail& detail);
 
 }  // namespace cipolicy

@@ -46,7 +46,7 @@ BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNamin
 }
 
 BatchResult timestamp_files(const std::vector<std::string>& inputs,
-                            const std::optional<fs::path>& output, timestamp::Client& client,
+                            const std::optional<fs::path>& output, timestamp::TsaClient& client,
                             const BatchOptions& options, const BatchReport& report) {
     auto step = [&](const std::string& input, std::mutex& serial) {
         fs::path dest = output ? *output : fs::path(input);

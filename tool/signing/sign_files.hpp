@@ -24,7 +24,7 @@ BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNamin
 // "status": "timestamped", "time"}.
 BatchResult timestamp_files(const std::vector<std::string>& inputs,
                             const std::optional<std::filesystem::path>& output,
-                            timestamp::Client& client, const BatchOptions& options,
+                            timestamp::TsaClient& client, const BatchOptions& options,
                             const BatchReport& report);
 
 }  // namespace cipolicy

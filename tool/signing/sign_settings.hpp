@@ -23,7 +23,7 @@ struct SignSettings {
     bool allow_unsigned_option = false;      // option 6 still set
     bool allow_unauthorized_signer = false;  // UpdatePolicySigners do not name the chain
     // RFC 3161 timestamping; none when null.
-    timestamp::Client* timestamper = nullptr;
+    timestamp::TsaClient* timestamper = nullptr;
     bool timestamp_optional = false;  // a failed timestamp becomes a warning instead of an error
     // Roots the user named (--root): they complete a chain that stops below its root, so that the
     // UpdatePolicySigners check is decisive; the chain must then reach one of them.

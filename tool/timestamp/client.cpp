@@ -1,7 +1,5 @@
 #include "timestamp/client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <condition_variable>
@@ -10,69 +8,12 @@
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "http/retry.hpp"
 #include "timestamp/request.hpp"
 
 namespace cipolicy::timestamp {
 
-namespace detail {
-struct HttpReply {
-    long status = 0;
-    std::string content_type;
-    Bytes body;
-};
-}  // namespace detail
-
 namespace {
-
-using detail::HttpReply;
-using CurlPtr = std::unique_ptr<CURL, void (*)(CURL*)>;
-using HeaderListPtr = std::unique_ptr<curl_slist, void (*)(curl_slist*)>;
-
-// Real replies are a few KB; the cap keeps a hostile server from filling memory.
-constexpr std::size_t kMaxReply = 4u << 20;
-
-std::size_t collect(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* body = static_cast<Bytes*>(user);
-    if (size * count > kMaxReply - body->size()) return 0;  // curl stops: CURLE_WRITE_ERROR
-    body->insert(body->end(), data, data + size * count);
-    return size * count;
-}
-
-// One POST of a TimeStampReq. Throws Error(timestamp) naming the URL on transport failure.
-HttpReply post(const std::string& url, const Bytes& request, std::chrono::milliseconds timeout) {
-    CurlPtr curl(curl_easy_init(), curl_easy_cleanup);
-    HeaderListPtr headers(curl_slist_append(nullptr, "Content-Type: application/timestamp-query"),
-                          curl_slist_free_all);
-    headers.reset(curl_slist_append(headers.release(), "Accept: application/timestamp-reply"));
-    HttpReply reply;
-    char error[CURL_ERROR_SIZE] = "";
-    std::string agent = std::string("cipolicy/") + CIPOLICY_VERSION;
-    curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_POST, 1L);
-    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, request.data());
-    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(request.size()));
-    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(curl.get(), CURLOPT_USERAGENT, agent.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl.get(), CURLOPT_MAXREDIRS, 3L);
-    curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &reply.body);
-    curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error);
-    CURLcode rc = curl_easy_perform(curl.get());
-    if (rc == CURLE_WRITE_ERROR)
-        throw Error(ExitCode::timestamp, "the reply is larger than " +
-                                             std::to_string(kMaxReply >> 20) +
-                                             " MB, far more than any timestamp reply");
-    if (rc != CURLE_OK) throw Error(ExitCode::timestamp, *error ? error : curl_easy_strerror(rc));
-    curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &reply.status);
-    char* type = nullptr;
-    curl_easy_getinfo(curl.get(), CURLINFO_CONTENT_TYPE, &type);
-    if (type) reply.content_type = type;
-    return reply;
-}
 
 bool is_reply_type(std::string type) {
     std::transform(type.begin(), type.end(), type.begin(),
@@ -83,11 +24,23 @@ bool is_reply_type(std::string type) {
     return type == "application/timestamp-reply" || type == "application/timestamp-response";
 }
 
+// 4xx other than throttling (408, 429) will not get better by asking again; 5xx and odd
+// statuses (3xx beyond the redirects followed) may.
+bool worth_retrying(long status) {
+    return http::retryable_status(status) || status < 400 || status >= 500;
+}
+
+// `message` without the "url: " that http::Client and the token checks put in front of it (the
+// caller names each server once).
+std::string without_url(const std::string& message, const std::string& url) {
+    for (const std::string& prefix : {url + ": ", url.substr(0, url.find('?')) + ": "})
+        if (message.rfind(prefix, 0) == 0) return message.substr(prefix.size());
+    return message;
+}
+
 }  // namespace
 
-using detail::HttpReply;
-
-struct Client::Limiter {
+struct TsaClient::Limiter {
     explicit Limiter(int n) : free(std::max(1, n)) {}
     void acquire() {
         std::unique_lock lock(mutex);
@@ -106,60 +59,74 @@ struct Client::Limiter {
     int free;
 };
 
-Client::Client(ClientOptions options)
-    : options_(std::move(options)), limiter_(std::make_unique<Limiter>(options_.concurrency)) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-}
+TsaClient::TsaClient(TsaClientOptions options)
+    : options_(std::move(options)),
+      http_(options_.http),
+      limiter_(std::make_unique<Limiter>(options_.concurrency)) {}
 
-Client::~Client() = default;
+TsaClient::~TsaClient() = default;
 
-HttpReply Client::limited_post(const std::string& url, const Bytes& request) {
+http::Response TsaClient::limited_post(const std::string& url, const Bytes& der) {
     limiter_->acquire();
     struct Release {
         Limiter& l;
         ~Release() { l.release(); }
     } release{*limiter_};
-    return post(url, request, options_.timeout);
+    http::Request request;
+    request.method = "POST";
+    request.url = url;
+    request.headers = {"Content-Type: application/timestamp-query",
+                       "Accept: application/timestamp-reply"};
+    request.body.assign(der.begin(), der.end());
+    request.timeout = options_.timeout;
+    request.max_redirects = 3;  // some public TSAs moved and redirect their old address
+    return http_.perform(request);
 }
 
-TokenInfo Client::timestamp(ByteView signature_value, const Certificate& signer) {
+TokenInfo TsaClient::timestamp(ByteView signature_value, const Certificate& signer) {
     if (options_.urls.empty())
         throw Error(ExitCode::usage, "no timestamp server given (--timestamp-url URL)");
+    http::Backoff backoff;
+    backoff.base = options_.retry_wait;
+    backoff.cap = http::kMaxServerDelay;  // only the doubling limits it, as documented
+    backoff.max_attempts = options_.retries + 1;
     std::string failures;
     for (const auto& url : options_.urls) {
-        auto wait = options_.retry_wait;
         std::string last;
-        for (int attempt = 0; attempt <= options_.retries; ++attempt) {
-            if (attempt > 0) {
-                std::this_thread::sleep_for(wait);
-                wait *= 2;
-            }
-            Request request = make_request(signature_value);
+        std::chrono::milliseconds wait{0};
+        for (int attempt = 1; attempt <= backoff.max_attempts; ++attempt) {
+            if (attempt > 1) std::this_thread::sleep_for(wait);
+            wait = backoff.delay(attempt + 1);  // unless the server says how long
+            TsaRequest request = make_request(signature_value);
             try {
-                HttpReply reply = limited_post(url, request.der);
+                http::Response reply = limited_post(url, request.der);
                 if (reply.status != 200) {
                     last = "HTTP " + std::to_string(reply.status);
-                    // 4xx other than throttling will not get better by asking again.
-                    if (reply.status >= 400 && reply.status < 500 && reply.status != 408 &&
-                        reply.status != 429)
-                        break;
+                    if (!worth_retrying(reply.status)) break;
+                    if (auto asked = http::server_retry_delay(reply))
+                        wait = std::min(*asked, kMaxTsaServerDelay);
                     continue;
                 }
-                if (!is_reply_type(reply.content_type)) {
-                    last = "unexpected content type " + quote(reply.content_type, 100) +
+                std::string type = reply.header("content-type");
+                if (!is_reply_type(type)) {
+                    last = "unexpected content type " + quote(type, 100) +
                            " (expected application/timestamp-reply)";
                     continue;
                 }
-                Bytes token = token_from_reply(reply.body, url);
+                Bytes token = token_from_reply(
+                    ByteView(reinterpret_cast<const std::uint8_t*>(reply.body.data()),
+                             reply.body.size()),
+                    url);
                 TokenExpectations expect{signature_value, &signer, request.nonce, options_.roots};
                 TokenInfo info = check_token(token, expect, url);
                 info.url = url;
                 return info;
+            } catch (const http::TransportError& e) {
+                last = without_url(e.what(), url);
+                if (!e.retryable()) break;  // a bad certificate or URL stays bad
             } catch (const Error& e) {
                 if (e.code() != ExitCode::timestamp) throw;
-                // Checks name the URL already; transport errors do not.
-                std::string what = e.what();
-                last = what.rfind(url + ": ", 0) == 0 ? what.substr(url.size() + 2) : what;
+                last = without_url(e.what(), url);
             }
         }
         failures += (failures.empty() ? "" : "; ") + url + ": " + last;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "cms/der.hpp"
+#include "asn1/der.hpp"
 #include "cms/signed_policy_reader.hpp"
 
 namespace cipolicy::timestamp {
@@ -16,11 +16,11 @@ void set_timestamp(cms::SignedPolicyParts& parts, ByteView token) {
                                           oid == cms::kCounterSignatureOid;
                                }),
                 attrs.end());
-    attrs.push_back(der::sequence(
-        {der::oid(cms::kTimestampAttrOid), der::set_of({Bytes(token.begin(), token.end())})}));
+    attrs.push_back(asn1::sequence(
+        {asn1::oid(cms::kTimestampAttrOid), asn1::set_of({Bytes(token.begin(), token.end())})}));
 }
 
-TokenInfo stamp(cms::SignedPolicyParts& parts, const Certificate& signer, Client& client) {
+TokenInfo stamp(cms::SignedPolicyParts& parts, const Certificate& signer, TsaClient& client) {
     TokenInfo token = client.timestamp(parts.signature, signer);
     set_timestamp(parts, token.token);
     return token;

@@ -4,19 +4,19 @@
 #include <openssl/ts.h>
 
 #include "core/error.hpp"
+#include "core/handle.hpp"
 #include "crypto/ossl.hpp"
 
 namespace cipolicy::timestamp {
 
 namespace {
-using TsReqPtr = std::unique_ptr<TS_REQ, ossl::Deleter<TS_REQ_free>>;
-using TsImprintPtr = std::unique_ptr<TS_MSG_IMPRINT, ossl::Deleter<TS_MSG_IMPRINT_free>>;
-using AlgorPtr = std::unique_ptr<X509_ALGOR, ossl::Deleter<X509_ALGOR_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, ossl::Deleter<BN_free>>;
+using TsReqPtr = Handle<TS_REQ, TS_REQ_free>;
+using TsImprintPtr = Handle<TS_MSG_IMPRINT, TS_MSG_IMPRINT_free>;
+using AlgorPtr = Handle<X509_ALGOR, X509_ALGOR_free>;
 }  // namespace
 
-Request make_request(ByteView signature_value, DigestAlgorithm algorithm) {
-    Request r;
+TsaRequest make_request(ByteView signature_value, DigestAlgorithm algorithm) {
+    TsaRequest r;
     r.imprint_algorithm = algorithm;
     r.imprint = hash(algorithm, signature_value);
 
@@ -32,7 +32,7 @@ Request make_request(ByteView signature_value, DigestAlgorithm algorithm) {
         throw Error(ExitCode::internal, "no randomness for a timestamp nonce");
     nonce[0] = static_cast<unsigned char>((nonce[0] & 0x7F) | 0x40);
     r.nonce.assign(nonce, nonce + sizeof nonce);
-    BignumPtr bn(BN_bin2bn(nonce, sizeof nonce, nullptr));
+    ossl::BignumPtr bn(BN_bin2bn(nonce, sizeof nonce, nullptr));
     ossl::Asn1IntegerPtr nonce_int(BN_to_ASN1_INTEGER(bn.get(), nullptr));
 
     TsReqPtr req(TS_REQ_new());

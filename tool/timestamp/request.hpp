@@ -7,13 +7,14 @@
 
 namespace cipolicy::timestamp {
 
-struct Request {
+struct TsaRequest {
     Bytes der;      // the TimeStampReq to POST
     Bytes imprint;  // hash of the signature value
     DigestAlgorithm imprint_algorithm = DigestAlgorithm::sha256;
     Bytes nonce;  // big-endian, positive
 };
 
-Request make_request(ByteView signature_value, DigestAlgorithm algorithm = DigestAlgorithm::sha256);
+TsaRequest make_request(ByteView signature_value,
+                        DigestAlgorithm algorithm = DigestAlgorithm::sha256);
 
 }  // namespace cipolicy::timestamp

@@ -5,6 +5,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "core/error.hpp"
+#include "core/handle.hpp"
 #include "core/quote.hpp"
 #include "crypto/ossl.hpp"
 
@@ -12,10 +13,9 @@ namespace cipolicy::timestamp {
 
 namespace {
 
-using TsRespPtr = std::unique_ptr<TS_RESP, ossl::Deleter<TS_RESP_free>>;
-using TstInfoPtr = std::unique_ptr<TS_TST_INFO, ossl::Deleter<TS_TST_INFO_free>>;
-using Pkcs7Ptr = std::unique_ptr<PKCS7, ossl::Deleter<PKCS7_free>>;
-using VerifyCtxPtr = std::unique_ptr<TS_VERIFY_CTX, ossl::Deleter<TS_VERIFY_CTX_free>>;
+using TsRespPtr = Handle<TS_RESP, TS_RESP_free>;
+using TstInfoPtr = Handle<TS_TST_INFO, TS_TST_INFO_free>;
+using VerifyCtxPtr = Handle<TS_VERIFY_CTX, TS_VERIFY_CTX_free>;
 
 [[noreturn]] void fail(const std::string& source, const std::string& message) {
     throw Error(ExitCode::timestamp, source + ": " + message);
@@ -83,7 +83,7 @@ std::string iso_time(const ASN1_GENERALIZEDTIME* t) {
 
 Bytes integer_bytes(const ASN1_INTEGER* i) {
     if (!i) return {};
-    std::unique_ptr<BIGNUM, ossl::Deleter<BN_free>> bn(ASN1_INTEGER_to_BN(i, nullptr));
+    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(i, nullptr));
     Bytes out(static_cast<std::size_t>(BN_num_bytes(bn.get())));
     BN_bn2bin(bn.get(), out.data());
     return out;
@@ -124,7 +124,7 @@ Bytes token_from_reply(ByteView reply, const std::string& source) {
 
 TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std::string& source) {
     const unsigned char* p = token.data();
-    Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(token.size())));
+    ossl::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(token.size())));
     if (!p7 || p != token.data() + token.size()) {
         ossl::last_error();
         fail(source, "the timestamp token is not a DER PKCS#7 SignedData");

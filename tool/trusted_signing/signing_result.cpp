@@ -9,13 +9,9 @@
 
 namespace cipolicy::trusted_signing {
 
-namespace {
-using Pkcs7Ptr = std::unique_ptr<PKCS7, ossl::Deleter<PKCS7_free>>;
-}
-
 std::vector<Certificate> certificates_from_pkcs7(ByteView der, const std::string& source) {
     const unsigned char* p = der.data();
-    Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
+    ossl::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
     if (!p7 || !PKCS7_type_is_signed(p7.get()) || !p7->d.sign || !p7->d.sign->cert)
         throw Error(ExitCode::service, source + ": not a PKCS#7 certificate bag: " +
                                            ossl::last_error("no certificates"));

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "cms/der.hpp"
+#include "asn1/der.hpp"
 #include "core/error.hpp"
 
 namespace cipolicy {
@@ -10,7 +10,7 @@ namespace cipolicy {
 std::string eku_oid_text(const Bytes& value) {
     try {
         Bytes oid = policy::eku_value_to_oid_der(value);
-        return der::oid_text(ByteView(oid).subspan(2));
+        return asn1::oid_text(ByteView(oid).subspan(2));
     } catch (const Error&) {
         return "(malformed EKU " + to_hex(value) + ")";
     }

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "cms/der.hpp"
+#include "asn1/der.hpp"
 #include "cms/file_kind.hpp"
 #include "cms/signed_policy.hpp"
 #include "cms/signed_policy_reader.hpp"
@@ -206,10 +206,10 @@ class Verifier {
             if (a.oid == cms::kContentTypeAttrOid) {
                 content_type =
                     a.values.size() == 1 && Bytes(a.values[0].begin(), a.values[0].end()) ==
-                                                der::oid(cms::kCiPolicyContentOid);
+                                                asn1::oid(cms::kCiPolicyContentOid);
             } else if (a.oid == cms::kMessageDigestAttrOid) {
                 digest_seen = true;
-                Bytes expected = der::octet_string(hash(alg, content));
+                Bytes expected = asn1::octet_string(hash(alg, content));
                 digest_ok = a.values.size() == 1 &&
                             Bytes(a.values[0].begin(), a.values[0].end()) == expected;
             } else {

@@ -1,4 +1,4 @@
-#include "cms/der.hpp"
+#include "asn1/der.hpp"
 
 #include <openssl/asn1.h>
 #include <openssl/err.h>
@@ -8,9 +8,13 @@
 #include <cstdio>
 
 #include "core/error.hpp"
-#include "crypto/ossl.hpp"
+#include "core/handle.hpp"
 
-namespace cipolicy::der {
+namespace cipolicy::asn1 {
+
+namespace {
+using Asn1ObjectPtr = Handle<ASN1_OBJECT, ASN1_OBJECT_free>;
+}
 
 static std::string hex_offset(std::size_t offset) {
     char buf[32];
@@ -116,9 +120,9 @@ Bytes set_of(std::vector<Bytes> elements) {
 }
 
 Bytes oid(std::string_view dotted) {
-    ossl::Asn1ObjectPtr obj(OBJ_txt2obj(std::string(dotted).c_str(), 1));
+    Asn1ObjectPtr obj(OBJ_txt2obj(std::string(dotted).c_str(), 1));
     if (!obj) throw Error(ExitCode::internal, "bad object identifier " + std::string(dotted));
-    return ossl::to_der(obj.get(), i2d_ASN1_OBJECT);
+    return to_der(obj.get(), i2d_ASN1_OBJECT);
 }
 
 Bytes null() {
@@ -130,19 +134,19 @@ Bytes octet_string(ByteView value) {
 }
 
 Bytes small_integer(int value) {
-    ossl::Asn1IntegerPtr i(ASN1_INTEGER_new());
+    Handle<ASN1_INTEGER, ASN1_INTEGER_free> i(ASN1_INTEGER_new());
     ASN1_INTEGER_set(i.get(), value);
-    return ossl::to_der(i.get(), i2d_ASN1_INTEGER);
+    return to_der(i.get(), i2d_ASN1_INTEGER);
 }
 
 std::string oid_text(ByteView contents) {
     Bytes encoded = tlv(Class::universal, kOid, false, contents);
     const unsigned char* p = encoded.data();
-    ossl::Asn1ObjectPtr obj(d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(encoded.size())));
+    Asn1ObjectPtr obj(d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(encoded.size())));
     if (!obj) return "(invalid OID)";
     char buf[256];
     OBJ_obj2txt(buf, sizeof buf, obj.get(), 1);
     return buf;
 }
 
-}  // namespace cipolicy::der
+}  // namespace cipolicy::asn1

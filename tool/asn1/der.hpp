@@ -1,6 +1,7 @@
 #pragma once
-// Just enough DER for the signed-policy layout. Headers are decoded and encoded by OpenSSL
-// (ASN1_get_object / ASN1_put_object); this file only walks and assembles them, strictly.
+// Just enough DER for the signed-policy layout and the certificate fields crypto/ reads, below
+// both cms/ and crypto/. Headers are decoded and encoded by OpenSSL (ASN1_get_object /
+// ASN1_put_object); this file only walks and assembles them, strictly.
 
 #include <cstddef>
 #include <string>
@@ -9,7 +10,7 @@
 
 #include "core/bytes.hpp"
 
-namespace cipolicy::der {
+namespace cipolicy::asn1 {
 
 // Universal tags used here, and context-specific [0]/[1].
 enum Tag : int {
@@ -71,7 +72,18 @@ Bytes octet_string(ByteView value);
 Bytes small_integer(int value);
 Bytes concat(std::initializer_list<ByteView> parts);
 
+// DER of any object OpenSSL can encode: to_der(x509, i2d_X509). Empty when encoding fails.
+template <typename T, typename F>
+Bytes to_der(const T* obj, F i2d) {
+    int len = i2d(obj, nullptr);
+    if (len <= 0) return {};
+    Bytes out(static_cast<std::size_t>(len), 0);
+    unsigned char* p = out.data();
+    i2d(obj, &p);
+    return out;
+}
+
 // Decodes an OBJECT IDENTIFIER's contents (no tag) to dotted text.
 std::string oid_text(ByteView contents);
 
-}  // namespace cipolicy::der
+}  // namespace cipolicy::asn1
