@@ -246,11 +246,17 @@ class TimestampTransportTest(TimestampBase):
     CLEAN = {k: '' for k in ('SSL_CERT_FILE', 'CURL_CA_BUNDLE', 'HTTPS_PROXY', 'https_proxy',
                              'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy')}
 
+    def clean_env(self, **extra):
+        env = {**self.CLEAN, **extra}
+        # Windows variable names ignore case: an empty https_proxy must not hide HTTPS_PROXY.
+        return {k: v for k, v in env.items()
+                if v or not any(o != k and o.upper() == k.upper() and env[o] for o in env)}
+
     def sign_tls(self, out, *args, env=None):
         # A TLS handshake under Wine can take longer than FAST's one second.
         return run('sign', self.policy, *self.key, '-o', self.path(out), '--timestamp-retry-wait',
                    '0.05', '--timestamp-timeout', '20', *args,
-                   env={**self.CLEAN, **(env or {})}), self.path(out)
+                   env=self.clean_env(**(env or {}))), self.path(out)
 
     def assertTimestamped(self, signed, tsa):
         self.assertIn(':1.3.6.1.4.1.311.3.3.1',
@@ -278,7 +284,7 @@ class TimestampTransportTest(TimestampBase):
         # The re-timestamp command has no --ca-file; it trusts SSL_CERT_FILE like every request.
         stamped = self.path('restamped.cip')
         r = run('timestamp', out, '-o', stamped, '--timestamp-url', url, '--timestamp-timeout', '20',
-                env={**self.CLEAN, 'SSL_CERT_FILE': self.tls.tls_ca_pem})
+                env=self.clean_env(SSL_CERT_FILE=self.tls.tls_ca_pem))
         self.assertExit(r, 0)
         self.assertTimestamped(stamped, self.tls)
         # A CA file that does not exist is refused before any request, naming the file.

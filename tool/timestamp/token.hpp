@@ -15,7 +15,7 @@ struct TokenInfo {
     Bytes token;              // the TimeStampToken (a ContentInfo), as embedded
     std::string time;         // genTime, ISO 8601 UTC
     std::string tsa_subject;  // the certificate that signed the token
-    std::string url;          // the server that issued it (set by Client::timestamp)
+    std::string url;          // the server that issued it (set by TsaClient::timestamp)
 };
 
 // The token of a TimeStampResp, after checking the PKIStatus. Throws Error(timestamp) naming
