@@ -60,7 +60,7 @@ TEST_CASE("a full configuration file is read, paths relative to its folder", "[c
     CHECK(*s.local.key == fs::path(kAbsoluteKey));
     CHECK(*s.local.pfx_password_env == "MY_PFX_PASSWORD");
     CHECK(*s.trusted_signing.account == "acct");
-    CHECK(*s.timestamp_urls == std::vector<std::string>{"http://a.example", "http://b.example"});
+    CHECK(*s.timestamp.urls == std::vector<std::string>{"http://a.example", "http://b.example"});
     CHECK(*s.output_dir == file.parent_path() / "signed");
 }
 
@@ -100,12 +100,12 @@ TEST_CASE("the top layer wins field by field", "[config]") {
     Settings file, cli;
     file.digest = DigestAlgorithm::sha384;
     file.local.cert = "file.pem";
-    file.timestamp_urls = std::vector<std::string>{"http://file"};
+    file.timestamp.urls = std::vector<std::string>{"http://file"};
     cli.local.cert = "cli.pem";
     Settings s = overlay(file, cli);
     CHECK(*s.local.cert == fs::path("cli.pem"));
     CHECK(s.digest == DigestAlgorithm::sha384);
-    CHECK(s.timestamp_urls->front() == "http://file");
+    CHECK(s.timestamp.urls->front() == "http://file");
 }
 
 TEST_CASE("CIPOLICY_* variables form a layer", "[config]") {
@@ -114,7 +114,7 @@ TEST_CASE("CIPOLICY_* variables form a layer", "[config]") {
     Settings s = settings_from_environment();
     test::set_env("CIPOLICY_TIMESTAMP_URLS", nullptr);
     test::set_env("CIPOLICY_DIGEST", nullptr);
-    CHECK(*s.timestamp_urls == std::vector<std::string>{"http://one", "http://two"});
+    CHECK(*s.timestamp.urls == std::vector<std::string>{"http://one", "http://two"});
     CHECK(s.digest == DigestAlgorithm::sha512);
     test::set_env("CIPOLICY_DIGEST", "crc32");
     CHECK_THROWS_WITH(settings_from_environment(), Catch::Contains("CIPOLICY_DIGEST"));

@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "core/setting_name.hpp"
 #include "http/retry.hpp"
 #include "timestamp/request.hpp"
 
@@ -90,6 +91,8 @@ TokenInfo TsaClient::timestamp(ByteView signature_value, const Certificate& sign
     backoff.base = options_.retry_wait;
     backoff.cap = http::kMaxServerDelay;  // only the doubling limits it, as documented
     backoff.max_attempts = options_.retries + 1;
+    throw Error(ExitCode::usage,
+                "no timestamp server given (" + setting_name("timestamp.urls") + " URL)");
     std::string failures;
     for (const auto& url : options_.urls) {
         std::string last;
