@@ -3,42 +3,21 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
-#include <sstream>
 
 #include "cli/options_table.hpp"
 #include "config/setting_table.hpp"
 #include "core/error.hpp"
+#include "core/file_io.hpp"
 #include "core/setting_name.hpp"
 #include "test_support.hpp"
 
 using namespace cipolicy;
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-fs::path write_yaml(const std::string& text) {
-    fs::path dir =
-        fs::temp_directory_path() / ("cipolicy-table-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir);
-    fs::path file = dir / "cipolicy.yaml";
-    std::ofstream(file) << text;
-    return file;
-}
-
-}  // namespace
-
 TEST_CASE("docs/configuration.md lists every key of the setting table", "[config][config-doc]") {
     const std::string doc =
-        read_text(fs::path(CIPOLICY_TEST_SOURCE_DIR) / ".." / "docs" / "configuration.md");
+        read_text_file(fs::path(CIPOLICY_TEST_SOURCE_DIR) / ".." / "docs" / "configuration.md");
     const std::string begin = "<!-- settings-table:begin -->\n",
                       end = "<!-- settings-table:end -->";
     const auto from = doc.find(begin), to = doc.find(end);
@@ -78,7 +57,7 @@ TEST_CASE(
     "the timestamp and service settings come from the file, the environment and the "
     "command line alike",
     "[config]") {
-    fs::path file = write_yaml(
+    fs::path file = test::write_config(
         "http:\n"
         "  ca-file: ca.pem\n"
         "trusted-signing:\n"
@@ -120,14 +99,14 @@ TEST_CASE(
 
 TEST_CASE("bad values name where they came from", "[config]") {
     CHECK_THROWS_WITH(
-        load_settings_file(write_yaml("trusted-signing:\n  timeout: 0\n")),
+        load_settings_file(test::write_config("trusted-signing:\n  timeout: 0\n")),
         Catch::Contains(
             "(2,12): 'trusted-signing.timeout': give a number of seconds between 0 and 86400"));
-    CHECK_THROWS_WITH(load_settings_file(write_yaml("timestamp:\n  optional: maybe\n")),
+    CHECK_THROWS_WITH(load_settings_file(test::write_config("timestamp:\n  optional: maybe\n")),
                       Catch::Contains("'timestamp.optional' must be true or false"));
-    CHECK_THROWS_WITH(load_settings_file(write_yaml("timestamp:\n  urls: [ftp://x]\n")),
+    CHECK_THROWS_WITH(load_settings_file(test::write_config("timestamp:\n  urls: [ftp://x]\n")),
                       Catch::Contains("'timestamp.urls' ftp://x: must be an http:// or https://"));
-    CHECK_THROWS_WITH(load_settings_file(write_yaml("timestamp:\n  retries: {a: 1}\n")),
+    CHECK_THROWS_WITH(load_settings_file(test::write_config("timestamp:\n  retries: {a: 1}\n")),
                       Catch::Contains("'timestamp.retries' must be a single value"));
     test::set_env("CIPOLICY_API_VERSION", "2099-01-01");
     CHECK_THROWS_WITH(settings_from_environment(),

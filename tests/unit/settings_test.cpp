@@ -3,8 +3,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <random>
 
 #include "config/settings.hpp"
 #include "core/error.hpp"
@@ -12,19 +10,6 @@
 
 using namespace cipolicy;
 namespace fs = std::filesystem;
-
-namespace {
-
-fs::path write_yaml(const std::string& text) {
-    fs::path dir =
-        fs::temp_directory_path() / ("cipolicy-settings-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir);
-    fs::path file = dir / "cipolicy.yaml";
-    std::ofstream(file) << text;
-    return file;
-}
-
-}  // namespace
 
 // An absolute path as the platform writes one ("/abs" has no drive on Windows, so it is relative
 // to the drive of the configuration file's folder there).
@@ -35,7 +20,7 @@ const char* const kAbsoluteKey = "/abs/signer.key";
 #endif
 
 TEST_CASE("a full configuration file is read, paths relative to its folder", "[config]") {
-    fs::path file = write_yaml(
+    fs::path file = test::write_config(
         "provider: local\n"
         "digest: sha384\n"
         "local:\n"
@@ -66,7 +51,7 @@ TEST_CASE("a full configuration file is read, paths relative to its folder", "[c
 
 #ifdef _WIN32
 TEST_CASE("Windows paths in a configuration file: drives, UNC shares, drive-relative", "[config]") {
-    fs::path file = write_yaml(
+    fs::path file = test::write_config(
         "local:\n"
         "  cert: 'D:\\pki\\signer.pem'\n"
         "  key: '\\\\server\\share\\signer.key'\n"
@@ -80,17 +65,17 @@ TEST_CASE("Windows paths in a configuration file: drives, UNC shares, drive-rela
 #endif
 
 TEST_CASE("configuration errors name the file, line and key", "[config]") {
-    fs::path unknown = write_yaml("local:\n  cert: a.pem\n  certificate: b.pem\n");
+    fs::path unknown = test::write_config("local:\n  cert: a.pem\n  certificate: b.pem\n");
     CHECK_THROWS_WITH(load_settings_file(unknown),
                       Catch::Contains("cipolicy.yaml(3,3): unknown key \"local.certificate\""));
-    fs::path digest = write_yaml("digest: md5\n");
+    fs::path digest = test::write_config("digest: md5\n");
     CHECK_THROWS_WITH(load_settings_file(digest),
                       Catch::Contains("(1,9): 'digest' must be sha256, sha384 or sha512"));
-    fs::path provider = write_yaml("provider: cloud\n");
+    fs::path provider = test::write_config("provider: cloud\n");
     CHECK_THROWS_WITH(load_settings_file(provider), Catch::Contains("'provider' must be"));
-    fs::path broken = write_yaml("local: [unclosed\n");
+    fs::path broken = test::write_config("local: [unclosed\n");
     CHECK_THROWS_WITH(load_settings_file(broken), Catch::Contains("not valid YAML"));
-    fs::path list = write_yaml("local:\n  cert: [a, b]\n");
+    fs::path list = test::write_config("local:\n  cert: [a, b]\n");
     CHECK_THROWS_WITH(load_settings_file(list),
                       Catch::Contains("'local.cert' must be a single value"));
     CHECK_THROWS_AS(load_settings_file("/nonexistent/cipolicy.yaml"), Error);

@@ -77,16 +77,22 @@ SettingBinding urls(Get get) {
             take_from(get)};
 }
 
+// The whole text as a number of type T (from_chars: no locale, no leading space, no "0x").
+template <typename T>
+std::optional<T> number(const std::string& text) {
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
 // Seconds up to a day: above 0, or also 0 where `zero` allows it (a retry wait).
 template <typename Get>
 SettingBinding seconds(Get get, bool zero = false) {
     return {SettingArity::one, ";",
             [get, zero](Settings& s, const Values& v, const fs::path*) {
-                const std::string& t = v.front();
-                double d = -1;
-                auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
-                if (ec != std::errc() || end != t.data() + t.size() ||
-                    !(d > 0 || (zero && d == 0)) || d > 86400)
+                auto d = number<double>(v.front());
+                if (!d || !(*d > 0 || (zero && *d == 0)) || *d > 86400)
                     throw BadSettingValue{": give a number of seconds between 0 and 86400"};
                 get(s) = d;
             },
@@ -99,10 +105,8 @@ SettingBinding whole(Get get, int min) {
     return {
         SettingArity::one, ";",
         [get, min](Settings& s, const Values& v, const fs::path*) {
-            const std::string& t = v.front();
-            int n = 0;
-            auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-            if (ec != std::errc() || end != t.data() + t.size() || n < min)
+            auto n = number<int>(v.front());
+            if (!n || *n < min)
                 throw BadSettingValue{": give a whole number, " + std::to_string(min) + " or more"};
             get(s) = n;
         },
