@@ -7,9 +7,8 @@
 #include <cstdlib>
 #include <mutex>
 
-#include "http/curl_handles.hpp"
-
 #include "core/setting_name.hpp"
+#include "http/curl_handles.hpp"
 
 namespace cipolicy::http {
 namespace fs = std::filesystem;

@@ -86,13 +86,12 @@ http::Response TsaClient::limited_post(const std::string& url, const Bytes& der)
 
 TokenInfo TsaClient::timestamp(ByteView signature_value, const Certificate& signer) {
     if (options_.urls.empty())
-        throw Error(ExitCode::usage, "no timestamp server given (--timestamp-url URL)");
+        throw Error(ExitCode::usage,
+                    "no timestamp server given (" + setting_name("timestamp.urls") + " URL)");
     http::Backoff backoff;
     backoff.base = options_.retry_wait;
     backoff.cap = http::kMaxServerDelay;  // only the doubling limits it, as documented
     backoff.max_attempts = options_.retries + 1;
-    throw Error(ExitCode::usage,
-                "no timestamp server given (" + setting_name("timestamp.urls") + " URL)");
     std::string failures;
     for (const auto& url : options_.urls) {
         std::string last;
