@@ -333,6 +333,43 @@ class RetimestampTest(TimestampBase):
         self.assertEqual(dump.count(':1.3.6.1.4.1.311.3.3.1'), 1)
         self.assertExit(run('verify', self.path('stamped.cip'), '--root', self.pki.root_pem), 0)
 
+    def test_timestamp_command_reads_the_timestamp_settings_of_the_configuration(self):
+        """Every timestamp.* key of cipolicy.yaml reaches `cipolicy timestamp`, not only the URLs;
+        CIPOLICY_* variables and the command line still win over the file."""
+        r, plain = self.sign(out='plain.cip')
+        self.assertExit(r, 0)
+        original = self.read(plain)
+        path = '/flaky?run=config-' + os.path.basename(self.dir)  # fails twice, then grants
+        cfg = self.write(self.path('cipolicy.yaml'), (
+            'timestamp:\n'
+            f"  urls: ['{TSA.url}{path}']\n"
+            '  retries: 0\n'
+            '  retry-wait: 0.05\n'
+            '  timeout: 1\n').encode())
+        # retries: 0 from the file: the first 503 ends it (the default, 2 retries, would succeed).
+        r = run('timestamp', plain, '--config', cfg)
+        self.assertExit(r, 8, 'HTTP 503')
+        self.assertEqual(counts()[path], 1)
+        self.assertEqual(self.read(plain), original)
+        # The variable beats the file: one retry, the second 503 and then the grant.
+        r = run('timestamp', plain, '--config', cfg, env={'CIPOLICY_TIMESTAMP_RETRIES': '1'})
+        self.assertExit(r, 0, 'timestamped')
+        self.assertEqual(counts()[path], 3)
+        # timestamp.root, relative to the file's folder, is enforced; the command line overrides
+        # the file's retries (a fresh server path would otherwise fail on its first 503).
+        other = Pki(self.path('other'), prefix='Other')
+        cfg = self.write(self.path('cipolicy.yaml'), (
+            'timestamp:\n'
+            f'  urls: [{TSA.url}/ok]\n'
+            f'  root: {os.path.relpath(other.root_pem, self.dir)}\n'
+            '  timeout: 1\n').encode())
+        stamped = self.read(plain)
+        r = run('timestamp', plain, '--config', cfg)
+        self.assertExit(r, 8, 'does not verify up to a --timestamp-root')
+        self.assertEqual(self.read(plain), stamped)
+        r = run('timestamp', plain, '--config', cfg, '--timestamp-root', TSA.root_pem)
+        self.assertExit(r, 0, 'timestamped')
+
     def test_timestamp_failure_leaves_the_file_alone(self):
         r, plain = self.sign(out='plain.cip')
         original = self.read(plain)

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "cli/options_table.hpp"
 #include "test_support.hpp"
 
 // Tests tagged [oracle] read Microsoft's files from ../shared. Without it they are skipped
@@ -16,5 +17,7 @@ int main(int argc, char* argv[]) {
         std::cout << "SKIPPED: ../shared (or CIPOLICY_SHARED_DIR) not found\n";
         return 77;
     }
+    // Messages name settings by their flag, as the cipolicy executable prints them.
+    cipolicy::cli::name_settings_by_flag();
     return Catch::Session().run(argc, argv);
 }

@@ -3,8 +3,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <random>
 
 #include "config/settings.hpp"
 #include "core/error.hpp"
@@ -12,19 +10,6 @@
 
 using namespace cipolicy;
 namespace fs = std::filesystem;
-
-namespace {
-
-fs::path write_yaml(const std::string& text) {
-    fs::path dir =
-        fs::temp_directory_path() / ("cipolicy-settings-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir);
-    fs::path file = dir / "cipolicy.yaml";
-    std::ofstream(file) << text;
-    return file;
-}
-
-}  // namespace
 
 // An absolute path as the platform writes one ("/abs" has no drive on Windows, so it is relative
 // to the drive of the configuration file's folder there).
@@ -35,7 +20,7 @@ const char* const kAbsoluteKey = "/abs/signer.key";
 #endif
 
 TEST_CASE("a full configuration file is read, paths relative to its folder", "[config]") {
-    fs::path file = write_yaml(
+    fs::path file = test::write_config(
         "provider: local\n"
         "digest: sha384\n"
         "local:\n"
@@ -60,13 +45,13 @@ TEST_CASE("a full configuration file is read, paths relative to its folder", "[c
     CHECK(*s.local.key == fs::path(kAbsoluteKey));
     CHECK(*s.local.pfx_password_env == "MY_PFX_PASSWORD");
     CHECK(*s.trusted_signing.account == "acct");
-    CHECK(*s.timestamp_urls == std::vector<std::string>{"http://a.example", "http://b.example"});
+    CHECK(*s.timestamp.urls == std::vector<std::string>{"http://a.example", "http://b.example"});
     CHECK(*s.output_dir == file.parent_path() / "signed");
 }
 
 #ifdef _WIN32
 TEST_CASE("Windows paths in a configuration file: drives, UNC shares, drive-relative", "[config]") {
-    fs::path file = write_yaml(
+    fs::path file = test::write_config(
         "local:\n"
         "  cert: 'D:\\pki\\signer.pem'\n"
         "  key: '\\\\server\\share\\signer.key'\n"
@@ -80,17 +65,17 @@ TEST_CASE("Windows paths in a configuration file: drives, UNC shares, drive-rela
 #endif
 
 TEST_CASE("configuration errors name the file, line and key", "[config]") {
-    fs::path unknown = write_yaml("local:\n  cert: a.pem\n  certificate: b.pem\n");
+    fs::path unknown = test::write_config("local:\n  cert: a.pem\n  certificate: b.pem\n");
     CHECK_THROWS_WITH(load_settings_file(unknown),
                       Catch::Contains("cipolicy.yaml(3,3): unknown key \"local.certificate\""));
-    fs::path digest = write_yaml("digest: md5\n");
+    fs::path digest = test::write_config("digest: md5\n");
     CHECK_THROWS_WITH(load_settings_file(digest),
                       Catch::Contains("(1,9): 'digest' must be sha256, sha384 or sha512"));
-    fs::path provider = write_yaml("provider: cloud\n");
+    fs::path provider = test::write_config("provider: cloud\n");
     CHECK_THROWS_WITH(load_settings_file(provider), Catch::Contains("'provider' must be"));
-    fs::path broken = write_yaml("local: [unclosed\n");
+    fs::path broken = test::write_config("local: [unclosed\n");
     CHECK_THROWS_WITH(load_settings_file(broken), Catch::Contains("not valid YAML"));
-    fs::path list = write_yaml("local:\n  cert: [a, b]\n");
+    fs::path list = test::write_config("local:\n  cert: [a, b]\n");
     CHECK_THROWS_WITH(load_settings_file(list),
                       Catch::Contains("'local.cert' must be a single value"));
     CHECK_THROWS_AS(load_settings_file("/nonexistent/cipolicy.yaml"), Error);
@@ -100,12 +85,12 @@ TEST_CASE("the top layer wins field by field", "[config]") {
     Settings file, cli;
     file.digest = DigestAlgorithm::sha384;
     file.local.cert = "file.pem";
-    file.timestamp_urls = std::vector<std::string>{"http://file"};
+    file.timestamp.urls = std::vector<std::string>{"http://file"};
     cli.local.cert = "cli.pem";
     Settings s = overlay(file, cli);
     CHECK(*s.local.cert == fs::path("cli.pem"));
     CHECK(s.digest == DigestAlgorithm::sha384);
-    CHECK(s.timestamp_urls->front() == "http://file");
+    CHECK(s.timestamp.urls->front() == "http://file");
 }
 
 TEST_CASE("CIPOLICY_* variables form a layer", "[config]") {
@@ -114,7 +99,7 @@ TEST_CASE("CIPOLICY_* variables form a layer", "[config]") {
     Settings s = settings_from_environment();
     test::set_env("CIPOLICY_TIMESTAMP_URLS", nullptr);
     test::set_env("CIPOLICY_DIGEST", nullptr);
-    CHECK(*s.timestamp_urls == std::vector<std::string>{"http://one", "http://two"});
+    CHECK(*s.timestamp.urls == std::vector<std::string>{"http://one", "http://two"});
     CHECK(s.digest == DigestAlgorithm::sha512);
     test::set_env("CIPOLICY_DIGEST", "crc32");
     CHECK_THROWS_WITH(settings_from_environment(), Catch::Contains("CIPOLICY_DIGEST"));

@@ -1,6 +1,8 @@
 #include "test_support.hpp"
 
 #include <cstdlib>
+#include <fstream>
+#include <random>
 #include <stdexcept>
 
 #include "core/file_io.hpp"
@@ -23,6 +25,15 @@ fs::path oracle(const fs::path& relative) {
 
 Bytes read_bytes(const fs::path& path) {
     return read_file(path);
+}
+
+fs::path write_config(const std::string& text) {
+    fs::path dir =
+        fs::temp_directory_path() / ("cipolicy-config-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir);
+    fs::path file = dir / "cipolicy.yaml";
+    std::ofstream(file) << text;
+    return file;
 }
 
 void set_env(const char* name, const char* value) {

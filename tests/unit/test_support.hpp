@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "core/bytes.hpp"
 
@@ -16,6 +17,9 @@ std::optional<std::filesystem::path> shared_dir();
 std::filesystem::path oracle(const std::filesystem::path& relative);
 
 Bytes read_bytes(const std::filesystem::path& path);
+
+// `text` written as cipolicy.yaml in a new temporary folder; returns the file's path.
+std::filesystem::path write_config(const std::string& text);
 
 // Sets (or, with nullptr, removes) an environment variable of this process.
 void set_env(const char* name, const char* value);

@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/diagnostics.hpp"
+#include "cli/options_table.hpp"
 #include "core/error.hpp"
 
 namespace cipolicy::cli {
@@ -28,8 +29,7 @@ const std::vector<CommandInfo>& commands() {
         {"set-version", "set the VersionEx of policy XML", run_set_version},
         {"set-id", "set PolicyID and BasePolicyID of policy XML", run_set_id},
         {"root-cert", "download a Trusted Signing profile's root certificate", run_root_cert},
-        {"eku", "print a Trusted Signing profile's customer EKUs and their policy values",
-         run_eku},
+        {"eku", "print a Trusted Signing profile's customer EKUs and their policy values", run_eku},
         {"cert-chain", "download a Trusted Signing profile's certificate chain", run_cert_chain},
     };
     return table;
@@ -50,6 +50,7 @@ static void print_usage() {
 
 int run_cli(int argc, char** argv) {
     Args args(argv + 1, argv + argc);
+    name_settings_by_flag();
     try {
         if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
             print_usage();

@@ -8,7 +8,7 @@
 #include "cli/depfile.hpp"
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
-#include "cli/service_options.hpp"
+#include "cli/options_table.hpp"
 #include "cli/signer_options.hpp"
 #include "cli/timestamp_options.hpp"
 #include "core/error.hpp"
@@ -42,8 +42,6 @@ int run_sign(const Args& args) {
     opts.add_options()("input", po::value<std::vector<std::string>>()->required(),
                        "policy binaries (paths, wildcards, @listfile)")(
         "output,o", po::value<std::string>(), "output file (one input only)")(
-        "output-dir", po::value<std::string>(),
-        "output folder; files are named {PolicyID}.cip or SiPolicy.p7b")(
         "allow-unsigned-option",
         "sign even if option 6 (Enabled:Unsigned System Integrity Policy) is set")(
         "allow-unauthorized-signer",
@@ -76,15 +74,13 @@ int run_sign(const Args& args) {
         expand_inputs(vm["input"].as<std::vector<std::string>>());
     OutputNaming naming;
     if (vm.count("output")) naming.output = vm["output"].as<std::string>();
-    if (vm.count("output-dir")) naming.output_dir = vm["output-dir"].as<std::string>();
-    if (naming.output && naming.output_dir)
+    if (naming.output && vm.count("output-dir"))
         throw Error(ExitCode::usage, "sign: give -o/--output or --output-dir, not both");
     if (naming.output && inputs.size() > 1)
         throw Error(ExitCode::usage, "sign: -o/--output takes one input; use --output-dir for " +
                                          std::to_string(inputs.size()) + " inputs");
     Settings settings = resolve_settings(vm);
-    if (!naming.output && !naming.output_dir && settings.output_dir)
-        naming.output_dir = settings.output_dir;
+    if (!naming.output) naming.output_dir = settings.output_dir;
     SignSettings sign;
     sign.digest = settings.digest.value_or(DigestAlgorithm::sha256);
     sign.allow_unsigned_option = vm.count("allow-unsigned-option") > 0;
@@ -106,19 +102,19 @@ int run_sign(const Args& args) {
             throw Error(ExitCode::usage, "sign: --jobs must be between 1 and 64");
     }
     std::unique_ptr<Signer> signer =
-        open_signer(settings, vm, [&](const std::string& w) { out.warning(w); });
+        open_signer(settings, [&](const std::string& w) { out.warning(w); });
     // Trusted Signing certificates live three days: without a timestamp the policy stops
     // validating almost at once, so timestamping is on by default there.
     bool short_lived = settings.provider == Provider::trusted_signing;
     std::unique_ptr<timestamp::TsaClient> timestamper =
-        make_timestamp_client(vm, settings, short_lived ? timestamp::kMicrosoftTsaUrl : "");
+        make_timestamp_client(settings, short_lived ? timestamp::kMicrosoftTsaUrl : "");
     if (short_lived && !timestamper)
         out.warning(
             "--no-timestamp: Trusted Signing certificates are valid for 3 days; without a "
             "timestamp this policy's signature stops validating when the certificate expires",
             WarningCode::no_timestamp);
     sign.timestamper = timestamper.get();
-    sign.timestamp_optional = vm.count("timestamp-optional") > 0;
+    sign.timestamp_optional = settings.timestamp.optional.value_or(false);
     out.detail("key loaded: " + signer->describe());
     for (const auto& root : sign.roots) out.detail("root given: '" + root.common_name() + "'");
     if (timestamper)

@@ -3,7 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
-#include "cli/signer_options.hpp"
+#include "cli/options_table.hpp"
 #include "cli/timestamp_options.hpp"
 #include "core/error.hpp"
 #include "signing/sign_files.hpp"
@@ -16,9 +16,8 @@ int run_timestamp(const Args& args) {
                        "signed policies (paths, wildcards, @listfile)")(
         "output,o", po::value<std::string>(),
         "write here instead of replacing the input (one input only)")(
-        "continue-on-error", "go on with the next file after a failure")(
-        "config", po::value<std::string>(),
-        "project configuration (cipolicy.yaml) for timestamp.urls; default $CIPOLICY_CONFIG");
+        "continue-on-error", "go on with the next file after a failure");
+    opts.add(config_option());
     opts.add(timestamp_options());
     po::positional_options_description pos;
     pos.add("input", -1);
@@ -35,9 +34,9 @@ int run_timestamp(const Args& args) {
     std::vector<std::string> inputs = expand_inputs(a.vm["input"].as<std::vector<std::string>>());
     if (a.vm.count("output") && inputs.size() > 1)
         throw Error(ExitCode::usage, "timestamp: -o/--output takes one input");
-    // The servers come from the command line, CIPOLICY_TIMESTAMP_URLS or cipolicy.yaml, as for
-    // sign.
-    auto client = make_timestamp_client(a.vm, resolve_settings(a.vm));
+    // The servers and their options come from the command line, CIPOLICY_* or cipolicy.yaml, as
+    // for sign.
+    auto client = make_timestamp_client(resolve_settings(a.vm));
     if (!client)
         throw Error(ExitCode::usage,
                     "timestamp: give at least one --timestamp-url (or timestamp.urls in "

@@ -1,15 +1,13 @@
 #include "cli/service_command.hpp"
 
+#include "cli/options_table.hpp"
 #include "cli/service_options.hpp"
-#include "cli/signer_options.hpp"
 #include "core/error.hpp"
 
 namespace cipolicy::cli {
 
 po::options_description service_command_options() {
-    po::options_description opts("Service and configuration");
-    opts.add_options()("config", po::value<std::string>(),
-                       "project configuration (cipolicy.yaml); default $CIPOLICY_CONFIG");
+    po::options_description opts = config_option();
     opts.add(service_options());
     return opts;
 }
@@ -17,7 +15,7 @@ po::options_description service_command_options() {
 std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& vm,
                                                        const Console& out) {
     Settings settings = resolve_settings(vm);
-    trusted_signing::SessionOptions options = session_options(settings, vm);
+    trusted_signing::SessionOptions options = session_options(settings);
     if (auto w = trusted_signing::endpoint_warning(options.service.endpoint); !w.empty())
         out.warning(w);
     out.detail("Trusted Signing: account " + options.service.account + ", profile " +

@@ -14,95 +14,6 @@
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
 
-po::options_description signing_options() {
-    po::options_description opts("Signing key and configuration");
-    opts.add_options()("config", po::value<std::string>(),
-                       "project configuration (cipolicy.yaml); default $CIPOLICY_CONFIG")(
-        "digest", po::value<std::string>(), "sha256 (default), sha384 or sha512")(
-        "cert", po::value<std::string>(), "signer certificate (PEM or DER)")(
-        "key", po::value<std::string>(), "private key of --cert (PEM or DER)")(
-        "chain", po::value<std::string>(),
-        "PEM bundle of intermediates, with --cert/--key or --pfx (a root in it is used for "
-        "checks, not written)")(
-        "root", po::value<std::vector<std::string>>()->composing(),
-        "the root the chain leads to, when --chain or the PFX stops below it (repeatable; "
-        "checks only, never written)")(
-        "pfx", po::value<std::string>(),
-        "PKCS#12 file with key and certificates, instead of --cert/--key")(
-        "pfx-password-env", po::value<std::string>(),
-        "name of the environment variable holding the PFX password")(
-        "pfx-password-file", po::value<std::string>(), "file holding the PFX password")(
-        "key-password-env", po::value<std::string>(),
-        "environment variable with the --key password")(
-        "key-password-file", po::value<std::string>(), "file holding the --key password");
-    opts.add(service_options());
-    return opts;
-}
-
-static Settings settings_from_command_line(const po::variables_map& vm) {
-    Settings s;
-    auto str = [&](const char* name) -> std::optional<std::string> {
-        if (!vm.count(name)) return std::nullopt;
-        return vm[name].as<std::string>();
-    };
-    auto path = [&](const char* name) -> std::optional<fs::path> {
-        auto v = str(name);
-        return v ? std::optional<fs::path>(*v) : std::nullopt;
-    };
-    if (auto d = str("digest")) {
-        s.digest = digest_from_name(*d);
-        if (!s.digest || *s.digest == DigestAlgorithm::sha1)
-            throw Error(ExitCode::usage, "--digest must be sha256, sha384 or sha512");
-    }
-    s.local.cert = path("cert");
-    s.local.key = path("key");
-    s.local.chain = path("chain");
-    s.local.pfx = path("pfx");
-    if (vm.count("root")) {
-        std::vector<fs::path> roots;
-        for (const auto& r : vm["root"].as<std::vector<std::string>>()) roots.push_back(r);
-        s.local.roots = roots;
-    }
-    s.local.pfx_password_env = str("pfx-password-env");
-    s.local.pfx_password_file = path("pfx-password-file");
-    s.local.key_password_env = str("key-password-env");
-    s.local.key_password_file = path("key-password-file");
-    bool local = s.local.cert || s.local.key || s.local.pfx;
-    service_settings_from_command_line(vm, s);
-    if (local && s.provider == Provider::trusted_signing)
-        throw Error(ExitCode::usage,
-                    "give a local key (--cert/--key, --pfx) or Trusted Signing (--endpoint, "
-                    "--metadata), not both");
-    if (local) s.provider = Provider::local;
-    return s;
-}
-
-std::optional<fs::path> config_file(const po::variables_map& vm) {
-    if (vm.count("config")) return fs::path(vm["config"].as<std::string>());
-    if (const char* env = std::getenv("CIPOLICY_CONFIG"); env && *env) return fs::path(env);
-    return std::nullopt;
-}
-
-Settings resolve_settings(const po::variables_map& vm) {
-    Settings s;
-    if (const auto config = config_file(vm)) s = load_settings_file(*config);
-    s = overlay(s, settings_from_environment());
-    Settings cli = settings_from_command_line(vm);
-    // A key given on the command line replaces the configured key as a whole: mixing a --pfx
-    // from the command line with a --cert from the file would sign with neither as meant.
-    // Roots are kept: they name the CA the policy trusts, not a key.
-    if (cli.local.cert || cli.local.key || cli.local.pfx) {
-        LocalKeySettings kept;
-        kept.roots = s.local.roots;
-        s.local = kept;
-    }
-    s = overlay(s, cli);
-    // An endpoint or metadata file without a local key means Trusted Signing; say so once here so
-    // that later steps (the default timestamp server) need not guess.
-    if (!s.provider && wants_trusted_signing(s)) s.provider = Provider::trusted_signing;
-    return s;
-}
-
 // An environment variable name as shells and Windows accept it: letters, digits and _, not
 // starting with a digit.
 static bool is_variable_name(const std::string& name) {
@@ -153,14 +64,10 @@ std::vector<Certificate> load_roots(const Settings& settings) {
     return roots;
 }
 
-std::unique_ptr<Signer> open_signer(const Settings& settings) {
-    return open_signer(settings, po::variables_map(), {});
-}
-
-std::unique_ptr<Signer> open_signer(const Settings& settings, const po::variables_map& vm,
+std::unique_ptr<Signer> open_signer(const Settings& settings,
                                     const std::function<void(const std::string&)>& warn) {
     if (wants_trusted_signing(settings)) {
-        trusted_signing::SessionOptions options = session_options(settings, vm);
+        trusted_signing::SessionOptions options = session_options(settings);
         if (auto w = trusted_signing::endpoint_warning(options.service.endpoint);
             !w.empty() && warn)
             warn(w);

@@ -1,20 +1,17 @@
 #pragma once
-// The RFC 3161 options shared by `sign` and `timestamp`.
+// The RFC 3161 client that resolved settings describe, shared by `sign` and `timestamp`.
 
 #include <memory>
+#include <string>
 
-#include "cli/options.hpp"
 #include "config/settings.hpp"
 #include "timestamp/client.hpp"
 
 namespace cipolicy::cli {
 
-po::options_description timestamp_options();
-
-// The client the options (over the settings' timestamp.urls) describe; null when no server is
-// named. `default_url` is used when nothing names a server (Trusted Signing's default).
-std::unique_ptr<timestamp::TsaClient> make_timestamp_client(const po::variables_map& vm,
-                                                            const Settings& settings,
+// The client the settings' timestamp.* describe; null when no server is named or timestamping is
+// turned off. `default_url` is used when nothing names a server (Trusted Signing's default).
+std::unique_ptr<timestamp::TsaClient> make_timestamp_client(const Settings& settings,
                                                             const std::string& default_url = "");
 
 }  // namespace cipolicy::cli

@@ -3,27 +3,32 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
-#include <functional>
-#include <map>
 #include <set>
-#include <sstream>
 
+#include "config/setting_table.hpp"
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
-#include "platform/paths.hpp"
+#include "core/setting_name.hpp"
 
 namespace cipolicy {
 namespace fs = std::filesystem;
 
 namespace {
 
-template <typename T>
-void take(std::optional<T>& out, const std::optional<T>& top) {
-    if (top) out = top;
+// The YAML sections: every key's prefixes ("trusted-signing" of "trusted-signing.endpoint").
+const std::set<std::string>& sections() {
+    static const std::set<std::string> names = [] {
+        std::set<std::string> out;
+        for (const auto& def : setting_table())
+            for (auto dot = def.key.find('.'); dot != std::string_view::npos;
+                 dot = def.key.find('.', dot + 1))
+                out.emplace(def.key.substr(0, dot));
+        return out;
+    }();
+    return names;
 }
 
-// One loader per YAML key path, so unknown keys can be named and every key documented once.
 class FileReader {
   public:
     explicit FileReader(fs::path path) : path_(std::move(path)), dir_(path_.parent_path()) {}
@@ -63,15 +68,28 @@ class FileReader {
                 throw Error(ExitCode::input,
                             where(kv.first.Mark()) + "the key " + quote(key) + " is given twice");
             const YAML::Node& value = kv.second;
-            if (value.IsMap() && kSections.count(key)) {
+            if (value.IsMap() && sections().count(key)) {
                 walk(value, key + ".");
                 continue;
             }
-            auto handler = handlers().find(key);
-            if (handler == handlers().end())
+            const SettingDef* def = find_setting(key);
+            if (!def)
                 throw Error(ExitCode::input, where(kv.first.Mark()) + "unknown key " + quote(key) +
                                                  " (see docs/configuration.md)");
-            handler->second(*this, value, key);
+            std::vector<std::string> values;
+            if (def->binding.arity == SettingArity::many && value.IsSequence()) {
+                for (const auto& item : value) values.push_back(scalar(item, key));
+            } else if (def->binding.arity == SettingArity::many && !value.IsScalar()) {
+                throw Error(ExitCode::input,
+                            where(value.Mark()) + "'" + key + "' must be a value or a list");
+            } else {
+                values.push_back(scalar(value, key));
+            }
+            try {
+                def->binding.store(s_, values, &dir_);
+            } catch (const BadSettingValue& bad) {
+                throw Error(ExitCode::input, where(value.Mark()) + "'" + key + "'" + bad.rest);
+            }
         }
     }
 
@@ -81,97 +99,27 @@ class FileReader {
         return n.as<std::string>();
     }
 
-    fs::path file(const YAML::Node& n, const std::string& key) const {
-        return platform::resolve_against(dir_, fs::path(scalar(n, key)));
-    }
-
-    using Handler = std::function<void(FileReader&, const YAML::Node&, const std::string&)>;
-    static const std::map<std::string, Handler>& handlers();
-    static inline const std::set<std::string> kSections{"local", "trusted-signing", "timestamp",
-                                                        "output"};
-
     fs::path path_, dir_;
     Settings s_;
 };
 
-const std::map<std::string, FileReader::Handler>& FileReader::handlers() {
-    using R = FileReader;
-    using N = const YAML::Node&;
-    using K = const std::string&;
-    static const std::map<std::string, Handler> table{
-        {"provider",
-         [](R& r, N n, K k) {
-             r.s_.provider = provider_from_name(r.scalar(n, k));
-             if (!r.s_.provider)
-                 throw Error(ExitCode::input,
-                             r.where(n.Mark()) + "'provider' must be local or trusted-signing");
-         }},
-        {"digest",
-         [](R& r, N n, K k) {
-             auto d = digest_from_name(r.scalar(n, k));
-             if (!d || *d == DigestAlgorithm::sha1)
-                 throw Error(ExitCode::input,
-                             r.where(n.Mark()) + "'digest' must be sha256, sha384 or sha512");
-             r.s_.digest = d;
-         }},
-        {"local.cert", [](R& r, N n, K k) { r.s_.local.cert = r.file(n, k); }},
-        {"local.key", [](R& r, N n, K k) { r.s_.local.key = r.file(n, k); }},
-        {"local.chain", [](R& r, N n, K k) { r.s_.local.chain = r.file(n, k); }},
-        {"local.pfx", [](R& r, N n, K k) { r.s_.local.pfx = r.file(n, k); }},
-        {"local.root",
-         [](R& r, N n, K k) {
-             std::vector<fs::path> roots;
-             if (n.IsSequence())
-                 for (const auto& item : n) roots.push_back(r.file(item, k));
-             else
-                 roots.push_back(r.file(n, k));
-             r.s_.local.roots = roots;
-         }},
-        {"local.pfx-password-env",
-         [](R& r, N n, K k) { r.s_.local.pfx_password_env = r.scalar(n, k); }},
-        {"local.pfx-password-file",
-         [](R& r, N n, K k) { r.s_.local.pfx_password_file = r.file(n, k); }},
-        {"local.key-password-env",
-         [](R& r, N n, K k) { r.s_.local.key_password_env = r.scalar(n, k); }},
-        {"local.key-password-file",
-         [](R& r, N n, K k) { r.s_.local.key_password_file = r.file(n, k); }},
-        {"trusted-signing.metadata",
-         [](R& r, N n, K k) { r.s_.trusted_signing.metadata = r.file(n, k); }},
-        {"trusted-signing.endpoint",
-         [](R& r, N n, K k) { r.s_.trusted_signing.endpoint = r.scalar(n, k); }},
-        {"trusted-signing.account",
-         [](R& r, N n, K k) { r.s_.trusted_signing.account = r.scalar(n, k); }},
-        {"trusted-signing.profile",
-         [](R& r, N n, K k) { r.s_.trusted_signing.profile = r.scalar(n, k); }},
-        {"trusted-signing.credential",
-         [](R& r, N n, K k) { r.s_.trusted_signing.credential = r.scalar(n, k); }},
-        {"timestamp.urls",
-         [](R& r, N n, K k) {
-             std::vector<std::string> urls;
-             if (n.IsScalar()) {
-                 urls.push_back(n.as<std::string>());
-             } else if (n.IsSequence()) {
-                 for (const auto& item : n) urls.push_back(r.scalar(item, k));
-             } else {
-                 throw Error(ExitCode::input,
-                             r.where(n.Mark()) + "'" + k + "' must be a list of URLs");
-             }
-             r.s_.timestamp_urls = urls;
-         }},
-        {"output.dir", [](R& r, N n, K k) { r.s_.output_dir = r.file(n, k); }},
-    };
-    return table;
+std::vector<std::string> split(const std::string& text, std::string_view separators) {
+    std::vector<std::string> items;
+    std::string item;
+    for (char c : text) {
+        if (separators.find(c) == std::string_view::npos) {
+            item.push_back(c);
+        } else if (!item.empty()) {
+            items.push_back(item);
+            item.clear();
+        }
+    }
+    if (!item.empty()) items.push_back(item);
+    return items;
 }
 
-std::optional<std::string> env(const char* name) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return std::nullopt;
-    return std::string(v);
-}
-
-std::optional<fs::path> env_path(const char* name) {
-    auto v = env(name);
-    return v ? std::optional<fs::path>(*v) : std::nullopt;
+bool names_local_key(const Settings& s) {
+    return s.local.cert || s.local.key || s.local.pfx;
 }
 
 }  // namespace
@@ -184,24 +132,7 @@ std::optional<Provider> provider_from_name(std::string_view name) {
 
 Settings overlay(const Settings& base, const Settings& top) {
     Settings s = base;
-    take(s.provider, top.provider);
-    take(s.digest, top.digest);
-    take(s.local.cert, top.local.cert);
-    take(s.local.key, top.local.key);
-    take(s.local.chain, top.local.chain);
-    take(s.local.pfx, top.local.pfx);
-    take(s.local.roots, top.local.roots);
-    take(s.local.pfx_password_env, top.local.pfx_password_env);
-    take(s.local.key_password_env, top.local.key_password_env);
-    take(s.local.pfx_password_file, top.local.pfx_password_file);
-    take(s.local.key_password_file, top.local.key_password_file);
-    take(s.trusted_signing.metadata, top.trusted_signing.metadata);
-    take(s.trusted_signing.endpoint, top.trusted_signing.endpoint);
-    take(s.trusted_signing.account, top.trusted_signing.account);
-    take(s.trusted_signing.profile, top.trusted_signing.profile);
-    take(s.trusted_signing.credential, top.trusted_signing.credential);
-    take(s.timestamp_urls, top.timestamp_urls);
-    take(s.output_dir, top.output_dir);
+    for (const auto& def : setting_table()) def.binding.take(s, top);
     return s;
 }
 
@@ -215,54 +146,61 @@ Settings parse_settings(const std::string& text, const fs::path& path) {
 
 Settings settings_from_environment() {
     Settings s;
-    if (auto v = env("CIPOLICY_PROVIDER")) {
-        s.provider = provider_from_name(*v);
-        if (!s.provider)
-            throw Error(ExitCode::usage, "CIPOLICY_PROVIDER must be local or trusted-signing");
-    }
-    if (auto v = env("CIPOLICY_DIGEST")) {
-        s.digest = digest_from_name(*v);
-        if (!s.digest || *s.digest == DigestAlgorithm::sha1)
-            throw Error(ExitCode::usage, "CIPOLICY_DIGEST must be sha256, sha384 or sha512");
-    }
-    s.local.cert = env_path("CIPOLICY_CERT");
-    s.local.key = env_path("CIPOLICY_KEY");
-    s.local.chain = env_path("CIPOLICY_CHAIN");
-    s.local.pfx = env_path("CIPOLICY_PFX");
-    if (auto v = env("CIPOLICY_ROOT")) {
-        std::vector<fs::path> roots;
-        std::string item;
-        for (char c : *v + ";") {
-            if (c != ';') {
-                item.push_back(c);
-            } else if (!item.empty()) {
-                roots.push_back(item);
-                item.clear();
-            }
+    for (const auto& def : setting_table()) {
+        if (def.variable.empty()) continue;
+        const std::string name(def.variable);
+        const char* value = std::getenv(name.c_str());
+        if (!value || !*value) continue;  // an empty variable says nothing, as an unset one
+        std::vector<std::string> values{value};
+        if (def.binding.arity == SettingArity::many) values = split(value, def.binding.separators);
+        try {
+            def.binding.store(s, values, nullptr);
+        } catch (const BadSettingValue& bad) {
+            throw Error(ExitCode::usage, name + bad.rest);
         }
-        s.local.roots = roots;
     }
-    s.local.pfx_password_env = env("CIPOLICY_PFX_PASSWORD_ENV");
-    s.local.key_password_env = env("CIPOLICY_KEY_PASSWORD_ENV");
-    s.trusted_signing.metadata = env_path("CIPOLICY_METADATA");
-    s.trusted_signing.endpoint = env("CIPOLICY_ENDPOINT");
-    s.trusted_signing.account = env("CIPOLICY_ACCOUNT");
-    s.trusted_signing.profile = env("CIPOLICY_PROFILE");
-    s.trusted_signing.credential = env("CIPOLICY_CREDENTIAL");
-    if (auto v = env("CIPOLICY_TIMESTAMP_URLS")) {
-        std::vector<std::string> urls;
-        std::string item;
-        for (char c : *v + ";") {
-            if (c == ';' || c == ' ' || c == '\n' || c == '\t') {
-                if (!item.empty()) urls.push_back(item);
-                item.clear();
-            } else {
-                item.push_back(c);
-            }
-        }
-        s.timestamp_urls = urls;
+    return s;
+}
+
+std::optional<fs::path> config_file(const std::optional<fs::path>& given) {
+    if (given) return given;
+    if (const char* env = std::getenv("CIPOLICY_CONFIG"); env && *env) return fs::path(env);
+    return std::nullopt;
+}
+
+bool wants_trusted_signing(const Settings& s) {
+    if (s.provider) return *s.provider == Provider::trusted_signing;
+    return !names_local_key(s) && (s.trusted_signing.metadata || s.trusted_signing.endpoint);
+}
+
+Settings resolve_settings(Settings cli, const std::optional<fs::path>& config) {
+    // On the command line, naming a key or a service chooses the provider.
+    const bool local = names_local_key(cli);
+    if (cli.trusted_signing.metadata || cli.trusted_signing.endpoint)
+        cli.provider = Provider::trusted_signing;
+    if (local && cli.provider == Provider::trusted_signing)
+        throw Error(ExitCode::usage, "give a local key (" + setting_name("local.cert") + "/" +
+                                         setting_name("local.key") + ", " +
+                                         setting_name("local.pfx") + ") or Trusted Signing (" +
+                                         setting_name("trusted-signing.endpoint") + ", " +
+                                         setting_name("trusted-signing.metadata") + "), not both");
+    if (local) cli.provider = Provider::local;
+
+    Settings s;
+    if (config) s = load_settings_file(*config);
+    s = overlay(s, settings_from_environment());
+    // A key given on the command line replaces the configured key as a whole: mixing a --pfx
+    // from the command line with a --cert from the file would sign with neither as meant.
+    // Roots are kept: they name the CA the policy trusts, not a key.
+    if (local) {
+        LocalKeySettings kept;
+        kept.roots = s.local.roots;
+        s.local = kept;
     }
-    s.output_dir = env_path("CIPOLICY_OUTPUT_DIR");
+    s = overlay(s, cli);
+    // An endpoint or metadata file without a local key means Trusted Signing; say so once here so
+    // that later steps (the default timestamp server) need not guess.
+    if (!s.provider && wants_trusted_signing(s)) s.provider = Provider::trusted_signing;
     return s;
 }
 

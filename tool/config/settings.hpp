@@ -1,7 +1,8 @@
 #pragma once
-// Everything a signing run can be told, from any source. One Settings value per source (defaults,
+// Everything a run can be told, from any source. One Settings value per source (defaults,
 // cipolicy.yaml, CIPOLICY_* environment variables, command line); `overlay` layers them so that
-// command line > environment > config file > defaults.
+// command line > environment > config file > defaults. Which key, variable and flag set which
+// field is declared once, in config/setting_table.cpp; absent fields mean "not said here".
 
 #include <filesystem>
 #include <optional>
@@ -18,14 +19,27 @@ struct LocalKeySettings {
     std::optional<std::filesystem::path> cert, key, chain, pfx;
     std::optional<std::string> pfx_password_env, key_password_env;  // variable names, not secrets
     std::optional<std::filesystem::path> pfx_password_file, key_password_file;
-    // Roots the signing chain leads to, when --chain or the PFX stops below them: they make the
+    // Roots the signing chain leads to, when the chain or the PFX stops below them: they make the
     // UpdatePolicySigners check complete. Used for checks only, never written.
     std::optional<std::vector<std::filesystem::path>> roots;
 };
 
 struct TrustedSigningSettings {
-    std::optional<std::filesystem::path> metadata;
-    std::optional<std::string> endpoint, account, profile, credential;
+    std::optional<std::filesystem::path> metadata, access_token_file;
+    std::optional<std::string> endpoint, account, profile, credential, api_version, correlation_id;
+    std::optional<double> timeout, request_timeout;  // seconds
+};
+
+struct HttpSettings {
+    std::optional<std::filesystem::path> ca_file;
+};
+
+struct TimestampSettings {
+    std::optional<std::vector<std::string>> urls;
+    std::optional<std::vector<std::filesystem::path>> roots;
+    std::optional<int> retries, jobs;
+    std::optional<double> retry_wait, timeout;  // seconds
+    std::optional<bool> optional, disabled;
 };
 
 struct Settings {
@@ -33,7 +47,8 @@ struct Settings {
     std::optional<DigestAlgorithm> digest;
     LocalKeySettings local;
     TrustedSigningSettings trusted_signing;
-    std::optional<std::vector<std::string>> timestamp_urls;
+    HttpSettings http;
+    TimestampSettings timestamp;
     std::optional<std::filesystem::path> output_dir;
 };
 
@@ -47,12 +62,22 @@ Settings load_settings_file(const std::filesystem::path& path);
 // The same for text already read from `path` (which names it and anchors relative paths).
 Settings parse_settings(const std::string& text, const std::filesystem::path& path);
 
-// CIPOLICY_PROVIDER, CIPOLICY_DIGEST, CIPOLICY_CERT, CIPOLICY_KEY, CIPOLICY_CHAIN, CIPOLICY_PFX,
-// CIPOLICY_ROOT (files separated by ';'),
-// CIPOLICY_PFX_PASSWORD_ENV, CIPOLICY_KEY_PASSWORD_ENV, CIPOLICY_METADATA, CIPOLICY_ENDPOINT,
-// CIPOLICY_ACCOUNT, CIPOLICY_PROFILE, CIPOLICY_CREDENTIAL, CIPOLICY_TIMESTAMP_URLS
-// (separated by ';' or whitespace), CIPOLICY_OUTPUT_DIR. Throws Error(usage) naming the variable.
+// The CIPOLICY_* variables of the table (lists separated by ';'; URLs also by whitespace). Throws
+// Error(usage) naming the variable.
 Settings settings_from_environment();
+
+// The configuration file a run reads: `given` (--config), else $CIPOLICY_CONFIG, else none.
+std::optional<std::filesystem::path> config_file(const std::optional<std::filesystem::path>& given);
+
+// command line > environment > `config` file > defaults. A key named on the command line
+// (cert, key or pfx) replaces the configured key as a whole (the roots stay: they name the CA);
+// a command line naming both a local key and Trusted Signing is refused (Error(usage)).
+Settings resolve_settings(Settings command_line,
+                          const std::optional<std::filesystem::path>& config);
+
+// Whether the settings choose Trusted Signing (explicitly, or by naming an endpoint or metadata
+// without a local key).
+bool wants_trusted_signing(const Settings& s);
 
 // "local" / "trusted-signing".
 std::optional<Provider> provider_from_name(std::string_view name);

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/error.hpp"
+#include "core/setting_name.hpp"
 #include "credentials/azure_cli.hpp"
 #include "credentials/entra_token.hpp"
 #include "credentials/environment_credentials.hpp"
@@ -48,7 +49,8 @@ class ChainedCredential : public TokenCredential {
                     "no credential available (" + tried +
                         "); set AZURE_TENANT_ID/AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or "
                         "AZURE_CLIENT_CERTIFICATE_PATH, CIPOLICY_ACCESS_TOKEN, run az login, or "
-                        "choose one with --credential (docs/trusted-signing.md)");
+                        "choose one with " +
+                        setting_name("trusted-signing.credential") + " (docs/trusted-signing.md)");
     }
 
   private:
@@ -65,7 +67,8 @@ class RequiredCredential : public TokenCredential {
         try {
             return inner_->get_token();
         } catch (const CredentialUnavailable& e) {
-            throw Error(ExitCode::credential, std::string(e.what()) + " (--credential)");
+            throw Error(ExitCode::credential, std::string(e.what()) + " (" +
+                                                  setting_name("trusted-signing.credential") + ")");
         }
     }
 
@@ -115,8 +118,9 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
     else if (type != "default") {
         std::string list;
         for (const auto& t : credential_types()) list += (list.empty() ? "" : ", ") + t;
-        throw Error(ExitCode::usage,
-                    "--credential: unknown type '" + options.type + "'; use one of " + list);
+        throw Error(ExitCode::usage, setting_name("trusted-signing.credential") +
+                                         ": unknown type '" + options.type + "'; use one of " +
+                                         list);
     }
     if (one) return std::make_unique<RequiredCredential>(std::move(one));
 

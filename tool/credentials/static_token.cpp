@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/setting_name.hpp"
 #include "credentials/entra_token.hpp"
 
 namespace cipolicy::credentials {
@@ -23,16 +24,16 @@ class AccessTokenCredential : public TokenCredential {
                 value.pop_back();
             if (value.empty())
                 throw Error(ExitCode::credential,
-                            file_->string() +
-                                ": --access-token-file is empty; write the token "
-                                "into it (az account get-access-token --resource "
-                                "https://codesigning.azure.net)");
+                            file_->string() + ": " +
+                                setting_name("trusted-signing.access-token-file") +
+                                " is empty; write the token into it (az account "
+                                "get-access-token --resource https://codesigning.azure.net)");
         } else if (auto v = env("CIPOLICY_ACCESS_TOKEN")) {
             value = *v;
         } else {
-            throw CredentialUnavailable(name() +
-                                        ": neither CIPOLICY_ACCESS_TOKEN nor --access-token-file "
-                                        "is set");
+            throw CredentialUnavailable(name() + ": neither CIPOLICY_ACCESS_TOKEN nor " +
+                                        setting_name("trusted-signing.access-token-file") +
+                                        " is set");
         }
         // Its lifetime is unknown here; the service will answer 401 once it has expired.
         return {Secret(std::move(value)),

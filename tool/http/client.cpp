@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "core/setting_name.hpp"
 #include "http/curl_handles.hpp"
 
 namespace cipolicy::http {
@@ -84,11 +85,11 @@ bool transient(CURLcode code) {
 std::string hint_for(CURLcode code) {
     switch (code) {
         case CURLE_PEER_FAILED_VERIFICATION:
-            return " (the server's TLS certificate is not trusted: give its CA with --ca-file, "
-                   "or fix the system store)";
+            return " (the server's TLS certificate is not trusted: give its CA with " +
+                   setting_name("http.ca-file") + ", or fix the system store)";
         case CURLE_SSL_CACERT_BADFILE:
-            return " (the CA file could not be read: check --ca-file, CURL_CA_BUNDLE, "
-                   "SSL_CERT_FILE)";
+            return " (the CA file could not be read: check " + setting_name("http.ca-file") +
+                   ", CURL_CA_BUNDLE, SSL_CERT_FILE)";
         case CURLE_OPERATION_TIMEDOUT:
             return " (no answer in time)";
         case CURLE_COULDNT_RESOLVE_HOST:
@@ -144,9 +145,8 @@ Client::Client(ClientOptions options)
         std::error_code ec;
         if (!fs::is_regular_file(*ca, ec))
             throw Error(ExitCode::usage,
-                        ca->string() +
-                            ": CA file not found (from --ca-file, CURL_CA_BUNDLE or "
-                            "SSL_CERT_FILE); give an existing PEM bundle");
+                        ca->string() + ": CA file not found (from " + setting_name("http.ca-file") +
+                            ", CURL_CA_BUNDLE or SSL_CERT_FILE); give an existing PEM bundle");
         ca_file_ = ca->string();
     }
 }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/setting_name.hpp"
 #include "policy/eku_value.hpp"
 #include "policy/xml_edit.hpp"
 #include "policy/xml_values.hpp"
@@ -157,7 +158,8 @@ PolicyIds set_policy_ids(XmlSource& src, std::optional<Guid> new_policy_id,
         if (ids.policy_id == *base)
             throw Error(ExitCode::usage,
                         "a supplemental policy needs a PolicyID of its own, not its base's "
-                        "(add --reset)");
+                        "(add " +
+                            setting_name("set-id.reset") + ")");
         if (auto type = root.attribute("PolicyType"))
             type.set_value("Supplemental Policy");
         else

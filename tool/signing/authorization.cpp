@@ -1,5 +1,6 @@
 #include "signing/authorization.hpp"
 
+#include "core/setting_name.hpp"
 #include "crypto/chain.hpp"
 #include "verify/signer_authorization.hpp"
 
@@ -19,7 +20,8 @@ void refuse_or_warn(const Finding& f, const std::string& source, const SignSetti
     bool unsigned_option = f.check == "unsigned-option";
     bool allowed =
         unsigned_option ? settings.allow_unsigned_option : settings.allow_unauthorized_signer;
-    const char* flag = unsigned_option ? "--allow-unsigned-option" : "--allow-unauthorized-signer";
+    const std::string flag = setting_name(unsigned_option ? "sign.allow-unsigned-option"
+                                                          : "sign.allow-unauthorized-signer");
     if (!allowed)
         throw Error(ExitCode::refused, source + ": " + f.message + " (" + flag +
                                            " signs anyway, but Windows will not accept it)");
@@ -41,10 +43,10 @@ void enforce_policy_rules(const policy::Policy& p, bool chain_complete, const st
         if (f.status == CheckStatus::warn && f.check == "shared-root")
             out.warnings.push_back({WarningCode::shared_root, source + ": " + f.message});
         else if (f.status == CheckStatus::warn)
-            out.warnings.push_back({WarningCode::unchecked_signer,
-                                    source + ": " + f.message +
-                                        "; signed anyway (give the root with --root FILE to make "
-                                        "the check complete)"});
+            out.warnings.push_back(
+                {WarningCode::unchecked_signer,
+                 source + ": " + f.message + "; signed anyway (give the root with " +
+                     setting_name("local.root") + " FILE to make the check complete)"});
         else if (f.status == CheckStatus::fail)
             refuse_or_warn(f, source, settings, out.warnings);
     }
@@ -67,8 +69,9 @@ Authorization authorize_chain(const policy::Policy& policy, const std::vector<Ce
         throw Error(ExitCode::key, source + ": the signing chain " + chain_text(out.chain) +
                                        " does not reach the given root: the issuer '" +
                                        out.chain.back().issuer() + "' of '" +
-                                       out.chain.back().common_name() +
-                                       "' is missing (check --root, and --chain or the PFX)");
+                                       out.chain.back().common_name() + "' is missing (check " +
+                                       setting_name("local.root") + ", and " +
+                                       setting_name("local.chain") + " or the PFX)");
     enforce_policy_rules(policy, complete, source, settings, out);
     return out;
 }

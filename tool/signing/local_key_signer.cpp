@@ -3,6 +3,7 @@
 #include <openssl/rsa.h>
 
 #include "core/error.hpp"
+#include "core/setting_name.hpp"
 #include "crypto/chain.hpp"
 #include "crypto/key_policy.hpp"
 
@@ -13,7 +14,9 @@ LocalKeySigner::LocalKeySigner(KeyMaterial material) : m_(std::move(material)) {
         throw Error(ExitCode::key, "signing key: " + *problem);
     if (EVP_PKEY_eq(m_.leaf.public_key(), m_.key.get()) != 1)
         throw Error(ExitCode::key, "the private key does not match the certificate '" +
-                                       m_.leaf.common_name() + "' (check --cert and --key)");
+                                       m_.leaf.common_name() + "' (check " +
+                                       setting_name("local.cert") + " and " +
+                                       setting_name("local.key") + ")");
     chain_ = order_chain(m_.leaf, m_.others);
 }
 

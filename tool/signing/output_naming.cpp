@@ -4,6 +4,7 @@
 
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
+#include "core/setting_name.hpp"
 #include "policy/naming.hpp"
 #include "signing/sign_policy.hpp"
 
@@ -43,17 +44,18 @@ void refuse_colliding_outputs(const OutputNaming& naming, const std::vector<std:
             throw Error(ExitCode::usage,
                         name + ": has the same PolicyID " + p->policy_id().to_string() + " as " +
                             it->second + ", so both would be written to " + dest.string() +
-                            "; nothing was signed (sign them in separate runs with --output-dir, "
-                            "or give one a new PolicyID with cipolicy set-id --reset)");
+                            "; nothing was signed (sign them in separate runs with " +
+                            setting_name("output.dir") +
+                            ", or give one a new PolicyID with cipolicy set-id --reset)");
     }
 }
 
 void OutputClaims::claim(const fs::path& input, const fs::path& destination) {
     std::error_code ec;
     if (fs::exists(destination, ec) && fs::equivalent(input, destination, ec))
-        throw Error(ExitCode::usage, input.string() +
-                                         ": the output would overwrite the input; choose "
-                                         "-o or --output-dir");
+        throw Error(ExitCode::usage,
+                    input.string() + ": the output would overwrite the input; choose " +
+                        setting_name("sign.output") + " or " + setting_name("output.dir"));
     if (!claimed_.insert(fs::absolute(destination).lexically_normal()).second)
         throw Error(ExitCode::usage, input.string() + ": " + destination.string() +
                                          " was already written in this run (two inputs "

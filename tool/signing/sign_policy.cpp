@@ -4,6 +4,7 @@
 
 #include "cms/file_kind.hpp"
 #include "cms/signed_policy_reader.hpp"
+#include "core/setting_name.hpp"
 #include "crypto/chain.hpp"
 #include "policy/binary_reader.hpp"
 #include "signing/authorization.hpp"
@@ -34,9 +35,9 @@ void add_timestamp(SignedParts& parts, const std::string& source, const SignSett
         if (what.rfind(source + ": ", 0) != 0) what = source + ": " + what;
         if (e.code() != ExitCode::timestamp || !settings.timestamp_optional)
             throw Error(e.code(), what);
-        warnings.push_back({WarningCode::timestamp,
-                            source + ": signed without a timestamp (--timestamp-optional): " +
-                                what.substr(source.size() + 2)});
+        warnings.push_back({WarningCode::timestamp, source + ": signed without a timestamp (" +
+                                                        setting_name("timestamp.optional") +
+                                                        "): " + what.substr(source.size() + 2)});
     }
 }
 

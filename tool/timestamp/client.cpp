@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "core/setting_name.hpp"
 #include "http/retry.hpp"
 #include "timestamp/request.hpp"
 
@@ -85,7 +86,8 @@ http::Response TsaClient::limited_post(const std::string& url, const Bytes& der)
 
 TokenInfo TsaClient::timestamp(ByteView signature_value, const Certificate& signer) {
     if (options_.urls.empty())
-        throw Error(ExitCode::usage, "no timestamp server given (--timestamp-url URL)");
+        throw Error(ExitCode::usage,
+                    "no timestamp server given (" + setting_name("timestamp.urls") + " URL)");
     http::Backoff backoff;
     backoff.base = options_.retry_wait;
     backoff.cap = http::kMaxServerDelay;  // only the doubling limits it, as documented

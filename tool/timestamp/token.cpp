@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/handle.hpp"
 #include "core/quote.hpp"
+#include "core/setting_name.hpp"
 #include "crypto/ossl.hpp"
 
 namespace cipolicy::timestamp {
@@ -182,10 +183,10 @@ TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std
     TS_VERIFY_CTX_set_store(ctx.get(), store.release());
     if (TS_RESP_verify_token(ctx.get(), p7.get()) != 1) {
         std::string why = ossl::last_error("signature check failed");
-        fail(source,
-             expect.roots.empty()
-                 ? "the timestamp token's signature does not verify (" + why + ")"
-                 : "the timestamp token does not verify up to a --timestamp-root (" + why + ")");
+        fail(source, expect.roots.empty()
+                         ? "the timestamp token's signature does not verify (" + why + ")"
+                         : "the timestamp token does not verify up to a " +
+                               setting_name("timestamp.root") + " (" + why + ")");
     }
 
     TokenInfo out;

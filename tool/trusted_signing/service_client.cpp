@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "core/setting_name.hpp"
 #include "http/encoding.hpp"
 #include "trusted_signing/service_errors.hpp"
 #include "trusted_signing/signing_result.hpp"
@@ -30,6 +31,11 @@ std::string normalized_status(const json& body) {
 std::string string_field(const json& obj, const char* key) {
     if (obj.is_object() && obj.contains(key) && obj[key].is_string()) return obj[key];
     return {};
+}
+
+// How users set the per-file deadline ("--timeout" on the command line).
+std::string timeout_name() {
+    return setting_name("trusted-signing.timeout");
 }
 
 long long seconds_of(milliseconds d) {
@@ -78,8 +84,8 @@ http::Response ServiceClient::call(const std::string& method, const std::string&
         if (remaining <= milliseconds(0))
             throw Error(ExitCode::service,
                         url.substr(0, url.find('?')) + ": no result within " +
-                            std::to_string(seconds_of(config_.deadline)) + " s (--timeout)" +
-                            (last_problem.empty() ? "" : "; last: " + last_problem) +
+                            std::to_string(seconds_of(config_.deadline)) + " s (" + timeout_name() +
+                            ")" + (last_problem.empty() ? "" : "; last: " + last_problem) +
                             context_suffix(config_, operation_id));
         http::Request request;
         request.method = method;
@@ -115,8 +121,8 @@ http::Response ServiceClient::call(const std::string& method, const std::string&
                             "; the service asks "
                             "to wait " +
                             std::to_string(seconds_of(wait)) + " s, beyond the " +
-                            std::to_string(seconds_of(config_.deadline)) +
-                            " s deadline (--timeout)" + context_suffix(config_, operation_id));
+                            std::to_string(seconds_of(config_.deadline)) + " s deadline (" +
+                            timeout_name() + ")" + context_suffix(config_, operation_id));
         std::this_thread::sleep_for(wait);
     }
 }
@@ -174,7 +180,7 @@ ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest) {
         if (Clock::now() + interval > deadline)
             throw Error(ExitCode::service, "the signing operation did not finish within " +
                                                std::to_string(seconds_of(config_.deadline)) +
-                                               " s (--timeout)" +
+                                               " s (" + timeout_name() + ")" +
                                                context_suffix(config_, operation_id));
         std::this_thread::sleep_for(interval);
         interval = std::min(interval * 3 / 2, milliseconds(3000));

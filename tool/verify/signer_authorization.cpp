@@ -4,6 +4,7 @@
 
 #include "asn1/der.hpp"
 #include "core/error.hpp"
+#include "core/setting_name.hpp"
 
 namespace cipolicy {
 
@@ -63,10 +64,11 @@ Finding no_signers(const std::string& check, const std::string& list_name,
             "the policy has no " + list_name + ", so no signature can authorize it; " + add_hint};
 }
 
-const char* const kUpdateHint =
-    "add the signing root with cipolicy add-signer POLICY.xml --cert ROOT.cer --update "
-    "(Add-SignerRule -Update) and compile again (verify: pass --root when the policy names a "
-    "root the file does not carry)";
+std::string update_hint() {
+    return "add the signing root with cipolicy add-signer POLICY.xml --cert ROOT.cer --update "
+           "(Add-SignerRule -Update) and compile again (verify: pass " +
+           setting_name("verify.root") + " when the policy names a root the file does not carry)";
+}
 
 Finding unsigned_option_finding(const policy::Policy& policy) {
     if (policy.is_unsigned_policy_allowed())
@@ -158,19 +160,20 @@ std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
         return out;
     }
     out.push_back(check_list(update, leaf, chain, chain_complete, "update-signers",
-                             "UpdatePolicySigners", kUpdateHint));
+                             "UpdatePolicySigners", update_hint()));
     if (auto shared = shared_root_finding(update, leaf, chain, "UpdatePolicySigners", "--update"))
         out.push_back(std::move(*shared));
 
     if (policy.is_supplemental()) {
         if (!base) {
             out.push_back({CheckArea::policy, CheckStatus::info, "supplemental-signers",
-                           "supplemental policy: pass --base to check the base policy's "
-                           "SupplementalPolicySigners"});
+                           "supplemental policy: pass " + setting_name("verify.base") +
+                               " to check the base policy's SupplementalPolicySigners"});
         } else if (base->policy_id() != policy.base_policy_id()) {
             out.push_back({CheckArea::policy, CheckStatus::fail, "supplemental-signers",
                            "the policy extends base " + policy.base_policy_id().to_string() +
-                               ", but --base is " + base->policy_id().to_string()});
+                               ", but " + setting_name("verify.base") + " is " +
+                               base->policy_id().to_string()});
         } else {
             const auto supplemental = policy::supplemental_policy_signers(*base);
             out.push_back(check_list(supplemental, leaf, chain, chain_complete,
@@ -192,7 +195,7 @@ std::vector<Finding> chain_independent_failures(const policy::Policy& policy) {
         out.push_back(std::move(f));
     try {
         if (policy::update_policy_signers(policy).empty())
-            out.push_back(no_signers("update-signers", "UpdatePolicySigners", kUpdateHint));
+            out.push_back(no_signers("update-signers", "UpdatePolicySigners", update_hint()));
     } catch (const Error& e) {
         out.push_back({CheckArea::policy, CheckStatus::fail, "update-signers", e.what()});
     }

@@ -10,6 +10,7 @@
 #include "cms/signed_policy.hpp"
 #include "cms/signed_policy_reader.hpp"
 #include "cms/signer_certificate.hpp"
+#include "core/setting_name.hpp"
 #include "crypto/chain.hpp"
 #include "crypto/key_policy.hpp"
 #include "policy/binary_reader.hpp"
@@ -48,7 +49,8 @@ std::string not_signed_message(cms::FileKind kind) {
                    "it with cipolicy sign)";
         case cms::FileKind::certificate:
             return "not a signed policy (a certificate: verify takes signed policies; give the "
-                   "certificate with --root)";
+                   "certificate with " +
+                   setting_name("verify.root") + ")";
         default:
             return "not a signed policy (neither a signed policy nor a policy binary)";
     }
@@ -273,7 +275,8 @@ class Verifier {
         std::vector<Certificate> chain = order_chain(leaf, pool);
         if (options_.roots.empty()) {
             report_.add(A::chain, S::info, "anchor",
-                        "chain not checked against a root (pass --root CERT to check)");
+                        "chain not checked against a root (pass " + setting_name("verify.root") +
+                            " CERT to check)");
             return chain;
         }
         std::vector<Certificate> intermediates;

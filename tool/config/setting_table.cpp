@@ -1,0 +1,310 @@
+#include "config/setting_table.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "core/quote.hpp"
+#include "platform/paths.hpp"
+#include "trusted_signing/service_config.hpp"
+
+namespace cipolicy {
+namespace fs = std::filesystem;
+
+namespace {
+
+using Values = std::vector<std::string>;
+
+// Where a setting lives in Settings, for both const and mutable access.
+#define CIPOLICY_AT(field) \
+    [](auto& s) -> auto& { \
+        return s.field;    \
+    }
+
+template <typename Get>
+auto take_from(Get get) {
+    return [get](Settings& s, const Settings& top) {
+        if (get(top)) get(s) = get(top);
+    };
+}
+
+fs::path resolved(const fs::path* base, const std::string& value) {
+    return base ? platform::resolve_against(*base, fs::path(value)) : fs::path(value);
+}
+
+using Check = void (*)(const std::string& value);
+
+template <typename Get>
+SettingBinding text(Get get, Check check = nullptr) {
+    return {SettingArity::one, ";",
+            [get, check](Settings& s, const Values& v, const fs::path*) {
+                if (check) check(v.front());
+                get(s) = v.front();
+            },
+            take_from(get)};
+}
+
+template <typename Get>
+SettingBinding file(Get get) {
+    return {SettingArity::one, ";",
+            [get](Settings& s, const Values& v, const fs::path* base) {
+                get(s) = resolved(base, v.front());
+            },
+            take_from(get)};
+}
+
+template <typename Get>
+SettingBinding files(Get get) {
+    return {SettingArity::many, ";",
+            [get](Settings& s, const Values& v, const fs::path* base) {
+                std::vector<fs::path> out;
+                for (const auto& item : v) out.push_back(resolved(base, item));
+                get(s) = out;
+            },
+            take_from(get)};
+}
+
+template <typename Get>
+SettingBinding urls(Get get) {
+    return {SettingArity::many, "; \t\r\n",
+            [get](Settings& s, const Values& v, const fs::path*) {
+                for (const auto& url : v)
+                    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+                        throw BadSettingValue{" " + escaped(url) +
+                                              ": must be an http:// or https:// URL"};
+                get(s) = v;
+            },
+            take_from(get)};
+}
+
+// The whole text as a number of type T (from_chars: no locale, no leading space, no "0x").
+template <typename T>
+std::optional<T> number(const std::string& text) {
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    return value;
+}
+
+// Seconds up to a day: above 0, or also 0 where `zero` allows it (a retry wait).
+template <typename Get>
+SettingBinding seconds(Get get, bool zero = false) {
+    return {SettingArity::one, ";",
+            [get, zero](Settings& s, const Values& v, const fs::path*) {
+                auto d = number<double>(v.front());
+                if (!d || !(*d > 0 || (zero && *d == 0)) || *d > 86400)
+                    throw BadSettingValue{": give a number of seconds between 0 and 86400"};
+                get(s) = d;
+            },
+            take_from(get)};
+}
+
+// A whole number, `min` or more.
+template <typename Get>
+SettingBinding whole(Get get, int min) {
+    return {
+        SettingArity::one, ";",
+        [get, min](Settings& s, const Values& v, const fs::path*) {
+            auto n = number<int>(v.front());
+            if (!n || *n < min)
+                throw BadSettingValue{": give a whole number, " + std::to_string(min) + " or more"};
+            get(s) = n;
+        },
+        take_from(get)};
+}
+
+// A flag without value on the command line, true/false elsewhere.
+template <typename Get>
+SettingBinding on_off(Get get) {
+    return {SettingArity::on_off, ";",
+            [get](Settings& s, const Values& v, const fs::path*) {
+                std::string t = v.front();
+                std::transform(t.begin(), t.end(), t.begin(),
+                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                if (t == "true" || t == "yes" || t == "on" || t == "1")
+                    get(s) = true;
+                else if (t == "false" || t == "no" || t == "off" || t == "0")
+                    get(s) = false;
+                else
+                    throw BadSettingValue{" must be true or false"};
+            },
+            take_from(get)};
+}
+
+SettingBinding provider() {
+    auto get = CIPOLICY_AT(provider);
+    return {SettingArity::one, ";",
+            [get](Settings& s, const Values& v, const fs::path*) {
+                get(s) = provider_from_name(v.front());
+                if (!get(s)) throw BadSettingValue{" must be local or trusted-signing"};
+            },
+            take_from(get)};
+}
+
+SettingBinding digest() {
+    auto get = CIPOLICY_AT(digest);
+    return {SettingArity::one, ";",
+            [get](Settings& s, const Values& v, const fs::path*) {
+                auto d = digest_from_name(v.front());
+                // SHA-1 signatures are refused by current Windows: never a choice.
+                if (!d || *d == DigestAlgorithm::sha1)
+                    throw BadSettingValue{" must be sha256, sha384 or sha512"};
+                get(s) = d;
+            },
+            take_from(get)};
+}
+
+void check_api_version(const std::string& v) {
+    const auto& known = trusted_signing::supported_api_versions();
+    if (std::find(known.begin(), known.end(), v) != known.end()) return;
+    std::string list;
+    for (std::size_t i = 0; i < known.size(); ++i)
+        list += (i == 0 ? "" : i + 1 == known.size() ? " or " : ", ") + known[i];
+    throw BadSettingValue{": '" + escaped(v) + "' is not supported; use " + list};
+}
+
+using G = SettingGroup;
+
+}  // namespace
+
+// The one place a setting is declared (docs/configuration.md, "Adding a setting"). Order is
+// --help order within each group, and the order of the table in docs/configuration.md.
+// clang-format off
+const std::vector<SettingDef>& setting_table() {
+    static const std::vector<SettingDef> table{
+        {"provider", "CIPOLICY_PROVIDER", "", "", G::key,
+         "local or trusted-signing (artifact-signing too)",
+         "a local key on the command line (`--cert`/`--pfx`) implies `local`, `--metadata`/"
+         "`--endpoint` imply `trusted-signing`; without any, a metadata file or endpoint and no "
+         "local key choose Trusted Signing",
+         provider()},
+        {"digest", "CIPOLICY_DIGEST", "digest", "NAME", G::key,
+         "sha256 (default), sha384 or sha512", "", digest()},
+        {"local.cert", "CIPOLICY_CERT", "cert", "FILE", G::key,
+         "signer certificate (PEM or DER)", "", file(CIPOLICY_AT(local.cert))},
+        {"local.key", "CIPOLICY_KEY", "key", "FILE", G::key,
+         "private key of --cert (PEM or DER)", "", file(CIPOLICY_AT(local.key))},
+        {"local.chain", "CIPOLICY_CHAIN", "chain", "FILE", G::key,
+         "PEM bundle of intermediates, with --cert/--key or --pfx (a root in it is used for "
+         "checks, not written)", "", file(CIPOLICY_AT(local.chain))},
+        {"local.root", "CIPOLICY_ROOT", "root", "FILE", G::key,
+         "the root the chain leads to, when --chain or the PFX stops below it (repeatable; "
+         "checks only, never written)",
+         "makes the UpdatePolicySigners check complete. A file or a list of files",
+         files(CIPOLICY_AT(local.roots))},
+        {"local.pfx", "CIPOLICY_PFX", "pfx", "FILE", G::key,
+         "PKCS#12 file with key and certificates, instead of --cert/--key", "",
+         file(CIPOLICY_AT(local.pfx))},
+        {"local.pfx-password-env", "CIPOLICY_PFX_PASSWORD_ENV", "pfx-password-env", "VAR", G::key,
+         "name of the environment variable holding the PFX password", "",
+         text(CIPOLICY_AT(local.pfx_password_env))},
+        {"local.pfx-password-file", "", "pfx-password-file", "FILE", G::key,
+         "file holding the PFX password", "", file(CIPOLICY_AT(local.pfx_password_file))},
+        {"local.key-password-env", "CIPOLICY_KEY_PASSWORD_ENV", "key-password-env", "VAR", G::key,
+         "name of the environment variable holding the --key password", "",
+         text(CIPOLICY_AT(local.key_password_env))},
+        {"local.key-password-file", "", "key-password-file", "FILE", G::key,
+         "file holding the --key password", "", file(CIPOLICY_AT(local.key_password_file))},
+
+        {"trusted-signing.metadata", "CIPOLICY_METADATA", "metadata", "FILE", G::trusted_signing,
+         "metadata.json with Endpoint, CodeSigningAccountName, CertificateProfileName",
+         "see [trusted-signing.md](trusted-signing.md); explicit endpoint/account/profile "
+         "override its values",
+         file(CIPOLICY_AT(trusted_signing.metadata))},
+        {"trusted-signing.endpoint", "CIPOLICY_ENDPOINT", "endpoint", "URL", G::trusted_signing,
+         "the account's regional endpoint, e.g. https://eus.codesigning.azure.net",
+         "https only; trailing slashes removed", text(CIPOLICY_AT(trusted_signing.endpoint))},
+        {"trusted-signing.account", "CIPOLICY_ACCOUNT", "account", "NAME", G::trusted_signing,
+         "code signing account name", "", text(CIPOLICY_AT(trusted_signing.account))},
+        {"trusted-signing.profile", "CIPOLICY_PROFILE", "profile", "NAME", G::trusted_signing,
+         "certificate profile name", "", text(CIPOLICY_AT(trusted_signing.profile))},
+        {"trusted-signing.credential", "CIPOLICY_CREDENTIAL", "credential", "TYPE",
+         G::trusted_signing,
+         "default, access-token, environment, client-secret, client-certificate, "
+         "workload-identity, managed-identity or azure-cli",
+         "`default` is the chain. Tokens and secrets come only from variables or files "
+         "([trusted-signing.md](trusted-signing.md))",
+         text(CIPOLICY_AT(trusted_signing.credential))},
+        {"trusted-signing.access-token-file", "CIPOLICY_ACCESS_TOKEN_FILE", "access-token-file",
+         "FILE", G::trusted_signing,
+         "file holding an access token (or set CIPOLICY_ACCESS_TOKEN)", "",
+         file(CIPOLICY_AT(trusted_signing.access_token_file))},
+        {"trusted-signing.api-version", "CIPOLICY_API_VERSION", "api-version", "VERSION",
+         G::trusted_signing, "2022-06-15-preview (default), 2023-06-15-preview or 2024-06-15", "",
+         text(CIPOLICY_AT(trusted_signing.api_version), check_api_version)},
+        {"http.ca-file", "CIPOLICY_CA_FILE", "ca-file", "FILE", G::trusted_signing,
+         "CA bundle to verify the service's TLS certificate (default: CURL_CA_BUNDLE, "
+         "SSL_CERT_FILE, the system store)", "", file(CIPOLICY_AT(http.ca_file))},
+        {"trusted-signing.timeout", "CIPOLICY_TIMEOUT", "timeout", "SECONDS", G::trusted_signing,
+         "seconds allowed per signed file, retries and polling included (default 300)", "",
+         seconds(CIPOLICY_AT(trusted_signing.timeout))},
+        {"trusted-signing.request-timeout", "CIPOLICY_REQUEST_TIMEOUT", "request-timeout",
+         "SECONDS", G::trusted_signing, "seconds allowed per HTTP request (default 60)", "",
+         seconds(CIPOLICY_AT(trusted_signing.request_timeout))},
+        {"trusted-signing.correlation-id", "CIPOLICY_CORRELATION_ID", "correlation-id", "ID",
+         G::trusted_signing,
+         "x-correlation-id for every request of the run (default: metadata CorrelationId, else "
+         "a new UUID)", "", text(CIPOLICY_AT(trusted_signing.correlation_id))},
+
+        {"timestamp.urls", "CIPOLICY_TIMESTAMP_URLS", "timestamp-url", "URL", G::timestamp,
+         "timestamp server; repeat for fallbacks, tried in order",
+         "for `sign` and `timestamp`; the variable also takes whitespace between URLs",
+         urls(CIPOLICY_AT(timestamp.urls))},
+        {"timestamp.root", "CIPOLICY_TIMESTAMP_ROOT", "timestamp-root", "FILE", G::timestamp,
+         "require the timestamp's signer to chain to this root (repeatable)", "",
+         files(CIPOLICY_AT(timestamp.roots))},
+        {"timestamp.retries", "CIPOLICY_TIMESTAMP_RETRIES", "timestamp-retries", "N",
+         G::timestamp, "extra attempts per server (default 2)", "",
+         whole(CIPOLICY_AT(timestamp.retries), 0)},
+        {"timestamp.retry-wait", "CIPOLICY_TIMESTAMP_RETRY_WAIT", "timestamp-retry-wait",
+         "SECONDS", G::timestamp, "seconds before the first retry, doubled each time (default 1)",
+         "", seconds(CIPOLICY_AT(timestamp.retry_wait), true)},
+        {"timestamp.timeout", "CIPOLICY_TIMESTAMP_TIMEOUT", "timestamp-timeout", "SECONDS",
+         G::timestamp, "seconds per request (default 30)", "",
+         seconds(CIPOLICY_AT(timestamp.timeout))},
+        {"timestamp.jobs", "CIPOLICY_TIMESTAMP_JOBS", "timestamp-jobs", "N", G::timestamp,
+         "timestamp requests in flight at once (default 4; TSAs throttle on their own)", "",
+         whole(CIPOLICY_AT(timestamp.jobs), 1)},
+        {"timestamp.optional", "CIPOLICY_TIMESTAMP_OPTIONAL", "timestamp-optional", "",
+         G::timestamp, "if every server fails, write the file without a timestamp (warning)", "",
+         on_off(CIPOLICY_AT(timestamp.optional))},
+        {"timestamp.disabled", "CIPOLICY_NO_TIMESTAMP", "no-timestamp", "", G::timestamp,
+         "do not timestamp, even where it is the default", "",
+         on_off(CIPOLICY_AT(timestamp.disabled))},
+
+        {"output.dir", "CIPOLICY_OUTPUT_DIR", "output-dir", "DIR", G::output,
+         "output folder; files are named {PolicyID}.cip or SiPolicy.p7b",
+         "`sign` uses it when neither `-o` nor `--output-dir` is given",
+         file(CIPOLICY_AT(output_dir))},
+    };
+    return table;
+}
+// clang-format on
+
+#undef CIPOLICY_AT
+
+const SettingDef* find_setting(std::string_view key) {
+    for (const auto& def : setting_table())
+        if (def.key == key) return &def;
+    return nullptr;
+}
+
+std::string settings_doc_table() {
+    std::string out =
+        "| key | variable | command line | meaning |\n"
+        "|---|---|---|---|\n";
+    for (const auto& def : setting_table()) {
+        const bool many = def.binding.arity == SettingArity::many;
+        std::string variable = def.variable.empty() ? "—" : "`" + std::string(def.variable) + "`";
+        if (many && !def.variable.empty()) variable += " (`;`-separated)";
+        std::string flag = def.flag.empty() ? "—" : "`--" + std::string(def.flag) + "`";
+        if (many && !def.flag.empty()) flag += " (repeatable)";
+        std::string meaning(def.doc);
+        if (!def.details.empty()) meaning += "; " + std::string(def.details);
+        out += "| `" + std::string(def.key) + "` | " + variable + " | " + flag + " | " + meaning +
+               " |\n";
+    }
+    return out;
+}
+
+}  // namespace cipolicy
