@@ -57,8 +57,8 @@ bool wants_trusted_signing(const Settings& s) {
     return !local && (s.trusted_signing.metadata || s.trusted_signing.endpoint);
 }
 
-static std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char* name,
-                                                std::chrono::milliseconds fallback) {
+std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char* name,
+                                         std::chrono::milliseconds fallback) {
     if (!vm.count(name)) return fallback;
     double v = vm[name].as<double>();
     if (!(v > 0) || v > 86400)

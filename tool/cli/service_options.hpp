@@ -11,6 +11,10 @@ namespace cipolicy::cli {
 
 po::options_description service_options();
 
+// --timeout / --request-timeout style option `name` (seconds, 0 < v <= 86400), else `fallback`.
+std::chrono::milliseconds seconds_option(const po::variables_map& vm, const char* name,
+                                         std::chrono::milliseconds fallback);
+
 // Copies --metadata, --endpoint, --account, --profile and --credential into `s`.
 void service_settings_from_command_line(const po::variables_map& vm, Settings& s);
 

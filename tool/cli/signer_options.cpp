@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "cli/key_store_options.hpp"
 #include "cli/service_options.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -19,11 +20,12 @@ po::options_description signing_options() {
     opts.add_options()("config", po::value<std::string>(),
                        "project configuration (cipolicy.yaml); default $CIPOLICY_CONFIG")(
         "digest", po::value<std::string>(), "sha256 (default), sha384 or sha512")(
-        "cert", po::value<std::string>(), "signer certificate (PEM or DER)")(
+        "cert", po::value<std::string>(),
+        "signer certificate (PEM or DER); with --pkcs11-uri, instead of the token's")(
         "key", po::value<std::string>(), "private key of --cert (PEM or DER)")(
         "chain", po::value<std::string>(),
-        "PEM bundle of intermediates, with --cert/--key or --pfx (a root in it is used for "
-        "checks, not written)")(
+        "PEM bundle of intermediates, with --cert/--key, --pfx, --pkcs11-uri or --key-vault (a "
+        "root in it is used for checks, not written)")(
         "root", po::value<std::vector<std::string>>()->composing(),
         "the root the chain leads to, when --chain or the PFX stops below it (repeatable; "
         "checks only, never written)")(
@@ -36,6 +38,7 @@ po::options_description signing_options() {
         "environment variable with the --key password")(
         "key-password-file", po::value<std::string>(), "file holding the --key password");
     opts.add(service_options());
+    opts.add(key_store_options());
     return opts;
 }
 
@@ -67,12 +70,17 @@ static Settings settings_from_command_line(const po::variables_map& vm) {
     s.local.pfx_password_file = path("pfx-password-file");
     s.local.key_password_env = str("key-password-env");
     s.local.key_password_file = path("key-password-file");
-    bool local = s.local.cert || s.local.key || s.local.pfx;
     service_settings_from_command_line(vm, s);
-    if (local && s.provider == Provider::trusted_signing)
+    const bool trusted_signing = s.provider == Provider::trusted_signing;
+    key_store_settings_from_command_line(vm, s);
+    // With a token, --cert names the token key's certificate: only a key or PFX is local.
+    const bool key_store = wanted_key_store(s).has_value();
+    bool local = s.local.key || s.local.pfx || (s.local.cert && !key_store);
+    if (int(local) + int(trusted_signing) + int(key_store) > 1)
         throw Error(ExitCode::usage,
-                    "give a local key (--cert/--key, --pfx) or Trusted Signing (--endpoint, "
-                    "--metadata), not both");
+                    "give a local key (--cert/--key, --pfx), Trusted Signing (--endpoint, "
+                    "--metadata), a PKCS#11 token (--pkcs11-uri) or Azure Key Vault "
+                    "(--key-vault): one of them, not both");
     if (local) s.provider = Provider::local;
     return s;
 }
@@ -100,6 +108,7 @@ Settings resolve_settings(const po::variables_map& vm) {
     // An endpoint or metadata file without a local key means Trusted Signing; say so once here so
     // that later steps (the default timestamp server) need not guess.
     if (!s.provider && wants_trusted_signing(s)) s.provider = Provider::trusted_signing;
+    if (!s.provider) s.provider = wanted_key_store(s);
     return s;
 }
 
@@ -113,9 +122,8 @@ static bool is_variable_name(const std::string& name) {
 
 // Passwords never come from the command line itself: only a variable name or a file is given.
 // `option` is the option family ("--pfx-password"), for messages.
-static PasswordSource password_from(const std::optional<std::string>& env_name,
-                                    const std::optional<fs::path>& file,
-                                    const std::string& option) {
+PasswordSource password_from(const std::optional<std::string>& env_name,
+                             const std::optional<fs::path>& file, const std::string& option) {
     PasswordSource source{Secret(), option + "-env VAR or " + option + "-file FILE"};
     if (env_name && file)
         throw Error(ExitCode::usage,
@@ -159,6 +167,7 @@ std::unique_ptr<Signer> open_signer(const Settings& settings) {
 
 std::unique_ptr<Signer> open_signer(const Settings& settings, const po::variables_map& vm,
                                     const std::function<void(const std::string&)>& warn) {
+    if (auto signer = open_key_store_signer(settings, vm, warn)) return signer;
     if (wants_trusted_signing(settings)) {
         trusted_signing::SessionOptions options = session_options(settings, vm);
         if (auto w = trusted_signing::endpoint_warning(options.service.endpoint);

@@ -8,6 +8,7 @@
 
 #include "cli/options.hpp"
 #include "config/settings.hpp"
+#include "crypto/key_material.hpp"
 #include "signing/signer.hpp"
 
 namespace cipolicy::cli {
@@ -29,6 +30,12 @@ std::optional<std::filesystem::path> config_file(const po::variables_map& vm);
 std::unique_ptr<Signer> open_signer(const Settings& settings, const po::variables_map& vm,
                                     const std::function<void(const std::string&)>& warn);
 std::unique_ptr<Signer> open_signer(const Settings& settings);
+
+// A password or PIN from `option`-env VAR or `option`-file FILE (never the command line).
+// Throws Error(usage) for both, an unset variable, or a value that is not a variable name.
+PasswordSource password_from(const std::optional<std::string>& env_name,
+                             const std::optional<std::filesystem::path>& file,
+                             const std::string& option);
 
 // The certificates of --root / local.root / CIPOLICY_ROOT (every one of each file).
 std::vector<Certificate> load_roots(const Settings& settings);

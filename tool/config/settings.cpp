@@ -87,8 +87,8 @@ class FileReader {
 
     using Handler = std::function<void(FileReader&, const YAML::Node&, const std::string&)>;
     static const std::map<std::string, Handler>& handlers();
-    static inline const std::set<std::string> kSections{"local", "trusted-signing", "timestamp",
-                                                        "output"};
+    static inline const std::set<std::string> kSections{"local",     "trusted-signing", "pkcs11",
+                                                        "key-vault", "timestamp",       "output"};
 
     fs::path path_, dir_;
     Settings s_;
@@ -104,7 +104,8 @@ const std::map<std::string, FileReader::Handler>& FileReader::handlers() {
              r.s_.provider = provider_from_name(r.scalar(n, k));
              if (!r.s_.provider)
                  throw Error(ExitCode::input,
-                             r.where(n.Mark()) + "'provider' must be local or trusted-signing");
+                             r.where(n.Mark()) +
+                                 "'provider' must be local, trusted-signing, pkcs11 or key-vault");
          }},
         {"digest",
          [](R& r, N n, K k) {
@@ -159,6 +160,22 @@ const std::map<std::string, FileReader::Handler>& FileReader::handlers() {
              r.s_.timestamp_urls = urls;
          }},
         {"output.dir", [](R& r, N n, K k) { r.s_.output_dir = r.file(n, k); }},
+        // A module given as a bare name ("opensc-pkcs11.so") stays one: p11-kit looks it up.
+        {"pkcs11.module",
+         [](R& r, N n, K k) {
+             fs::path p(r.scalar(n, k));
+             r.s_.pkcs11.module = p.has_parent_path() ? r.file(n, k) : p;
+         }},
+        {"pkcs11.uri", [](R& r, N n, K k) { r.s_.pkcs11.uri = r.scalar(n, k); }},
+        {"pkcs11.pin-env", [](R& r, N n, K k) { r.s_.pkcs11.pin_env = r.scalar(n, k); }},
+        {"pkcs11.pin-file", [](R& r, N n, K k) { r.s_.pkcs11.pin_file = r.file(n, k); }},
+        {"key-vault.url", [](R& r, N n, K k) { r.s_.key_vault.url = r.scalar(n, k); }},
+        {"key-vault.certificate",
+         [](R& r, N n, K k) { r.s_.key_vault.certificate = r.scalar(n, k); }},
+        {"key-vault.certificate-version",
+         [](R& r, N n, K k) { r.s_.key_vault.version = r.scalar(n, k); }},
+        {"key-vault.credential",
+         [](R& r, N n, K k) { r.s_.key_vault.credential = r.scalar(n, k); }},
     };
     return table;
 }
@@ -179,6 +196,8 @@ std::optional<fs::path> env_path(const char* name) {
 std::optional<Provider> provider_from_name(std::string_view name) {
     if (name == "local") return Provider::local;
     if (name == "trusted-signing" || name == "artifact-signing") return Provider::trusted_signing;
+    if (name == "pkcs11") return Provider::pkcs11;
+    if (name == "key-vault") return Provider::key_vault;
     return std::nullopt;
 }
 
@@ -200,6 +219,14 @@ Settings overlay(const Settings& base, const Settings& top) {
     take(s.trusted_signing.account, top.trusted_signing.account);
     take(s.trusted_signing.profile, top.trusted_signing.profile);
     take(s.trusted_signing.credential, top.trusted_signing.credential);
+    take(s.pkcs11.module, top.pkcs11.module);
+    take(s.pkcs11.uri, top.pkcs11.uri);
+    take(s.pkcs11.pin_env, top.pkcs11.pin_env);
+    take(s.pkcs11.pin_file, top.pkcs11.pin_file);
+    take(s.key_vault.url, top.key_vault.url);
+    take(s.key_vault.certificate, top.key_vault.certificate);
+    take(s.key_vault.version, top.key_vault.version);
+    take(s.key_vault.credential, top.key_vault.credential);
     take(s.timestamp_urls, top.timestamp_urls);
     take(s.output_dir, top.output_dir);
     return s;
@@ -218,7 +245,8 @@ Settings settings_from_environment() {
     if (auto v = env("CIPOLICY_PROVIDER")) {
         s.provider = provider_from_name(*v);
         if (!s.provider)
-            throw Error(ExitCode::usage, "CIPOLICY_PROVIDER must be local or trusted-signing");
+            throw Error(ExitCode::usage,
+                        "CIPOLICY_PROVIDER must be local, trusted-signing, pkcs11 or key-vault");
     }
     if (auto v = env("CIPOLICY_DIGEST")) {
         s.digest = digest_from_name(*v);
@@ -249,6 +277,12 @@ Settings settings_from_environment() {
     s.trusted_signing.account = env("CIPOLICY_ACCOUNT");
     s.trusted_signing.profile = env("CIPOLICY_PROFILE");
     s.trusted_signing.credential = env("CIPOLICY_CREDENTIAL");
+    s.pkcs11.module = env_path("CIPOLICY_PKCS11_MODULE");
+    s.pkcs11.uri = env("CIPOLICY_PKCS11_URI");
+    s.pkcs11.pin_env = env("CIPOLICY_PIN_ENV");
+    s.key_vault.url = env("CIPOLICY_KEY_VAULT");
+    s.key_vault.certificate = env("CIPOLICY_KEY_VAULT_CERTIFICATE");
+    s.key_vault.version = env("CIPOLICY_KEY_VAULT_CERTIFICATE_VERSION");
     if (auto v = env("CIPOLICY_TIMESTAMP_URLS")) {
         std::vector<std::string> urls;
         std::string item;

@@ -12,7 +12,7 @@
 
 namespace cipolicy {
 
-enum class Provider { local, trusted_signing };
+enum class Provider { local, trusted_signing, pkcs11, key_vault };
 
 struct LocalKeySettings {
     std::optional<std::filesystem::path> cert, key, chain, pfx;
@@ -28,11 +28,27 @@ struct TrustedSigningSettings {
     std::optional<std::string> endpoint, account, profile, credential;
 };
 
+// A key on a PKCS#11 token or HSM (docs/key-stores.md). The PIN comes from a variable or a file.
+struct Pkcs11Settings {
+    std::optional<std::filesystem::path> module;
+    std::optional<std::string> uri;
+    std::optional<std::string> pin_env;  // a variable name, not the PIN
+    std::optional<std::filesystem::path> pin_file;
+};
+
+// A certificate and its key in Azure Key Vault.
+struct KeyVaultSettings {
+    std::optional<std::string> url, certificate, version;
+    std::optional<std::string> credential;  // else trusted-signing's, else default
+};
+
 struct Settings {
     std::optional<Provider> provider;
     std::optional<DigestAlgorithm> digest;
     LocalKeySettings local;
     TrustedSigningSettings trusted_signing;
+    Pkcs11Settings pkcs11;
+    KeyVaultSettings key_vault;
     std::optional<std::vector<std::string>> timestamp_urls;
     std::optional<std::filesystem::path> output_dir;
 };
@@ -50,11 +66,13 @@ Settings parse_settings(const std::string& text, const std::filesystem::path& pa
 // CIPOLICY_PROVIDER, CIPOLICY_DIGEST, CIPOLICY_CERT, CIPOLICY_KEY, CIPOLICY_CHAIN, CIPOLICY_PFX,
 // CIPOLICY_ROOT (files separated by ';'),
 // CIPOLICY_PFX_PASSWORD_ENV, CIPOLICY_KEY_PASSWORD_ENV, CIPOLICY_METADATA, CIPOLICY_ENDPOINT,
-// CIPOLICY_ACCOUNT, CIPOLICY_PROFILE, CIPOLICY_CREDENTIAL, CIPOLICY_TIMESTAMP_URLS
+// CIPOLICY_ACCOUNT, CIPOLICY_PROFILE, CIPOLICY_CREDENTIAL, CIPOLICY_PKCS11_MODULE,
+// CIPOLICY_PKCS11_URI, CIPOLICY_PIN_ENV, CIPOLICY_KEY_VAULT, CIPOLICY_KEY_VAULT_CERTIFICATE,
+// CIPOLICY_KEY_VAULT_CERTIFICATE_VERSION, CIPOLICY_TIMESTAMP_URLS
 // (separated by ';' or whitespace), CIPOLICY_OUTPUT_DIR. Throws Error(usage) naming the variable.
 Settings settings_from_environment();
 
-// "local" / "trusted-signing".
+// "local" / "trusted-signing" / "pkcs11" / "key-vault".
 std::optional<Provider> provider_from_name(std::string_view name);
 
 }  // namespace cipolicy
