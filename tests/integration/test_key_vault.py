@@ -17,8 +17,8 @@ class KeyVaultTest(TrustedSigningTest):
     def setUpClass(cls):
         cls.mock = MockService('key_vault_mock.py').__enter__()
 
-    def vault_args(self, certificate=CERT, *extra):
-        return ['--key-vault', self.mock.url, '--key-vault-certificate', certificate,
+    def vault_args(self, certificate=CERT, *extra, url=None):
+        return ['--key-vault', url or self.mock.url, '--key-vault-certificate', certificate,
                 '--chain', self.mock.file('intermediate.pem'), '--ca-file', self.mock.ca_file,
                 *extra]
 
@@ -141,6 +141,19 @@ class KeyVaultTest(TrustedSigningTest):
         self.mock.configure(bad_signature=True)
         r, out = self.sign()
         self.assertRefused(r, 6, 'does not verify', out)
+
+    def test_a_key_id_outside_the_vault_gets_no_token(self):
+        self.mock.configure(kid='https://elsewhere.example/keys/policy-signer/v2')
+        r, out = self.sign()
+        self.assertRefused(r, 6, 'is not a key version of', out)
+        self.assertEqual(self.mock.requests('sign'), 0)
+
+    def test_vault_url_in_capitals(self):
+        out = self.path('signed.cip')
+        # Host names ignore case; the mock answers with the key id in lower case.
+        r = self.cli('sign', self.policy, *self.vault_args(url=self.mock.url.upper()), '-o', out)
+        self.assertExit(r, 0)
+        self.assertVerifies(out)
 
     def test_http_vault_and_bad_names_are_refused(self):
         out = self.path('out.cip')

@@ -134,7 +134,7 @@ class Pkcs11Test(CliTest):
         self.assertIn('Test Intermediate', certs.stdout.decode())
 
     def test_batch_with_pin_file_cert_and_chain_files_sha384(self):
-        pin_file = self.write(self.path('pin.txt'), PIN.encode())
+        pin_file = self.write(self.path('pin.txt'), (PIN + '\n').encode())  # as editors save it
         policies = [self.policy] + [self.new_policy(f'p{i}.bin') for i in range(3)]
         outdir = self.path('out')
         r = self.cli('sign', *policies, '--pkcs11-module', SOFTHSM, '--pkcs11-uri',

@@ -14,7 +14,8 @@ Certificates: policy-signer (RSA-3072; versions v1 and the current v2), ec-signe
 disabled-signer (attributes.enabled false).
 Config (POST /admin/config) beyond the Trusted Signing mock's: "roles": the RBAC roles the caller
 holds (default both "Key Vault Certificate User" and "Key Vault Crypto User"; a missing one gives
-403 ForbiddenByRbac), "bad_signature", "latency_ms", "faults" (kinds certificate, sign, token).
+403 ForbiddenByRbac), "bad_signature", "kid" (the key id the certificate names), "latency_ms",
+"sign_latency_ms", "faults" (kinds certificate, sign, token).
 GET /admin/stats adds "max_in_flight" (sign requests at once) and "bearers" (distinct tokens used).
 """
 import base64
@@ -137,7 +138,7 @@ class VaultHandler(ts.Handler):
         is_ec = isinstance(key, ec.EllipticCurvePrivateKey)
         return self.reply(200, {
             'id': f'{host}/certificates/{name}/{version}',
-            'kid': f'{host}/keys/{name}/{version}',
+            'kid': self.state.config.get('kid', f'{host}/keys/{name}/{version}'),
             'sid': f'{host}/secrets/{name}/{version}',
             'x5t': b64url(cert.fingerprint(hashes.SHA1())),
             'cer': base64.b64encode(der).decode(),

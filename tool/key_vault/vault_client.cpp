@@ -1,6 +1,7 @@
 #include "key_vault/vault_client.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -29,6 +30,13 @@ std::optional<Bytes> base64url_decode(std::string text) {
     }
     text.append((4 - text.size() % 4) % 4, '=');
     return http::base64_decode(text);
+}
+
+bool same_ignoring_case(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
 }
 
 long long seconds_of(milliseconds d) {
@@ -121,9 +129,10 @@ VaultCertificate VaultClient::certificate() {
     if (!der || der->empty())
         throw Error(ExitCode::service, source + ": the answer has no certificate (cer)");
     std::string kid = string_field(body, "kid");
-    // The token goes wherever kid points: only to this vault's own keys.
+    // The token goes wherever kid points: only to this vault's own keys (host names compare
+    // without case: the user may spell the vault in capitals, Key Vault answers in lower case).
     const std::string prefix = config_.vault + "/keys/";
-    if (kid.compare(0, prefix.size(), prefix) != 0 ||
+    if (!same_ignoring_case(kid.substr(0, prefix.size()), prefix) ||
         kid.find_first_of("?#", prefix.size()) != std::string::npos ||
         std::count(kid.begin() + static_cast<std::ptrdiff_t>(prefix.size()), kid.end(), '/') != 1)
         throw Error(ExitCode::service, source + ": the key id (kid) " + quote(kid) +
