@@ -63,6 +63,16 @@ TEST_CASE("vault URLs are https without a path, names as Key Vault allows them",
     CHECK(vault_warning("https://v.vault.azure.net").empty());
     CHECK(vault_warning("https://v.vault.azure.cn:443").empty());
     CHECK_FALSE(vault_warning("https://vault.azure.net.evil.example").empty());
+    CHECK(is_key_of_vault("https://v.vault.azure.net/keys/k/0123abc", "https://V.vault.azure.net"));
+    CHECK_FALSE(
+        is_key_of_vault("https://v.vault.azure.net.evil/keys/k/1", "https://v.vault.azure.net"));
+    CHECK_FALSE(is_key_of_vault("https://v.vault.azure.net/keys/k", "https://v.vault.azure.net"));
+    CHECK_FALSE(
+        is_key_of_vault("https://v.vault.azure.net/keys/k/1/x", "https://v.vault.azure.net"));
+    CHECK_FALSE(
+        is_key_of_vault("https://v.vault.azure.net/keys/k/1?x=y", "https://v.vault.azure.net"));
+    CHECK_FALSE(
+        is_key_of_vault("https://v.vault.azure.net/secrets/k/1", "https://v.vault.azure.net"));
     CHECK_NOTHROW(check_object_name("policy-signer-2", "--key-vault-certificate"));
     CHECK_THROWS_AS(check_object_name("a/../b", "--key-vault-certificate"), Error);
     CHECK_THROWS_AS(check_object_name("", "--key-vault-certificate"), Error);

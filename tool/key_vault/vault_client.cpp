@@ -1,7 +1,6 @@
 #include "key_vault/vault_client.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -9,6 +8,7 @@
 #include "core/quote.hpp"
 #include "http/encoding.hpp"
 #include "key_vault/vault_errors.hpp"
+#include "trusted_signing/service_client.hpp"  // the JWA names RS256/384/512
 
 namespace cipolicy::key_vault {
 using nlohmann::json;
@@ -32,13 +32,6 @@ std::optional<Bytes> base64url_decode(std::string text) {
     return http::base64_decode(text);
 }
 
-bool same_ignoring_case(const std::string& a, const std::string& b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
 long long seconds_of(milliseconds d) {
     return (d.count() + 999) / 1000;
 }
@@ -52,19 +45,6 @@ json parse_object(const http::Response& r, const std::string& url) {
 }
 
 }  // namespace
-
-std::string sign_algorithm(DigestAlgorithm alg) {
-    switch (alg) {
-        case DigestAlgorithm::sha256:
-            return "RS256";
-        case DigestAlgorithm::sha384:
-            return "RS384";
-        case DigestAlgorithm::sha512:
-            return "RS512";
-        default:
-            throw Error(ExitCode::usage, "Key Vault signs with SHA-256, SHA-384 or SHA-512");
-    }
-}
 
 VaultClient::VaultClient(VaultConfig config, http::Client& http, credentials::TokenProvider& tokens)
     : config_(std::move(config)), http_(http), tokens_(tokens) {}
@@ -129,12 +109,8 @@ VaultCertificate VaultClient::certificate() {
     if (!der || der->empty())
         throw Error(ExitCode::service, source + ": the answer has no certificate (cer)");
     std::string kid = string_field(body, "kid");
-    // The token goes wherever kid points: only to this vault's own keys (host names compare
-    // without case: the user may spell the vault in capitals, Key Vault answers in lower case).
-    const std::string prefix = config_.vault + "/keys/";
-    if (!same_ignoring_case(kid.substr(0, prefix.size()), prefix) ||
-        kid.find_first_of("?#", prefix.size()) != std::string::npos ||
-        std::count(kid.begin() + static_cast<std::ptrdiff_t>(prefix.size()), kid.end(), '/') != 1)
+    // The token goes wherever kid points: only to this vault's own keys.
+    if (!is_key_of_vault(kid, config_.vault))
         throw Error(ExitCode::service, source + ": the key id (kid) " + quote(kid) +
                                            " is not a key version of " + config_.vault);
     return {Certificate::from_der(*der, source + " (cer)"), kid, escaped(string_field(body, "id"))};
@@ -142,7 +118,8 @@ VaultCertificate VaultClient::certificate() {
 
 Bytes VaultClient::sign(const std::string& key_url, DigestAlgorithm alg, ByteView digest) {
     const std::string url = key_url + "/sign?api-version=" + kApiVersion;
-    json request{{"alg", sign_algorithm(alg)}, {"value", http::base64url_encode(digest)}};
+    json request{{"alg", trusted_signing::signature_algorithm(alg)},
+                 {"value", http::base64url_encode(digest)}};
     http::Response r = call("POST", url, request.dump());
     if (r.status != 200)
         throw error_for_response(r, url, "key " + quote(key_url), "Key Vault Crypto User");

@@ -43,7 +43,4 @@ class VaultClient {
     http::Backoff backoff_;
 };
 
-// "RS256" / "RS384" / "RS512"; Error(usage) for SHA-1.
-std::string sign_algorithm(DigestAlgorithm alg);
-
 }  // namespace cipolicy::key_vault

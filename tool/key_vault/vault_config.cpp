@@ -46,6 +46,16 @@ std::string vault_warning(const std::string& vault) {
            "anyway";
 }
 
+bool is_key_of_vault(const std::string& kid, const std::string& vault) {
+    const std::string prefix = lower(vault) + "/keys/";
+    if (kid.size() <= prefix.size() || lower(kid.substr(0, prefix.size())) != prefix) return false;
+    const std::string rest = kid.substr(prefix.size());
+    auto slash = rest.find('/');
+    return slash != std::string::npos && slash > 0 && slash + 1 < rest.size() &&
+           rest.find_first_of("/?#%", slash + 1) == std::string::npos &&
+           rest.find_first_of("?#%") == std::string::npos;
+}
+
 void check_object_name(const std::string& name, const std::string& source) {
     bool ok = !name.empty() && name.size() <= 127 &&
               std::all_of(name.begin(), name.end(),

@@ -26,6 +26,10 @@ std::string normalize_vault_url(const std::string& url, const std::string& sourc
 // cloud, or empty when it is.
 std::string vault_warning(const std::string& vault);
 
+// Whether `kid` is a key version of `vault`: {vault}/keys/{name}/{version}, the host compared
+// without case (a user may spell the vault in capitals; Key Vault answers in lower case).
+bool is_key_of_vault(const std::string& kid, const std::string& vault);
+
 // Certificate and key names: 1-127 letters, digits and '-' (what Key Vault allows). Throws
 // Error(usage) naming `source`.
 void check_object_name(const std::string& name, const std::string& source);

@@ -99,12 +99,7 @@ class Pkcs11Signer final : public Signer {
         return {std::move(signature), chain_};
     }
 
-    std::vector<Certificate> trust_anchors() const override {
-        std::vector<Certificate> roots;
-        for (const auto& c : chain_)
-            if (c.is_self_issued()) roots.push_back(c);
-        return roots;
-    }
+    std::vector<Certificate> trust_anchors() const override { return self_issued(chain_); }
 
     std::string describe() const override {
         return "PKCS#11 token " + quote(session_.token_label()) + ", key " + quote(key_label_) +
