@@ -1,8 +1,5 @@
 #include "key_vault/key_vault_signer.hpp"
 
-#include <condition_variable>
-#include <mutex>
-
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "credentials/token_provider.hpp"
@@ -15,29 +12,6 @@ namespace cipolicy::key_vault {
 
 namespace {
 
-// At most `limit` holders at once (a batch's threads share the vault's request quota).
-class Gate {
-  public:
-    explicit Gate(std::size_t limit) : free_(std::max<std::size_t>(limit, 1)) {}
-    void enter() {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [&] { return free_ > 0; });
-        --free_;
-    }
-    void leave() {
-        {
-            std::lock_guard lock(mutex_);
-            ++free_;
-        }
-        cv_.notify_one();
-    }
-
-  private:
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::size_t free_;
-};
-
 class KeyVaultSigner final : public Signer {
   public:
     explicit KeyVaultSigner(SignerOptions o)
@@ -45,7 +19,6 @@ class KeyVaultSigner final : public Signer {
           tokens_(std::make_unique<credentials::TokenProvider>(
               credentials::make_credential(with_vault_audience(o.credential), *http_))),
           client_(std::move(o.vault), *http_, *tokens_),
-          gate_(client_.config().max_concurrency),
           cert_(client_.certificate()) {
         if (auto problem = policy_key_problem(cert_.certificate.public_key()))
             throw Error(ExitCode::key, cert_.id + ": certificate " +
@@ -57,15 +30,8 @@ class KeyVaultSigner final : public Signer {
     }
 
     SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
-        gate_.enter();
-        Bytes signature;
-        try {
-            signature = client_.sign(cert_.key_url, alg, digest);
-        } catch (...) {
-            gate_.leave();
-            throw;
-        }
-        gate_.leave();
+        // Thread-safe: a batch's workers (--jobs, 8 by default) sign at once over one client.
+        Bytes signature = client_.sign(cert_.key_url, alg, digest);
         if (!trusted_signing::signature_matches(chain_.front(), alg, digest, signature))
             throw Error(ExitCode::service, cert_.key_url +
                                                ": the vault's signature does not verify with the "
@@ -93,7 +59,6 @@ class KeyVaultSigner final : public Signer {
     std::unique_ptr<http::Client> http_;
     std::unique_ptr<credentials::TokenProvider> tokens_;
     VaultClient client_;
-    Gate gate_;
     VaultCertificate cert_;
     std::vector<Certificate> chain_;
 };

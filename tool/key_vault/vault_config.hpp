@@ -15,7 +15,6 @@ struct VaultConfig {
     std::string version;      // empty: the current version
     std::chrono::milliseconds deadline{300000};        // per operation, retries included
     std::chrono::milliseconds request_timeout{60000};  // per HTTP request
-    std::size_t max_concurrency = 8;                   // sign requests in flight at once
 };
 
 // Strips trailing slashes; throws Error(usage) naming `source` unless the URL is https with a
