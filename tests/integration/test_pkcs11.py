@@ -163,6 +163,14 @@ class Pkcs11Test(CliTest):
         self.assertExit(r, 0)
         self.assertVerifies(out)
 
+    def test_token_on_the_command_line_replaces_a_configured_local_key(self):
+        other = pkimod.Pki(self.path('other'))
+        config = self.write(self.path('cipolicy.yaml'), (
+            f'local:\n  cert: {other.leaf_pem}\n  key: {other.key_pem}\n').encode())
+        r, out = self.sign('--config', config, '--pin-env', 'CIPOLICY_TEST_PIN')
+        self.assertExit(r, 0)
+        self.assertVerifies(out)
+
     def test_wrong_pin(self):
         env = dict(self.env, CIPOLICY_TEST_PIN='0000-wrong')
         r = run('sign', self.policy, '--pkcs11-module', SOFTHSM, '--pkcs11-uri', URI, '--pin-env',

@@ -104,6 +104,13 @@ Settings resolve_settings(const po::variables_map& vm) {
         kept.roots = s.local.roots;
         s.local = kept;
     }
+    // A key store named on the command line does not sign with a configured local key's
+    // certificate either (--cert beside --pkcs11-uri is the token key's).
+    if (wanted_key_store(cli) && !cli.local.cert) {
+        s.local.cert.reset();
+        s.local.key.reset();
+        s.local.pfx.reset();
+    }
     s = overlay(s, cli);
     // An endpoint or metadata file without a local key means Trusted Signing; say so once here so
     // that later steps (the default timestamp server) need not guess.

@@ -5,7 +5,7 @@
 #include "credentials/token_provider.hpp"
 #include "crypto/chain.hpp"
 #include "key_vault/vault_client.hpp"
-#include "signing/key_policy.hpp"
+#include "crypto/key_policy.hpp"
 #include "trusted_signing/signing_result.hpp"
 
 namespace cipolicy::key_vault {
@@ -43,6 +43,9 @@ class KeyVaultSigner final : public Signer {
     }
 
     std::vector<Certificate> trust_anchors() const override { return self_issued(chain_); }
+    // Known before signing (the certificate is read first), so the policy's signer rules are
+    // checked before the key store is asked.
+    std::optional<std::vector<Certificate>> known_chain() const override { return chain_; }
 
     std::string describe() const override {
         return "Azure Key Vault " + client_.config().vault + ", certificate " + cert_.id + " (" +

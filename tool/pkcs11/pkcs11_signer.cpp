@@ -12,7 +12,7 @@
 #include "pkcs11/module.hpp"
 #include "pkcs11/session.hpp"
 #include "pkcs11/token_uri.hpp"
-#include "signing/key_policy.hpp"
+#include "crypto/key_policy.hpp"
 #include "trusted_signing/signing_result.hpp"
 
 namespace cipolicy::pkcs11 {
@@ -100,6 +100,9 @@ class Pkcs11Signer final : public Signer {
     }
 
     std::vector<Certificate> trust_anchors() const override { return self_issued(chain_); }
+    // Known before signing (the certificate is read first), so the policy's signer rules are
+    // checked before the key store is asked.
+    std::optional<std::vector<Certificate>> known_chain() const override { return chain_; }
 
     std::string describe() const override {
         return "PKCS#11 token " + quote(session_.token_label()) + ", key " + quote(key_label_) +
