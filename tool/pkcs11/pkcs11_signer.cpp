@@ -8,11 +8,11 @@
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "crypto/chain.hpp"
+#include "crypto/key_policy.hpp"
 #include "crypto/ossl.hpp"
 #include "pkcs11/module.hpp"
 #include "pkcs11/session.hpp"
 #include "pkcs11/token_uri.hpp"
-#include "crypto/key_policy.hpp"
 #include "trusted_signing/signing_result.hpp"
 
 namespace cipolicy::pkcs11 {
@@ -56,13 +56,6 @@ Bytes trimmed(Bytes b) {
     while (zeros < b.size() && b[zeros] == 0) ++zeros;
     b.erase(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(zeros));
     return b;
-}
-
-std::string hex(ByteView b) {
-    static const char digits[] = "0123456789abcdef";
-    std::string s;
-    for (auto c : b) s += {digits[c >> 4], digits[c & 0xf]};
-    return s;
 }
 
 class Pkcs11Signer final : public Signer {
@@ -164,7 +157,7 @@ class Pkcs11Signer final : public Signer {
         }
         if (leaf && out.empty())
             throw Error(ExitCode::key, where() + ": no certificate with the key's id " +
-                                           (key_id_.empty() ? "(none)" : hex(key_id_)) +
+                                           (key_id_.empty() ? "(none)" : to_hex(key_id_)) +
                                            " on the token; give it with --cert FILE");
         if (leaf) out.erase(out.begin() + 1, out.end());
         return out;
