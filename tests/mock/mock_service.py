@@ -1,4 +1,4 @@
-"""Starting trusted_signing_mock.py from a test, and talking to its admin endpoint."""
+"""Starting trusted_signing_mock.py (or key_vault_mock.py) from a test, and talking to its admin endpoint."""
 import json
 import os
 import shutil
@@ -14,12 +14,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 class MockService:
     """with MockService() as m: m.url, m.ca_file, m.root_cer, m.configure(...), m.stats()"""
 
-    def __init__(self):
+    def __init__(self, script='trusted_signing_mock.py'):
+        self.script = script
         self.dir = tempfile.mkdtemp(prefix='cipolicy-mock-')
         self.proc = None
 
     def __enter__(self):
-        self.proc = subprocess.Popen(['/usr/bin/python3', os.path.join(HERE, 'trusted_signing_mock.py'),
+        self.proc = subprocess.Popen(['/usr/bin/python3', os.path.join(HERE, self.script),
                                       '--dir', self.dir])
         port_file = os.path.join(self.dir, 'port')
         deadline = time.time() + 60

@@ -170,6 +170,7 @@ class State:
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'MockTrustedSigning/1.0'
+    AUDIENCE = AUDIENCE  # what its Entra ID issues tokens for (the Key Vault mock changes it)
 
     def log_message(self, fmt, *args):
         pass
@@ -305,8 +306,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return bad('invalid_tenant', f"AADSTS90002: Tenant '{tenant}' not found.")
         if form.get('grant_type') != 'client_credentials':
             return bad('unsupported_grant_type', 'grant_type must be client_credentials')
-        if form.get('scope') != AUDIENCE + '/.default':
-            return bad('invalid_scope', 'AADSTS70011: scope must be ' + AUDIENCE + '/.default')
+        if form.get('scope') != self.AUDIENCE + '/.default':
+            return bad('invalid_scope', 'AADSTS70011: scope must be ' + self.AUDIENCE + '/.default')
         if form.get('client_id') != CLIENT_ID:
             return bad('unauthorized_client', 'AADSTS700016: unknown client_id')
         if 'client_secret' in form:
@@ -347,14 +348,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return False
 
     def managed_token(self, q, as_string_expiry):
-        if q.get('resource') != AUDIENCE:
+        if q.get('resource') != self.AUDIENCE:
             return self.reply(400, {'error': 'invalid_resource',
-                                    'error_description': 'resource must be ' + AUDIENCE})
+                                    'error_description': 'resource must be ' + self.AUDIENCE})
         with self.state.lock:
             self.state.log.append('managed:' + q.get('client_id', 'system'))
         expires_on = int(time.time()) + self.state.config['expires_in']
         return self.reply(200, {'access_token': self.new_token(), 'token_type': 'Bearer',
-                                'resource': AUDIENCE, 'expires_in': str(self.state.config['expires_in']),
+                                'resource': self.AUDIENCE, 'expires_in': str(self.state.config['expires_in']),
                                 'expires_on': str(expires_on)})
 
     def imds(self, q, body):
@@ -479,13 +480,13 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         return sock, addr
 
 
-def main():
+def main(handler=None, make_pki=None):
     ap = argparse.ArgumentParser()
     ap.add_argument('--dir', required=True)
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    pki = Pki(args.dir)
-    server = Server(('127.0.0.1', 0), Handler)
+    pki = (make_pki or Pki)(args.dir)
+    server = Server(('127.0.0.1', 0), handler or Handler)
     server.state = State(pki)
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(os.path.join(args.dir, 'tls.pem'))

@@ -30,7 +30,9 @@ def cmake_packages():
                     if pkg == 'Boost':
                         comps = re.search(r'COMPONENTS\s+([\w\s]+)', rest).group(1).split()
                         found.update('boost-' + c.replace('_', '-') for c in comps)
-                    elif pkg not in ('CIPolicy',):
+                    # PkgConfig finds p11-kit for PKCS#11, which is off on Windows
+                    # (CIPOLICY_PKCS11), where vcpkg builds.
+                    elif pkg not in ('CIPolicy', 'PkgConfig'):
                         found.add(PORTS.get(pkg, '?' + pkg))
     return found
 

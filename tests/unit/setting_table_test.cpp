@@ -132,6 +132,7 @@ TEST_CASE("messages name a setting by its key, and by its flag once the CLI says
     CHECK(setting_name("local.root") == "--root");
     CHECK(setting_name("sign.allow-unsigned-option") == "--allow-unsigned-option");
     CHECK_THROWS_WITH(resolve_settings(both, std::nullopt),
-                      Catch::Equals("give a local key (--cert/--key, --pfx) or Trusted Signing "
-                                    "(--endpoint, --metadata), not both"));
+                      Catch::Equals("give a local key (--cert/--key, --pfx), Trusted Signing "
+                                    "(--endpoint, --metadata), a PKCS#11 token (--pkcs11-uri) or "
+                                    "Azure Key Vault (--key-vault): one of them, not both"));
 }

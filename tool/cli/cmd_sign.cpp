@@ -51,7 +51,8 @@ int run_sign(const Args& args) {
         "after success, write a Make-style dependency file: the outputs depend on the inputs, "
         "the configuration and the key, certificate and metadata files it names")(
         "jobs", po::value<unsigned>(),
-        "files signed at once (default 16 with Trusted Signing, 1 with a local key)");
+        "files signed at once (default 16 with Trusted Signing, 8 with Key Vault, 1 with a local "
+        "key or a PKCS#11 token)");
     opts.add(signing_options());
     opts.add(timestamp_options());
     po::positional_options_description pos;
@@ -61,6 +62,8 @@ int run_sign(const Args& args) {
         print_help(
             "sign INPUT... (--cert FILE --key FILE | --pfx FILE) [--chain FILE] [--root FILE]... "
             "| (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
+            "| --pkcs11-module LIB --pkcs11-uri URI (--pin-env VAR | --pin-file FILE) "
+            "| --key-vault URL --key-vault-certificate NAME "
             "[-o OUT | --output-dir DIR]",
             "Signs compiled policy binaries the way `signtool sign /p7co "
             "1.3.6.1.4.1.311.79.1 /fd sha256` does.\nWithout -o or --output-dir, each "
@@ -95,7 +98,9 @@ int run_sign(const Args& args) {
         out.detail(line);
     };
     if (a.flags.verbose) sign.detail = detail;
-    batch.jobs = wants_trusted_signing(settings) ? 16 : 1;
+    batch.jobs = wants_trusted_signing(settings)            ? 16
+                 : settings.provider == Provider::key_vault ? 8
+                                                            : 1;
     if (vm.count("jobs")) {
         batch.jobs = vm["jobs"].as<unsigned>();
         if (batch.jobs < 1 || batch.jobs > 64)

@@ -42,6 +42,7 @@ po::options_description setting_options(SettingGroup group, const std::string& t
 po::options_description signing_options() {
     po::options_description opts = config_option();
     opts.add(setting_options(SettingGroup::key, "Signing key"));
+    opts.add(setting_options(SettingGroup::key_store, "PKCS#11 token or HSM, Azure Key Vault"));
     opts.add(setting_options(SettingGroup::output, "Output"));
     opts.add(service_options());
     return opts;

@@ -7,15 +7,11 @@
 namespace cipolicy::cli {
 namespace ts = trusted_signing;
 
-namespace {
-
 std::chrono::milliseconds milliseconds(const std::optional<double>& seconds,
                                        std::chrono::milliseconds fallback) {
     if (!seconds) return fallback;
     return std::chrono::milliseconds(static_cast<long long>(*seconds * 1000));
 }
-
-}  // namespace
 
 ts::SessionOptions session_options(const Settings& s) {
     ts::SessionOptions o;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "cli/key_store_options.hpp"
 #include "cli/service_options.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -24,9 +25,8 @@ static bool is_variable_name(const std::string& name) {
 
 // Passwords never come from the command line itself: only a variable name or a file is given.
 // `option` is the option family ("--pfx-password"), for messages.
-static PasswordSource password_from(const std::optional<std::string>& env_name,
-                                    const std::optional<fs::path>& file,
-                                    const std::string& option) {
+PasswordSource password_from(const std::optional<std::string>& env_name,
+                             const std::optional<fs::path>& file, const std::string& option) {
     PasswordSource source{Secret(), option + "-env VAR or " + option + "-file FILE"};
     if (env_name && file)
         throw Error(ExitCode::usage,
@@ -66,6 +66,7 @@ std::vector<Certificate> load_roots(const Settings& settings) {
 
 std::unique_ptr<Signer> open_signer(const Settings& settings,
                                     const std::function<void(const std::string&)>& warn) {
+    if (auto signer = open_key_store_signer(settings, warn)) return signer;
     if (wants_trusted_signing(settings)) {
         trusted_signing::SessionOptions options = session_options(settings);
         if (auto w = trusted_signing::endpoint_warning(options.service.endpoint);

@@ -8,6 +8,7 @@
 
 #include "config/settings.hpp"
 #include "crypto/certificate.hpp"
+#include "crypto/key_material.hpp"
 #include "signing/signer.hpp"
 
 namespace cipolicy::cli {
@@ -16,6 +17,12 @@ namespace cipolicy::cli {
 // `warn` receives warnings such as an endpoint outside the service's domains.
 std::unique_ptr<Signer> open_signer(const Settings& settings,
                                     const std::function<void(const std::string&)>& warn = {});
+
+// A password or PIN from `option`-env VAR or `option`-file FILE (never the command line).
+// Throws Error(usage) for both, an unset variable, or a value that is not a variable name.
+PasswordSource password_from(const std::optional<std::string>& env_name,
+                             const std::optional<std::filesystem::path>& file,
+                             const std::string& option);
 
 // The certificates of --root / local.root / CIPOLICY_ROOT (every one of each file).
 std::vector<Certificate> load_roots(const Settings& settings);

@@ -136,7 +136,8 @@ SettingBinding provider() {
     return {SettingArity::one, ";",
             [get](Settings& s, const Values& v, const fs::path*) {
                 get(s) = provider_from_name(v.front());
-                if (!get(s)) throw BadSettingValue{" must be local or trusted-signing"};
+                if (!get(s))
+                    throw BadSettingValue{" must be local, trusted-signing, pkcs11 or key-vault"};
             },
             take_from(get)};
 }
@@ -150,6 +151,18 @@ SettingBinding digest() {
                 if (!d || *d == DigestAlgorithm::sha1)
                     throw BadSettingValue{" must be sha256, sha384 or sha512"};
                 get(s) = d;
+            },
+            take_from(get)};
+}
+
+// A PKCS#11 module: a path resolves like any file, a bare name ("opensc-pkcs11.so") stays one, for
+// the loader to look up.
+SettingBinding module_file() {
+    auto get = CIPOLICY_AT(pkcs11.module);
+    return {SettingArity::one, ";",
+            [get](Settings& s, const Values& v, const fs::path* base) {
+                fs::path p(v.front());
+                get(s) = p.has_parent_path() ? resolved(base, v.front()) : p;
             },
             take_from(get)};
 }
@@ -173,7 +186,7 @@ using G = SettingGroup;
 const std::vector<SettingDef>& setting_table() {
     static const std::vector<SettingDef> table{
         {"provider", "CIPOLICY_PROVIDER", "", "", G::key,
-         "local or trusted-signing (artifact-signing too)",
+         "local, trusted-signing (artifact-signing too), pkcs11 or key-vault",
          "a local key on the command line (`--cert`/`--pfx`) implies `local`, `--metadata`/"
          "`--endpoint` imply `trusted-signing`; without any, a metadata file or endpoint and no "
          "local key choose Trusted Signing",
@@ -181,12 +194,13 @@ const std::vector<SettingDef>& setting_table() {
         {"digest", "CIPOLICY_DIGEST", "digest", "NAME", G::key,
          "sha256 (default), sha384 or sha512", "", digest()},
         {"local.cert", "CIPOLICY_CERT", "cert", "FILE", G::key,
-         "signer certificate (PEM or DER)", "", file(CIPOLICY_AT(local.cert))},
+         "signer certificate (PEM or DER); with --pkcs11-uri, instead of the token's", "",
+         file(CIPOLICY_AT(local.cert))},
         {"local.key", "CIPOLICY_KEY", "key", "FILE", G::key,
          "private key of --cert (PEM or DER)", "", file(CIPOLICY_AT(local.key))},
         {"local.chain", "CIPOLICY_CHAIN", "chain", "FILE", G::key,
-         "PEM bundle of intermediates, with --cert/--key or --pfx (a root in it is used for "
-         "checks, not written)", "", file(CIPOLICY_AT(local.chain))},
+         "PEM bundle of intermediates, with --cert/--key, --pfx, --pkcs11-uri or --key-vault (a "
+         "root in it is used for checks, not written)", "", file(CIPOLICY_AT(local.chain))},
         {"local.root", "CIPOLICY_ROOT", "root", "FILE", G::key,
          "the root the chain leads to, when --chain or the PFX stops below it (repeatable; "
          "checks only, never written)",
@@ -205,6 +219,34 @@ const std::vector<SettingDef>& setting_table() {
          text(CIPOLICY_AT(local.key_password_env))},
         {"local.key-password-file", "", "key-password-file", "FILE", G::key,
          "file holding the --key password", "", file(CIPOLICY_AT(local.key_password_file))},
+
+        {"pkcs11.module", "CIPOLICY_PKCS11_MODULE", "pkcs11-module", "LIB", G::key_store,
+         "the token's PKCS#11 library (libsofthsm2.so, opensc-pkcs11.so, an HSM's)",
+         "a bare name is looked up by the loader; see [key-stores.md](key-stores.md)",
+         module_file()},
+        {"pkcs11.uri", "CIPOLICY_PKCS11_URI", "pkcs11-uri", "URI", G::key_store,
+         "RFC 7512 URI of the key, e.g. 'pkcs11:token=NAME;object=LABEL' (no PIN in it); the "
+         "certificate from the token or --cert, the chain from --chain or the token",
+         "naming it chooses the `pkcs11` provider", text(CIPOLICY_AT(pkcs11.uri))},
+        {"pkcs11.pin-env", "CIPOLICY_PIN_ENV", "pin-env", "VAR", G::key_store,
+         "name of the environment variable holding the token's user PIN", "",
+         text(CIPOLICY_AT(pkcs11.pin_env))},
+        {"pkcs11.pin-file", "", "pin-file", "FILE", G::key_store,
+         "file holding the token's user PIN", "", file(CIPOLICY_AT(pkcs11.pin_file))},
+        {"key-vault.url", "CIPOLICY_KEY_VAULT", "key-vault", "URL", G::key_store,
+         "Azure Key Vault URL, https://NAME.vault.azure.net",
+         "naming it chooses the `key-vault` provider", text(CIPOLICY_AT(key_vault.url))},
+        {"key-vault.certificate", "CIPOLICY_KEY_VAULT_CERTIFICATE", "key-vault-certificate",
+         "NAME", G::key_store,
+         "name of the certificate in the vault (its key signs; intermediates from --chain)", "",
+         text(CIPOLICY_AT(key_vault.certificate))},
+        {"key-vault.certificate-version", "CIPOLICY_KEY_VAULT_CERTIFICATE_VERSION",
+         "key-vault-certificate-version", "VERSION", G::key_store,
+         "the certificate version (default: the current one)", "",
+         text(CIPOLICY_AT(key_vault.version))},
+        {"key-vault.credential", "", "", "", G::key_store,
+         "credential for the vault, as trusted-signing.credential (default: that one, else "
+         "default)", "", text(CIPOLICY_AT(key_vault.credential))},
 
         {"trusted-signing.metadata", "CIPOLICY_METADATA", "metadata", "FILE", G::trusted_signing,
          "metadata.json with Endpoint, CodeSigningAccountName, CertificateProfileName",

@@ -16,7 +16,7 @@
 namespace cipolicy {
 
 // The --help section a setting's flag is listed in; each command picks the sections it reads.
-enum class SettingGroup { key, trusted_signing, timestamp, output };
+enum class SettingGroup { key, key_store, trusted_signing, timestamp, output };
 
 // One value; several (a YAML list, a repeated flag, a separated variable); or a switch (a flag
 // without a value; true/false in YAML and variables).

@@ -127,6 +127,19 @@ bool names_local_key(const Settings& s) {
 std::optional<Provider> provider_from_name(std::string_view name) {
     if (name == "local") return Provider::local;
     if (name == "trusted-signing" || name == "artifact-signing") return Provider::trusted_signing;
+    if (name == "pkcs11") return Provider::pkcs11;
+    if (name == "key-vault") return Provider::key_vault;
+    return std::nullopt;
+}
+
+std::optional<Provider> wanted_key_store(const Settings& s) {
+    if (s.provider) {
+        if (*s.provider == Provider::pkcs11 || *s.provider == Provider::key_vault)
+            return s.provider;
+        return std::nullopt;
+    }
+    if (s.pkcs11.uri) return Provider::pkcs11;
+    if (s.key_vault.url) return Provider::key_vault;
     return std::nullopt;
 }
 
@@ -174,16 +187,27 @@ bool wants_trusted_signing(const Settings& s) {
 }
 
 Settings resolve_settings(Settings cli, const std::optional<fs::path>& config) {
-    // On the command line, naming a key or a service chooses the provider.
-    const bool local = names_local_key(cli);
-    if (cli.trusted_signing.metadata || cli.trusted_signing.endpoint)
-        cli.provider = Provider::trusted_signing;
-    if (local && cli.provider == Provider::trusted_signing)
-        throw Error(ExitCode::usage, "give a local key (" + setting_name("local.cert") + "/" +
-                                         setting_name("local.key") + ", " +
-                                         setting_name("local.pfx") + ") or Trusted Signing (" +
-                                         setting_name("trusted-signing.endpoint") + ", " +
-                                         setting_name("trusted-signing.metadata") + "), not both");
+    // On the command line, naming a key, a key store or a service chooses the provider.
+    const bool trusted_signing = cli.trusted_signing.metadata || cli.trusted_signing.endpoint;
+    if (cli.pkcs11.uri && cli.key_vault.url)
+        throw Error(ExitCode::usage, "give a PKCS#11 key (" + setting_name("pkcs11.uri") +
+                                         ") or a Key Vault certificate (" +
+                                         setting_name("key-vault.url") + "), not both");
+    const bool key_store = cli.pkcs11.uri || cli.key_vault.url;
+    // With a key store, a certificate names the store key's certificate: only a key or a PFX is
+    // local then.
+    const bool local = cli.local.key || cli.local.pfx || (cli.local.cert && !key_store);
+    if (int(local) + int(trusted_signing) + int(key_store) > 1)
+        throw Error(ExitCode::usage,
+                    "give a local key (" + setting_name("local.cert") + "/" +
+                        setting_name("local.key") + ", " + setting_name("local.pfx") +
+                        "), Trusted Signing (" + setting_name("trusted-signing.endpoint") + ", " +
+                        setting_name("trusted-signing.metadata") + "), a PKCS#11 token (" +
+                        setting_name("pkcs11.uri") + ") or Azure Key Vault (" +
+                        setting_name("key-vault.url") + "): one of them, not both");
+    if (trusted_signing) cli.provider = Provider::trusted_signing;
+    if (cli.pkcs11.uri) cli.provider = Provider::pkcs11;
+    if (cli.key_vault.url) cli.provider = Provider::key_vault;
     if (local) cli.provider = Provider::local;
 
     Settings s;
@@ -197,10 +221,18 @@ Settings resolve_settings(Settings cli, const std::optional<fs::path>& config) {
         kept.roots = s.local.roots;
         s.local = kept;
     }
+    // A key store named on the command line does not sign with a configured local key's
+    // certificate either (a certificate beside it on the command line is the store key's).
+    if (key_store && !cli.local.cert) {
+        s.local.cert.reset();
+        s.local.key.reset();
+        s.local.pfx.reset();
+    }
     s = overlay(s, cli);
     // An endpoint or metadata file without a local key means Trusted Signing; say so once here so
     // that later steps (the default timestamp server) need not guess.
     if (!s.provider && wants_trusted_signing(s)) s.provider = Provider::trusted_signing;
+    if (!s.provider) s.provider = wanted_key_store(s);
     return s;
 }
 

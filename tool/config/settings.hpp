@@ -13,7 +13,7 @@
 
 namespace cipolicy {
 
-enum class Provider { local, trusted_signing };
+enum class Provider { local, trusted_signing, pkcs11, key_vault };
 
 struct LocalKeySettings {
     std::optional<std::filesystem::path> cert, key, chain, pfx;
@@ -28,6 +28,20 @@ struct TrustedSigningSettings {
     std::optional<std::filesystem::path> metadata, access_token_file;
     std::optional<std::string> endpoint, account, profile, credential, api_version, correlation_id;
     std::optional<double> timeout, request_timeout;  // seconds
+};
+
+// A key on a PKCS#11 token or HSM (docs/key-stores.md). The PIN comes from a variable or a file.
+struct Pkcs11Settings {
+    std::optional<std::filesystem::path> module;
+    std::optional<std::string> uri;
+    std::optional<std::string> pin_env;  // a variable name, not the PIN
+    std::optional<std::filesystem::path> pin_file;
+};
+
+// A certificate and its key in Azure Key Vault.
+struct KeyVaultSettings {
+    std::optional<std::string> url, certificate, version;
+    std::optional<std::string> credential;  // else trusted-signing's, else default
 };
 
 struct HttpSettings {
@@ -47,6 +61,8 @@ struct Settings {
     std::optional<DigestAlgorithm> digest;
     LocalKeySettings local;
     TrustedSigningSettings trusted_signing;
+    Pkcs11Settings pkcs11;
+    KeyVaultSettings key_vault;
     HttpSettings http;
     TimestampSettings timestamp;
     std::optional<std::filesystem::path> output_dir;
@@ -79,7 +95,10 @@ Settings resolve_settings(Settings command_line,
 // without a local key).
 bool wants_trusted_signing(const Settings& s);
 
-// "local" / "trusted-signing".
+// The key store the settings choose (explicitly, or by naming a PKCS#11 URI or a vault), if any.
+std::optional<Provider> wanted_key_store(const Settings& s);
+
+// "local" / "trusted-signing" / "pkcs11" / "key-vault".
 std::optional<Provider> provider_from_name(std::string_view name);
 
 }  // namespace cipolicy

@@ -63,11 +63,12 @@ std::optional<std::chrono::system_clock::time_point> parse_local_time(const std:
 
 class AzureCliCredential : public TokenCredential {
   public:
+    explicit AzureCliCredential(std::string audience) : audience_(std::move(audience)) {}
     std::string name() const override { return "AzureCliCredential"; }
 
     AccessToken get_token() override {
         std::vector<std::string> args{"account", "get-access-token", "--output",
-                                      "json",    "--resource",       kAudience};
+                                      "json",    "--resource",       audience_};
         if (auto tenant = env("AZURE_TENANT_ID")) {
             if (!valid_tenant(*tenant))
                 throw Error(ExitCode::credential,
@@ -85,10 +86,9 @@ class AzureCliCredential : public TokenCredential {
             if (why.find("az login") != std::string::npos ||
                 why.find("not logged in") != std::string::npos)
                 throw CredentialUnavailable(name() + ": not signed in: run az login");
-            throw Error(ExitCode::credential, "az account get-access-token --resource " +
-                                                  std::string(kAudience) + " failed (exit " +
-                                                  std::to_string(outcome->exit_code) +
-                                                  "): " + escaped(why));
+            throw Error(ExitCode::credential,
+                        "az account get-access-token --resource " + audience_ + " failed (exit " +
+                            std::to_string(outcome->exit_code) + "): " + escaped(why));
         }
         auto body = nlohmann::json::parse(outcome->out, nullptr, false);
         if (!body.is_object() || !body.contains("accessToken") || !body["accessToken"].is_string())
@@ -103,12 +103,15 @@ class AzureCliCredential : public TokenCredential {
                 token.expires_on = *t;
         return token;
     }
+
+  private:
+    std::string audience_;
 };
 
 }  // namespace
 
-std::unique_ptr<TokenCredential> azure_cli_credential() {
-    return std::make_unique<AzureCliCredential>();
+std::unique_ptr<TokenCredential> azure_cli_credential(std::string audience) {
+    return std::make_unique<AzureCliCredential>(std::move(audience));
 }
 
 }  // namespace cipolicy::credentials

@@ -8,6 +8,6 @@
 
 namespace cipolicy::credentials {
 
-std::unique_ptr<TokenCredential> azure_cli_credential();
+std::unique_ptr<TokenCredential> azure_cli_credential(std::string audience = kAudience);
 
 }  // namespace cipolicy::credentials

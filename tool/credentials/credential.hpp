@@ -12,7 +12,13 @@ namespace cipolicy::credentials {
 
 // The token audience (resource) of Trusted Signing: no trailing slash, which Entra rejects.
 inline constexpr const char* kAudience = "https://codesigning.azure.net";
-inline constexpr const char* kScope = "https://codesigning.azure.net/.default";
+// Azure Key Vault's audience (the same chain of credentials asks for it).
+inline constexpr const char* kKeyVaultAudience = "https://vault.azure.net";
+
+// The OAuth 2.0 scope of an audience: "{audience}/.default".
+inline std::string scope_of(const std::string& audience) {
+    return audience + "/.default";
+}
 
 struct AccessToken {
     Secret value;

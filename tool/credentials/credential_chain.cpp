@@ -104,17 +104,17 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
     if (type == "access-token")
         one = access_token_credential(options.access_token_file);
     else if (type == "environment")
-        one = environment_credential(client);
+        one = environment_credential(client, {}, options.audience);
     else if (type == "client-secret")
-        one = environment_credential(client, "secret");
+        one = environment_credential(client, "secret", options.audience);
     else if (type == "client-certificate")
-        one = environment_credential(client, "certificate");
+        one = environment_credential(client, "certificate", options.audience);
     else if (type == "workload-identity")
-        one = workload_identity_credential(client);
+        one = workload_identity_credential(client, options.audience);
     else if (type == "managed-identity")
-        one = managed_identity_credential(client);
+        one = managed_identity_credential(client, options.audience);
     else if (type == "azure-cli")
-        one = azure_cli_credential();
+        one = azure_cli_credential(options.audience);
     else if (type != "default") {
         std::string list;
         for (const auto& t : credential_types()) list += (list.empty() ? "" : ", ") + t;
@@ -143,11 +143,13 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
     // An explicitly handed-over token comes first: the user went out of their way to give it.
     if (options.access_token_file || env("CIPOLICY_ACCESS_TOKEN"))
         chain.push_back(access_token_credential(options.access_token_file));
-    if (allowed("EnvironmentCredential")) chain.push_back(environment_credential(client));
+    if (allowed("EnvironmentCredential"))
+        chain.push_back(environment_credential(client, {}, options.audience));
     if (allowed("WorkloadIdentityCredential"))
-        chain.push_back(workload_identity_credential(client));
-    if (allowed("ManagedIdentityCredential")) chain.push_back(managed_identity_credential(client));
-    if (allowed("AzureCliCredential")) chain.push_back(azure_cli_credential());
+        chain.push_back(workload_identity_credential(client, options.audience));
+    if (allowed("ManagedIdentityCredential"))
+        chain.push_back(managed_identity_credential(client, options.audience));
+    if (allowed("AzureCliCredential")) chain.push_back(azure_cli_credential(options.audience));
     return std::make_unique<ChainedCredential>(std::move(chain));
 }
 

@@ -19,6 +19,8 @@ struct CredentialOptions {
     std::string type = "default";
     std::optional<std::filesystem::path> access_token_file;
     std::vector<std::string> exclude;  // Azure SDK names, e.g. "AzureCliCredential"
+    // The resource the token is for: Trusted Signing, or kKeyVaultAudience.
+    std::string audience = kAudience;
 };
 
 // Throws Error(usage) for an unknown type or an ExcludeCredentials name that is not known.

@@ -95,13 +95,15 @@ AccessToken parse_token_response(const http::Response& response, const std::stri
 }
 
 AccessToken request_client_credentials_token(http::Client& client, const std::string& tenant,
-                                             const std::string& form, const std::string& who) {
+                                             const std::string& form, const std::string& who,
+                                             const std::string& audience) {
     http::Request request;
     request.method = "POST";
     request.url = token_endpoint(tenant);
     request.headers = {"Content-Type: application/x-www-form-urlencoded",
                        "Accept: application/json"};
-    request.body = "grant_type=client_credentials&" + form + "&scope=" + http::url_escape(kScope);
+    request.body =
+        "grant_type=client_credentials&" + form + "&scope=" + http::url_escape(scope_of(audience));
     request.timeout = std::chrono::seconds(60);
     // A few attempts: Entra ID has short outages too, and a run should not fail on one.
     http::Backoff backoff;

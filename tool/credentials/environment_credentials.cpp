@@ -41,8 +41,8 @@ KeyMaterial load_client_certificate(const std::string& path) {
 
 class EnvironmentCredential : public TokenCredential {
   public:
-    EnvironmentCredential(http::Client& client, std::string require)
-        : client_(client), require_(std::move(require)) {}
+    EnvironmentCredential(http::Client& client, std::string require, std::string audience)
+        : client_(client), require_(std::move(require)), audience_(std::move(audience)) {}
     std::string name() const override { return "EnvironmentCredential"; }
 
     AccessToken get_token() override {
@@ -55,9 +55,9 @@ class EnvironmentCredential : public TokenCredential {
         if (secret) {
             Secret escaped(http::url_escape(*secret));
             secret.reset();
-            return request_client_credentials_token(client_, id.tenant,
-                                                    form + "&client_secret=" + escaped.reveal(),
-                                                    "client secret (AZURE_CLIENT_SECRET)");
+            return request_client_credentials_token(
+                client_, id.tenant, form + "&client_secret=" + escaped.reveal(),
+                "client secret (AZURE_CLIENT_SECRET)", audience_);
         }
         if (cert_path) {
             std::optional<KeyMaterial> key;
@@ -73,7 +73,7 @@ class EnvironmentCredential : public TokenCredential {
                 client_, id.tenant,
                 form + "&client_assertion_type=" + http::url_escape(kJwtBearer) +
                     "&client_assertion=" + assertion,
-                "client certificate (" + *cert_path + ")");
+                "client certificate (" + *cert_path + ")", audience_);
         }
         throw CredentialUnavailable(
             name() + ": neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH is set");
@@ -82,11 +82,13 @@ class EnvironmentCredential : public TokenCredential {
   private:
     http::Client& client_;
     std::string require_;
+    std::string audience_;
 };
 
 class WorkloadIdentityCredential : public TokenCredential {
   public:
-    explicit WorkloadIdentityCredential(http::Client& client) : client_(client) {}
+    WorkloadIdentityCredential(http::Client& client, std::string audience)
+        : client_(client), audience_(std::move(audience)) {}
     std::string name() const override { return "WorkloadIdentityCredential"; }
 
     AccessToken get_token() override {
@@ -105,21 +107,24 @@ class WorkloadIdentityCredential : public TokenCredential {
             "client_id=" + http::url_escape(id.client_id) +
                 "&client_assertion_type=" + http::url_escape(kJwtBearer) +
                 "&client_assertion=" + http::url_escape(assertion.reveal()),
-            "workload identity (AZURE_FEDERATED_TOKEN_FILE " + *file + ")");
+            "workload identity (AZURE_FEDERATED_TOKEN_FILE " + *file + ")", audience_);
     }
 
   private:
     http::Client& client_;
+    std::string audience_;
 };
 
 }  // namespace
 
-std::unique_ptr<TokenCredential> environment_credential(http::Client& client, std::string require) {
-    return std::make_unique<EnvironmentCredential>(client, std::move(require));
+std::unique_ptr<TokenCredential> environment_credential(http::Client& client, std::string require,
+                                                        std::string audience) {
+    return std::make_unique<EnvironmentCredential>(client, std::move(require), std::move(audience));
 }
 
-std::unique_ptr<TokenCredential> workload_identity_credential(http::Client& client) {
-    return std::make_unique<WorkloadIdentityCredential>(client);
+std::unique_ptr<TokenCredential> workload_identity_credential(http::Client& client,
+                                                              std::string audience) {
+    return std::make_unique<WorkloadIdentityCredential>(client, std::move(audience));
 }
 
 }  // namespace cipolicy::credentials

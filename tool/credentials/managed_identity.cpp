@@ -10,12 +10,13 @@ namespace {
 
 class ManagedIdentityCredential : public TokenCredential {
   public:
-    explicit ManagedIdentityCredential(http::Client& client) : client_(client) {}
+    ManagedIdentityCredential(http::Client& client, std::string audience)
+        : client_(client), audience_(std::move(audience)) {}
     std::string name() const override { return "ManagedIdentityCredential"; }
 
     AccessToken get_token() override {
         http::Request request;
-        std::string query = "resource=" + http::url_escape(kAudience);
+        std::string query = "resource=" + http::url_escape(audience_);
         if (auto id = env("AZURE_CLIENT_ID")) query += "&client_id=" + http::url_escape(*id);
         auto endpoint = env("IDENTITY_ENDPOINT");
         auto header = env("IDENTITY_HEADER");
@@ -50,12 +51,14 @@ class ManagedIdentityCredential : public TokenCredential {
 
   private:
     http::Client& client_;
+    std::string audience_;
 };
 
 }  // namespace
 
-std::unique_ptr<TokenCredential> managed_identity_credential(http::Client& client) {
-    return std::make_unique<ManagedIdentityCredential>(client);
+std::unique_ptr<TokenCredential> managed_identity_credential(http::Client& client,
+                                                             std::string audience) {
+    return std::make_unique<ManagedIdentityCredential>(client, std::move(audience));
 }
 
 }  // namespace cipolicy::credentials

@@ -10,6 +10,7 @@
 
 namespace cipolicy::credentials {
 
-std::unique_ptr<TokenCredential> managed_identity_credential(http::Client& client);
+std::unique_ptr<TokenCredential> managed_identity_credential(http::Client& client,
+                                                             std::string audience = kAudience);
 
 }  // namespace cipolicy::credentials

@@ -25,6 +25,13 @@ std::vector<Certificate> order_chain(const Certificate& leaf,
     return chain;
 }
 
+std::vector<Certificate> self_issued(const std::vector<Certificate>& chain) {
+    std::vector<Certificate> roots;
+    for (const auto& c : chain)
+        if (c.is_self_issued()) roots.push_back(c);
+    return roots;
+}
+
 std::vector<Certificate> without_root(const std::vector<Certificate>& chain) {
     std::vector<Certificate> out;
     for (std::size_t i = 0; i < chain.size(); ++i)

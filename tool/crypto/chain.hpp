@@ -13,6 +13,9 @@ namespace cipolicy {
 // no issuer is found. Certificates of `pool` that are not on the path are left out.
 std::vector<Certificate> order_chain(const Certificate& leaf, const std::vector<Certificate>& pool);
 
+// The self-issued certificates of `chain` (the roots a signer may offer as trust anchors).
+std::vector<Certificate> self_issued(const std::vector<Certificate>& chain);
+
 // The part of an ordered chain that goes into a signed file: everything but a self-issued root.
 std::vector<Certificate> without_root(const std::vector<Certificate>& chain);
 

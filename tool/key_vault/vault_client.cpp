@@ -1,0 +1,134 @@
+#include "key_vault/vault_client.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/quote.hpp"
+#include "http/encoding.hpp"
+#include "key_vault/vault_errors.hpp"
+#include "trusted_signing/service_client.hpp"  // the JWA names RS256/384/512
+
+namespace cipolicy::key_vault {
+using nlohmann::json;
+using std::chrono::milliseconds;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string string_field(const json& obj, const char* key) {
+    if (obj.is_object() && obj.contains(key) && obj[key].is_string()) return obj[key];
+    return {};
+}
+
+// Key Vault speaks base64url without padding in JWK fields (value, signatures).
+std::optional<Bytes> base64url_decode(std::string text) {
+    for (char& c : text) {
+        if (c == '+' || c == '/') return std::nullopt;
+        c = c == '-' ? '+' : c == '_' ? '/' : c;
+    }
+    text.append((4 - text.size() % 4) % 4, '=');
+    return http::base64_decode(text);
+}
+
+long long seconds_of(milliseconds d) {
+    return (d.count() + 999) / 1000;
+}
+
+json parse_object(const http::Response& r, const std::string& url) {
+    json body = json::parse(r.body, nullptr, false);
+    if (!body.is_object())
+        throw Error(ExitCode::service,
+                    url.substr(0, url.find('?')) + ": the answer is not the expected JSON object");
+    return body;
+}
+
+}  // namespace
+
+VaultClient::VaultClient(VaultConfig config, http::Client& http, credentials::TokenProvider& tokens)
+    : config_(std::move(config)), http_(http), tokens_(tokens) {}
+
+http::Response VaultClient::call(const std::string& method, const std::string& url,
+                                 const std::string& body) {
+    const auto deadline = Clock::now() + config_.deadline;
+    const std::string shown = url.substr(0, url.find('?'));
+    std::string last;
+    for (int attempt = 1;; ++attempt) {
+        auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+        http::Request request;
+        request.method = method;
+        request.url = url;
+        request.body = body;
+        request.timeout = std::max(milliseconds(1), std::min(config_.request_timeout, remaining));
+        request.headers = {"Authorization: Bearer " + tokens_.bearer(), "Accept: application/json",
+                           "x-ms-client-request-id: " + http::random_uuid()};
+        if (!body.empty()) request.headers.push_back("Content-Type: application/json");
+        milliseconds wait{0};
+        try {
+            http::Response response = http_.perform(request);
+            if (response.status >= 200 && response.status < 300) return response;
+            if (!http::retryable_status(response.status) || attempt >= backoff_.max_attempts)
+                return response;  // the caller names the object and the role
+            wait = http::server_retry_delay(response).value_or(backoff_.delay(attempt + 1));
+            last = "HTTP " + std::to_string(response.status);
+            if (auto said = vault_message(response); !said.empty()) last += " " + said;
+        } catch (const http::TransportError& e) {
+            if (!e.retryable() || attempt >= backoff_.max_attempts)
+                throw Error(ExitCode::service, std::string(e.what()) + " (after " +
+                                                   std::to_string(attempt) + " attempts)");
+            wait = backoff_.delay(attempt + 1);
+            last = e.what();
+        }
+        if (Clock::now() + wait > deadline)
+            throw Error(ExitCode::service, shown + ": " + last + "; waiting " +
+                                               std::to_string(seconds_of(wait)) +
+                                               " s more would pass the " +
+                                               std::to_string(seconds_of(config_.deadline)) +
+                                               " s deadline (--timeout)");
+        std::this_thread::sleep_for(wait);
+    }
+}
+
+VaultCertificate VaultClient::certificate() {
+    const std::string url =
+        config_.vault + "/certificates/" + http::url_escape(config_.certificate) +
+        (config_.version.empty() ? "" : "/" + http::url_escape(config_.version)) +
+        "?api-version=" + kApiVersion;
+    const std::string what = "certificate " + quote(config_.certificate) +
+                             (config_.version.empty() ? "" : " version " + config_.version);
+    http::Response r = call("GET", url, {});
+    if (r.status != 200) throw error_for_response(r, url, what, "Key Vault Certificate User");
+    json body = parse_object(r, url);
+    const std::string source = url.substr(0, url.find('?'));
+    if (body.contains("attributes") && body["attributes"].is_object() &&
+        body["attributes"].value("enabled", true) == false)
+        throw Error(ExitCode::key,
+                    source + ": the " + what + " is disabled; enable it or choose another version");
+    auto der = http::base64_decode(string_field(body, "cer"));
+    if (!der || der->empty())
+        throw Error(ExitCode::service, source + ": the answer has no certificate (cer)");
+    std::string kid = string_field(body, "kid");
+    // The token goes wherever kid points: only to this vault's own keys.
+    if (!is_key_of_vault(kid, config_.vault))
+        throw Error(ExitCode::service, source + ": the key id (kid) " + quote(kid) +
+                                           " is not a key version of " + config_.vault);
+    return {Certificate::from_der(*der, source + " (cer)"), kid, escaped(string_field(body, "id"))};
+}
+
+Bytes VaultClient::sign(const std::string& key_url, DigestAlgorithm alg, ByteView digest) {
+    const std::string url = key_url + "/sign?api-version=" + kApiVersion;
+    json request{{"alg", trusted_signing::signature_algorithm(alg)},
+                 {"value", http::base64url_encode(digest)}};
+    http::Response r = call("POST", url, request.dump());
+    if (r.status != 200)
+        throw error_for_response(r, url, "key " + quote(key_url), "Key Vault Crypto User");
+    json body = parse_object(r, url);
+    auto signature = base64url_decode(string_field(body, "value"));
+    if (!signature || signature->empty())
+        throw Error(ExitCode::service,
+                    url.substr(0, url.find('?')) + ": the answer has no signature (value)");
+    return *signature;
+}
+
+}  // namespace cipolicy::key_vault
