@@ -44,7 +44,7 @@ def main():
 
             def batch(jobs):
                 mock.reset()
-                mock.configure(latency_ms=args.latency_ms)
+                mock.configure(latency_ms=args.latency_ms, polls_in_progress=2)
                 before = mock.stats()['connections']
                 out = os.path.join(work, f'out-{jobs or "default"}')
                 cmd = [args.exe, 'sign', *inputs, '--endpoint', mock.url, '--account',

@@ -51,7 +51,7 @@ int run_sign(const Args& args) {
         "after success, write a Make-style dependency file: the outputs depend on the inputs, "
         "the configuration and the key, certificate and metadata files it names")(
         "jobs", po::value<unsigned>(),
-        "files signed at once (default 16 with Trusted Signing, 1 with a local key)");
+        "files signed at once (default 32 with Trusted Signing, 1 with a local key)");
     opts.add(signing_options());
     opts.add(timestamp_options());
     po::positional_options_description pos;
@@ -95,7 +95,7 @@ int run_sign(const Args& args) {
         out.detail(line);
     };
     if (a.flags.verbose) sign.detail = detail;
-    batch.jobs = wants_trusted_signing(settings) ? 16 : 1;
+    batch.jobs = wants_trusted_signing(settings) ? 32 : 1;
     if (vm.count("jobs")) {
         batch.jobs = vm["jobs"].as<unsigned>();
         if (batch.jobs < 1 || batch.jobs > 64)
