@@ -9,10 +9,15 @@
 #include "asn1/der.hpp"
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
+#include "core/handle.hpp"
 
 namespace cipolicy {
 
 namespace {
+
+void free_openssl_bytes(unsigned char* p) {
+    OPENSSL_free(p);  // a macro: Handle needs a function
+}
 
 // The last few certificates parsed, by their exact DER. Parsed X509 objects are only read after
 // parsing (OpenSSL locks its own lazily computed fields), so one may serve several Certificates.
@@ -169,14 +174,11 @@ std::vector<Certificate> load_certificates(const std::filesystem::path& path) {
         ossl::BioPtr bio = ossl::memory_bio(data.data(), data.size());
         // The DER of each CERTIFICATE block (other blocks, such as a key, are skipped), parsed
         // once by from_der: PEM_read_bio_X509 would parse it a first time only to re-encode it.
-        struct OpensslFree {
-            void operator()(unsigned char* p) const { OPENSSL_free(p); }
-        };
         unsigned char* raw = nullptr;
         long length = 0;
         while (PEM_bytes_read_bio(&raw, &length, nullptr, PEM_STRING_X509, bio.get(), nullptr,
                                   nullptr) == 1) {
-            const std::unique_ptr<unsigned char, OpensslFree> der(raw);
+            const Handle<unsigned char, free_openssl_bytes> der(raw);
             certs.push_back(
                 Certificate::from_der(ByteView(der.get(), static_cast<std::size_t>(length)), source));
         }
