@@ -105,7 +105,8 @@ TEST_CASE("poll schedule: own intervals double to a cap, from one poll's start t
           std::vector<long long>{0, 0, 50, 250});
 }
 
-TEST_CASE("poll schedule: the service's latest request holds, from its answer, until it asks again") {
+TEST_CASE(
+    "poll schedule: the service's latest request holds, from its answer, until it asks again") {
     using std::chrono::milliseconds;
     http::Response asked, quiet, shorter;
     asked.headers["retry-after"] = "1";

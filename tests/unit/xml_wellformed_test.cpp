@@ -28,8 +28,8 @@ TEST_CASE("character check: each position of a bad byte is found, good bytes pas
             REQUIRE(e.has_value());
             CHECK(e->offset == head.size() + pos);
         }
-        for (const char* good : {"\t", "\n", "\r", "\x7f", "\xc3\xa9", "\xe2\x82\xac",
-                                 "\xf0\x9f\x98\x80"})
+        for (const char* good :
+             {"\t", "\n", "\r", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"})
             CHECK_FALSE(check(head + filler + good + after + tail).has_value());
     }
 }

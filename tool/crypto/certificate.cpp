@@ -51,7 +51,8 @@ ParsedCache& parsed_cache() {
 
 Certificate Certificate::from_der(ByteView der, const std::string& source) {
     Bytes bytes(der.begin(), der.end());
-    if (auto known = parsed_cache().find(der)) return Certificate(std::move(known), std::move(bytes));
+    if (auto known = parsed_cache().find(der))
+        return Certificate(std::move(known), std::move(bytes));
     const unsigned char* p = der.data();
     ossl::X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     if (!x || p != der.data() + der.size())
@@ -179,8 +180,8 @@ std::vector<Certificate> load_certificates(const std::filesystem::path& path) {
         while (PEM_bytes_read_bio(&raw, &length, nullptr, PEM_STRING_X509, bio.get(), nullptr,
                                   nullptr) == 1) {
             const Handle<unsigned char, free_openssl_bytes> der(raw);
-            certs.push_back(
-                Certificate::from_der(ByteView(der.get(), static_cast<std::size_t>(length)), source));
+            certs.push_back(Certificate::from_der(
+                ByteView(der.get(), static_cast<std::size_t>(length)), source));
         }
         ossl::last_error();  // the expected "no start line" at the end of the bundle
     } else if (!data.empty()) {

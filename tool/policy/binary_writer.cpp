@@ -52,7 +52,8 @@ class Sink {
     void version(const Version& v) { u64(v.to_u64()); }
     void guid(const Guid& g) { out_.insert(out_.end(), g.bytes().begin(), g.bytes().end()); }
     void count(std::size_t n, const What& what) {
-        if (n > std::numeric_limits<std::uint32_t>::max()) refuse(what.text() + " has too many entries");
+        if (n > std::numeric_limits<std::uint32_t>::max())
+            refuse(what.text() + " has too many entries");
         u32(static_cast<std::uint32_t>(n));
     }
     void blob(ByteView b, const What& what) {
