@@ -9,13 +9,13 @@
 
 #define CURL_DISABLE_TYPECHECK  // the definitions below would clash with its checking macros
 #include <curl/curl.h>
-#include <dlfcn.h>
 
 #include <cstdarg>
 #include <mutex>
 #include <string>
 
 #include "core/error.hpp"
+#include "platform/shared_library.hpp"
 
 namespace {
 
@@ -42,7 +42,7 @@ struct Table {
 
 template <typename F>
 void bind(void* lib, F& slot, const char* name) {
-    void* symbol = dlsym(lib, name);
+    void* symbol = cipolicy::platform::library_symbol(lib, name);
     if (!symbol)
         throw cipolicy::Error(cipolicy::ExitCode::service,
                               std::string(kLibrary) + " has no " + name +
@@ -55,13 +55,11 @@ const Table& curl() {
     static Table table;
     static std::once_flag once;
     std::call_once(once, [] {
-        // RTLD_LOCAL: its own dependencies stay out of the global namespace of symbols.
-        void* lib = dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
+        std::string why;
+        void* lib = cipolicy::platform::open_library(kLibrary, why);
         if (!lib) {
-            const char* why = dlerror();
             throw cipolicy::Error(cipolicy::ExitCode::service,
-                                  std::string(kLibrary) + " could not be loaded (" +
-                                      (why ? why : "unknown error") +
+                                  std::string(kLibrary) + " could not be loaded (" + why +
                                       "): network access (Trusted Signing, timestamps) needs "
                                       "libcurl; install it (Debian: apt install libcurl4)");
         }
@@ -77,7 +75,7 @@ const Table& curl() {
         bind(lib, t.slist_append, "curl_slist_append");
         bind(lib, t.slist_free_all, "curl_slist_free_all");
         bind(lib, t.url_cleanup, "curl_url_cleanup");
-        table = t;  // never closed: libcurl stays until the process ends
+        table = t;
     });
     return table;
 }
