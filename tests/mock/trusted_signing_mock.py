@@ -53,6 +53,9 @@ DEFAULTS = {
     'bad_signature': False,   # the returned signature does not verify
     'mismatched_chain': False,  # the returned chain's leaf is another key
     'faults': [],
+    'start_headers': {},      # extra headers on the 202 that starts an operation
+    'poll_headers': [],       # extra headers on the in-progress polls: one dict per poll, the
+                              # last repeated (e.g. a Retry-After on the first poll only)
     'access_tokens': [],      # extra bearer tokens accepted as they are
     'expires_in': 3599,
 }
@@ -216,7 +219,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(404, {'errorDetail': {'code': 'NotFound', 'message': 'no route ' + path}})
         self.state.count(kind)
         with self.state.lock:
-            self.state.headers_seen.append({'kind': kind, 'path': self.path,
+            self.state.headers_seen.append({'kind': kind, 'path': self.path, 'time': time.monotonic(),
                                             'headers': {k.lower(): v for k, v in self.headers.items()}})
         latency = self.state.config.get('latency_ms', 0)
         if latency:
@@ -406,9 +409,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                          'correlation': self.headers.get('x-correlation-id')}
         if new_api:
             loc = f'{self.path.split(":sign")[0]}/sign/{op}?api-version={api}'
-            return self.reply(202, {'id': op, 'status': 'NotStarted'}, headers={'Operation-Location': loc})
+            return self.reply(202, {'id': op, 'status': 'NotStarted'},
+                              headers={'Operation-Location': loc, **self.state.config['start_headers']})
         return self.reply(202, {'operationId': op, 'status': 'InProgress', 'signature': None,
-                                'signingCertificate': None})
+                                'signingCertificate': None}, headers=self.state.config['start_headers'])
 
     def sign_poll(self, op_id, q):
         with self.state.lock:
@@ -420,10 +424,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         new_api = op['api'] != '2022-06-15-preview'
         cfg = self.state.config
         if op['polls'] <= cfg['polls_in_progress']:
+            extra = cfg['poll_headers'][min(op['polls'], len(cfg['poll_headers'])) - 1] if cfg['poll_headers'] else {}
             if new_api:
-                return self.reply(200, {'id': op_id, 'status': 'Running' if op['polls'] % 2 else 'In Progress'})
+                return self.reply(200, {'id': op_id, 'status': 'Running' if op['polls'] % 2 else 'In Progress'},
+                                  headers=extra)
             return self.reply(200, {'operationId': op_id, 'status': 'InProgress', 'signature': None,
-                                    'signingCertificate': None})
+                                    'signingCertificate': None}, headers=extra)
         final = cfg.get('final_status', 'Succeeded')
         if final != 'Succeeded':
             if new_api:

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "http/encoding.hpp"
 #include "http/retry.hpp"
+#include "trusted_signing/poll_schedule.hpp"
 #include "trusted_signing/service_config.hpp"
 
 using namespace cipolicy;
@@ -73,4 +74,48 @@ TEST_CASE("Az parameter spellings map onto cipolicy options") {
     cli::Args expected{"p.bin",     "--account", "acct",    "--profile", "prof",      "--endpoint",
                        "https://x", "--output",  "out.cip", "-o",        "--account", "a"};
     CHECK(cli::map_az_aliases(in) == expected);
+}
+
+namespace {
+// The waits of a schedule fed `answers`, each answered `rtt` after it was sent, as milliseconds
+// from that answer to the next poll.
+std::vector<long long> poll_waits(const std::vector<http::Response>& answers,
+                                  std::chrono::milliseconds rtt) {
+    trusted_signing::PollSchedule s;
+    auto sent = trusted_signing::PollSchedule::Clock::time_point{};
+    std::vector<long long> waits;
+    for (const auto& a : answers) {
+        auto answered = sent + rtt;
+        auto when = s.next(a, sent, answered);
+        waits.push_back(
+            std::chrono::duration_cast<std::chrono::milliseconds>(when - answered).count());
+        sent = std::max(when, answered);
+    }
+    return waits;
+}
+}  // namespace
+
+TEST_CASE("poll schedule: own intervals double to a cap, from one poll's start to the next") {
+    using std::chrono::milliseconds;
+    std::vector<http::Response> quiet(9);
+    CHECK(poll_waits(quiet, milliseconds(0)) ==
+          std::vector<long long>{50, 100, 200, 400, 800, 1600, 3000, 3000, 3000});
+    // A 150 ms round trip counts towards the interval: no wait while it is the longer.
+    CHECK(poll_waits(std::vector<http::Response>(4), milliseconds(150)) ==
+          std::vector<long long>{0, 0, 50, 250});
+}
+
+TEST_CASE(
+    "poll schedule: the service's latest request holds, from its answer, until it asks again") {
+    using std::chrono::milliseconds;
+    http::Response asked, quiet, shorter;
+    asked.headers["retry-after"] = "1";
+    shorter.headers["retry-after-ms"] = "150";
+    // The 202 asks for 1 s; polls that repeat nothing still wait 1 s (own: 100, 200, 400, 800 ms),
+    // and a round trip does not shorten it; then our own interval is the longer.
+    CHECK(poll_waits({asked, quiet, quiet, quiet, quiet, quiet}, milliseconds(100)) ==
+          std::vector<long long>{1000, 1000, 1000, 1000, 1000, 1500});
+    // A newer, shorter request replaces the older one.
+    CHECK(poll_waits({asked, shorter, quiet, quiet}, milliseconds(0)) ==
+          std::vector<long long>{1000, 150, 200, 400});
 }

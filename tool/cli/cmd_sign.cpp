@@ -51,7 +51,7 @@ int run_sign(const Args& args) {
         "after success, write a Make-style dependency file: the outputs depend on the inputs, "
         "the configuration and the key, certificate and metadata files it names")(
         "jobs", po::value<unsigned>(),
-        "files signed at once (default 16 with Trusted Signing, 8 with Key Vault, 1 with a local "
+        "files signed at once (default 32 with Trusted Signing, 8 with Key Vault, 1 with a local "
         "key or a PKCS#11 token)");
     opts.add(signing_options());
     opts.add(timestamp_options());
@@ -98,7 +98,7 @@ int run_sign(const Args& args) {
         out.detail(line);
     };
     if (a.flags.verbose) sign.detail = detail;
-    batch.jobs = wants_trusted_signing(settings)            ? 16
+    batch.jobs = wants_trusted_signing(settings)            ? 32
                  : settings.provider == Provider::key_vault ? 8
                                                             : 1;
     if (vm.count("jobs")) {

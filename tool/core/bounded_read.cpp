@@ -1,5 +1,6 @@
 #include "core/bounded_read.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -27,16 +28,26 @@ Bytes read_bounded(const fs::path& path, std::uintmax_t max, const char* what) {
     };
     // The size check first spares reading a large regular file; devices and pipes report none,
     // so the read below stops at the cap too.
-    if (fs::is_regular_file(path, ec) && fs::file_size(path, ec) > max && !ec) throw too_large();
+    std::uintmax_t expected = 0;
+    if (fs::is_regular_file(path, ec)) {
+        expected = fs::file_size(path, ec);
+        if (ec) expected = 0;
+        if (expected > max) throw too_large();
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ExitCode::input, path.string() + ": cannot open: " + std::strerror(errno));
+    // Read straight into the result, sized from the file when it has a size: one allocation and
+    // no copy for a policy, however large.
     Bytes data;
-    char chunk[65536];
+    data.reserve(static_cast<std::size_t>(expected) + 1);
+    constexpr std::size_t kChunk = 65536;
     while (in) {
-        in.read(chunk, sizeof chunk);
-        const auto got = static_cast<std::size_t>(in.gcount());
-        if (data.size() + got > max) throw too_large();
-        data.insert(data.end(), chunk, chunk + got);
+        const std::size_t old = data.size();
+        const std::size_t want = std::max(kChunk, data.capacity() - old);
+        data.resize(old + want);
+        in.read(reinterpret_cast<char*>(data.data() + old), static_cast<std::streamsize>(want));
+        data.resize(old + static_cast<std::size_t>(in.gcount()));
+        if (data.size() > max) throw too_large();
     }
     if (in.bad()) throw Error(ExitCode::input, path.string() + ": read failed");
     return data;

@@ -3,18 +3,63 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "asn1/der.hpp"
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
+#include "core/handle.hpp"
 
 namespace cipolicy {
 
+namespace {
+
+void free_openssl_bytes(unsigned char* p) {
+    OPENSSL_free(p);  // a macro: Handle needs a function
+}
+
+// The last few certificates parsed, by their exact DER. Parsed X509 objects are only read after
+// parsing (OpenSSL locks its own lazily computed fields), so one may serve several Certificates.
+class ParsedCache {
+  public:
+    std::shared_ptr<X509> find(ByteView der) {
+        std::lock_guard lock(mutex_);
+        for (const auto& [bytes, x509] : entries_)
+            if (bytes.size() == der.size() && std::equal(bytes.begin(), bytes.end(), der.begin()))
+                return x509;
+        return nullptr;
+    }
+    void add(const Bytes& der, std::shared_ptr<X509> x509) {
+        std::lock_guard lock(mutex_);
+        if (entries_.size() >= kEntries) entries_.erase(entries_.begin());
+        entries_.emplace_back(der, std::move(x509));
+    }
+
+  private:
+    static constexpr std::size_t kEntries = 16;  // a chain or two, the roots, a TSA's chain
+    std::mutex mutex_;
+    std::vector<std::pair<Bytes, std::shared_ptr<X509>>> entries_;
+};
+
+ParsedCache& parsed_cache() {
+    static ParsedCache cache;
+    return cache;
+}
+
+}  // namespace
+
 Certificate Certificate::from_der(ByteView der, const std::string& source) {
+    Bytes bytes(der.begin(), der.end());
+    if (auto known = parsed_cache().find(der))
+        return Certificate(std::move(known), std::move(bytes));
     const unsigned char* p = der.data();
     ossl::X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     if (!x || p != der.data() + der.size())
         throw Error(ExitCode::input, source + ": not a DER X.509 certificate");
-    return Certificate(std::move(x), Bytes(der.begin(), der.end()));
+    std::shared_ptr<X509> parsed(std::move(x));
+    parsed_cache().add(bytes, parsed);
+    return Certificate(std::move(parsed), std::move(bytes));
 }
 
 static std::string name_text(const X509_NAME* name) {
@@ -128,10 +173,15 @@ std::vector<Certificate> load_certificates(const std::filesystem::path& path) {
     std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
     if (text.find("-----BEGIN") != std::string_view::npos) {
         ossl::BioPtr bio = ossl::memory_bio(data.data(), data.size());
-        while (X509* raw = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
-            ossl::X509Ptr x(raw);
-            Bytes der = ossl::to_der(x.get(), i2d_X509);
-            certs.push_back(Certificate::from_der(der, source));
+        // The DER of each CERTIFICATE block (other blocks, such as a key, are skipped), parsed
+        // once by from_der: PEM_read_bio_X509 would parse it a first time only to re-encode it.
+        unsigned char* raw = nullptr;
+        long length = 0;
+        while (PEM_bytes_read_bio(&raw, &length, nullptr, PEM_STRING_X509, bio.get(), nullptr,
+                                  nullptr) == 1) {
+            const Handle<unsigned char, free_openssl_bytes> der(raw);
+            certs.push_back(Certificate::from_der(
+                ByteView(der.get(), static_cast<std::size_t>(length)), source));
         }
         ossl::last_error();  // the expected "no start line" at the end of the bundle
     } else if (!data.empty()) {

@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,10 @@ namespace cipolicy {
 
 class Certificate {
   public:
-    // Parses DER; throws Error(input) naming `source` when it is not a certificate.
+    // Parses DER; throws Error(input) naming `source` when it is not a certificate. The same
+    // bytes parsed again (a signed file's own certificates, checked right after signing, or in
+    // every file of a batch) share the first parse: parsing is a function of the bytes, and an
+    // OpenSSL 3 parse of an RSA certificate costs more than checking its signature.
     static Certificate from_der(ByteView der, const std::string& source);
 
     X509* get() const { return x509_.get(); }
@@ -43,7 +47,8 @@ class Certificate {
     std::vector<std::string> eku_oids() const;
 
   private:
-    Certificate(ossl::X509Ptr x509, Bytes der) : x509_(std::move(x509)), der_(std::move(der)) {}
+    Certificate(std::shared_ptr<X509> x509, Bytes der)
+        : x509_(std::move(x509)), der_(std::move(der)) {}
     std::shared_ptr<X509> x509_;
     Bytes der_;
 };

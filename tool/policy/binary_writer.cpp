@@ -17,6 +17,29 @@ std::string item(const char* kind, std::size_t i) {
     return std::string(kind) + " " + std::to_string(i);
 }
 
+// What a field is called in a message ("file rule 12 FileName"), spelt out only when a message
+// is made: a large policy writes tens of thousands of fields and refuses none.
+struct What {
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    What(const char* name) : kind(name) {}  // a plain name, e.g. "Settings", converts
+    What(const char* item_kind, std::size_t item_index) : kind(item_kind), index(item_index) {}
+    What then(const char* field) const {
+        What w = *this;
+        (part ? w.sub : w.part) = field;
+        return w;
+    }
+    std::string text() const {
+        std::string t = index == kNone ? std::string(kind) : item(kind, index);
+        for (const char* f : {part, sub})
+            if (f) t += std::string(" ") + f;
+        return t;
+    }
+    const char* kind;
+    std::size_t index = kNone;
+    const char* part = nullptr;
+    const char* sub = nullptr;
+};
+
 class Sink {
   public:
     void u32(std::uint32_t v) {
@@ -28,21 +51,22 @@ class Sink {
     }
     void version(const Version& v) { u64(v.to_u64()); }
     void guid(const Guid& g) { out_.insert(out_.end(), g.bytes().begin(), g.bytes().end()); }
-    void count(std::size_t n, const std::string& what) {
-        if (n > std::numeric_limits<std::uint32_t>::max()) refuse(what + " has too many entries");
+    void count(std::size_t n, const What& what) {
+        if (n > std::numeric_limits<std::uint32_t>::max())
+            refuse(what.text() + " has too many entries");
         u32(static_cast<std::uint32_t>(n));
     }
-    void blob(ByteView b, const std::string& what) {
+    void blob(ByteView b, const What& what) {
         count(b.size(), what);
         out_.insert(out_.end(), b.begin(), b.end());
         pad(b.size());
     }
-    void string(const PolicyString& s, const std::string& what) {
+    void string(const PolicyString& s, const What& what) {
         if (!s) {
             u32(0);
         } else {
             // Empty and absent share one encoding; writing it would turn present into absent.
-            if (s->empty()) refuse(what + " is present but empty (make it absent)");
+            if (s->empty()) refuse(what.text() + " is present but empty (make it absent)");
             count(s->size() * 2, what);
             for (char16_t c : *s) {
                 out_.push_back(static_cast<std::uint8_t>(c));
@@ -52,7 +76,7 @@ class Sink {
         }
         u32(0);
     }
-    void list(const std::vector<std::uint32_t>& values, const std::string& what) {
+    void list(const std::vector<std::uint32_t>& values, const What& what) {
         count(values.size(), what);
         for (auto v : values) u32(v);
     }
@@ -69,24 +93,24 @@ void check_fits_format(const Policy& p) {
     if (f < 1 || f > kLatestFormatVersion)
         refuse("format version " + std::to_string(f) + " is not supported (expected 1 to " +
                std::to_string(kLatestFormatVersion) + ")");
-    auto need = [&](std::uint32_t minimum, bool used, const std::string& what) {
+    auto need = [&](std::uint32_t minimum, bool used, const What& what) {
         if (used && f < minimum)
-            refuse("format version " + std::to_string(f) + " cannot store " + what +
+            refuse("format version " + std::to_string(f) + " cannot store " + what.text() +
                    " (needs format " + std::to_string(minimum) + " or later)");
     };
     for (std::size_t i = 0; i < p.file_rules.size(); ++i) {
         const auto& r = p.file_rules[i];
-        const std::string w = item("file rule", i);
-        need(3, r.maximum_version != Version{}, w + " MaximumFileVersion");
-        need(3, !r.app_ids.empty(), w + " AppIDs");
+        const What w{"file rule", i};
+        need(3, r.maximum_version != Version{}, w.then("MaximumFileVersion"));
+        need(3, !r.app_ids.empty(), w.then("AppIDs"));
         need(4, r.internal_name || r.file_description || r.product_name,
-             w + " InternalName, FileDescription or ProductName");
+             w.then("InternalName, FileDescription or ProductName"));
         need(5, r.package_family_name || r.package_version != Version{},
-             w + " PackageFamilyName or PackageVersion");
-        need(7, r.file_path.has_value(), w + " FilePath");
+             w.then("PackageFamilyName or PackageVersion"));
+        need(7, r.file_path.has_value(), w.then("FilePath"));
     }
     for (std::size_t i = 0; i < p.signers.size(); ++i)
-        need(3, p.signers[i].sign_time_after != 0, item("signer", i) + " SignTimeAfter");
+        need(3, p.signers[i].sign_time_after != 0, What{"signer", i}.then("SignTimeAfter"));
     need(6, p.is_multiple_policy_format(), "the multiple-policy format (PolicyID/BasePolicyID)");
     need(6, !p.supplemental_policy_signers.empty(), "SupplementalPolicySigners");
 }
@@ -98,7 +122,7 @@ class Writer {
     Bytes write() {
         header();
         for (std::size_t i = 0; i < p_.ekus.size(); ++i)
-            out_.blob(p_.ekus[i].value, item("EKU", i));
+            out_.blob(p_.ekus[i].value, What{"EKU", i});
         for (std::size_t i = 0; i < p_.file_rules.size(); ++i) file_rule(i);
         for (std::size_t i = 0; i < p_.signers.size(); ++i) signer(i);
         out_.list(p_.update_policy_signers, "UpdatePolicySigners");
@@ -131,61 +155,61 @@ class Writer {
 
     void file_rule(std::size_t i) {
         const auto& r = p_.file_rules[i];
-        const std::string w = item("file rule", i);
+        const What w{"file rule", i};
         out_.u32(static_cast<std::uint32_t>(r.type));
-        out_.string(r.file_name, w + " FileName");
+        out_.string(r.file_name, w.then("FileName"));
         out_.version(r.minimum_version);
-        out_.blob(r.hash, w + " Hash");
+        out_.blob(r.hash, w.then("Hash"));
     }
 
     void signer(std::size_t i) {
         const auto& s = p_.signers[i];
-        const std::string w = item("signer", i);
+        const What w{"signer", i};
         if (const auto* tbs = std::get_if<TbsRoot>(&s.root)) {
             out_.u32(0);
-            out_.blob(tbs->tbs_hash, w + " CertRoot");
+            out_.blob(tbs->tbs_hash, w.then("CertRoot"));
         } else {
             out_.u32(1);
             out_.u32(std::get<WellKnownRoot>(s.root).id);
         }
-        out_.list(s.cert_ekus, w + " CertEKU");
-        out_.string(s.cert_issuer, w + " CertIssuer");
-        out_.string(s.cert_publisher, w + " CertPublisher");
-        out_.string(s.cert_oem_id, w + " CertOemID");
-        out_.list(s.file_attrib_refs, w + " FileAttribRef");
+        out_.list(s.cert_ekus, w.then("CertEKU"));
+        out_.string(s.cert_issuer, w.then("CertIssuer"));
+        out_.string(s.cert_publisher, w.then("CertPublisher"));
+        out_.string(s.cert_oem_id, w.then("CertOemID"));
+        out_.list(s.file_attrib_refs, w.then("FileAttribRef"));
     }
 
-    void group(const SignerGroup& g, const std::string& w) {
-        out_.count(g.allowed.size(), w + " AllowedSigners");
+    void group(const SignerGroup& g, const What& w) {
+        out_.count(g.allowed.size(), w.then("AllowedSigners"));
         for (const auto& a : g.allowed) {
             out_.u32(a.signer);
-            out_.list(a.except_deny_rules, w + " ExceptDenyRule");
+            out_.list(a.except_deny_rules, w.then("ExceptDenyRule"));
         }
-        out_.count(g.denied.size(), w + " DeniedSigners");
+        out_.count(g.denied.size(), w.then("DeniedSigners"));
         for (const auto& d : g.denied) {
             out_.u32(d.signer);
-            out_.list(d.except_allow_rules, w + " ExceptAllowRule");
+            out_.list(d.except_allow_rules, w.then("ExceptAllowRule"));
         }
-        out_.list(g.file_rules_ref, w + " FileRulesRef");
+        out_.list(g.file_rules_ref, w.then("FileRulesRef"));
     }
 
     void scenario(std::size_t i) {
         const auto& s = p_.signing_scenarios[i];
-        const std::string w = item("signing scenario", i);
+        const What w{"signing scenario", i};
         out_.u32(s.value);
-        out_.list(s.inherited_scenarios, w + " InheritedScenarios");
+        out_.list(s.inherited_scenarios, w.then("InheritedScenarios"));
         out_.u32(s.minimum_hash_algorithm);
-        group(s.product_signers, w + " ProductSigners");
-        group(s.test_signers, w + " TestSigners");
-        group(s.test_signing_signers, w + " TestSigningSigners");
+        group(s.product_signers, w.then("ProductSigners"));
+        group(s.test_signers, w.then("TestSigners"));
+        group(s.test_signing_signers, w.then("TestSigningSigners"));
     }
 
     void setting(std::size_t i) {
         const auto& s = p_.settings[i];
-        const std::string w = item("secure setting", i);
-        out_.string(s.provider, w + " Provider");
-        out_.string(s.key, w + " Key");
-        out_.string(s.value_name, w + " ValueName");
+        const What w{"secure setting", i};
+        out_.string(s.provider, w.then("Provider"));
+        out_.string(s.key, w.then("Key"));
+        out_.string(s.value_name, w.then("ValueName"));
         out_.u32(static_cast<std::uint32_t>(s.value.index()));
         switch (s.value.index()) {
             case 0:
@@ -195,10 +219,10 @@ class Writer {
                 out_.u32(std::get<std::uint32_t>(s.value));
                 break;
             case 2:
-                out_.blob(std::get<Bytes>(s.value), w + " value");
+                out_.blob(std::get<Bytes>(s.value), w.then("value"));
                 break;
             case 3:
-                out_.string(std::get<PolicyString>(s.value), w + " value");
+                out_.string(std::get<PolicyString>(s.value), w.then("value"));
                 break;
         }
     }
@@ -209,24 +233,24 @@ class Writer {
             case 3:
                 for (std::size_t i = 0; i < rules.size(); ++i) {
                     out_.version(rules[i].maximum_version);
-                    out_.count(rules[i].app_ids.size(), item("file rule", i) + " AppIDs");
+                    out_.count(rules[i].app_ids.size(), What{"file rule", i}.then("AppIDs"));
                     for (const auto& id : rules[i].app_ids)
-                        out_.string(id, item("file rule", i) + " AppID");
+                        out_.string(id, What{"file rule", i}.then("AppID"));
                 }
                 for (const auto& s : p_.signers) out_.u64(s.sign_time_after);
                 break;
             case 4:
                 for (std::size_t i = 0; i < rules.size(); ++i) {
-                    const std::string w = item("file rule", i);
-                    out_.string(rules[i].internal_name, w + " InternalName");
-                    out_.string(rules[i].file_description, w + " FileDescription");
-                    out_.string(rules[i].product_name, w + " ProductName");
+                    const What w{"file rule", i};
+                    out_.string(rules[i].internal_name, w.then("InternalName"));
+                    out_.string(rules[i].file_description, w.then("FileDescription"));
+                    out_.string(rules[i].product_name, w.then("ProductName"));
                 }
                 break;
             case 5:
                 for (std::size_t i = 0; i < rules.size(); ++i) {
                     out_.string(rules[i].package_family_name,
-                                item("file rule", i) + " PackageFamilyName");
+                                What{"file rule", i}.then("PackageFamilyName"));
                     out_.version(rules[i].package_version);
                 }
                 break;
@@ -237,7 +261,7 @@ class Writer {
                 break;
             case 7:
                 for (std::size_t i = 0; i < rules.size(); ++i)
-                    out_.string(rules[i].file_path, item("file rule", i) + " FilePath");
+                    out_.string(rules[i].file_path, What{"file rule", i}.then("FilePath"));
                 break;
             case 8:
                 out_.u32(0);

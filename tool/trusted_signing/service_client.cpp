@@ -9,6 +9,7 @@
 #include "core/quote.hpp"
 #include "core/setting_name.hpp"
 #include "http/encoding.hpp"
+#include "trusted_signing/poll_schedule.hpp"
 #include "trusted_signing/service_errors.hpp"
 #include "trusted_signing/signing_result.hpp"
 
@@ -127,13 +128,15 @@ http::Response ServiceClient::call(const std::string& method, const std::string&
     }
 }
 
-ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest) {
+ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest,
+                                     const std::function<void()>& accepted) {
     auto deadline = Clock::now() + config_.deadline;
     const std::string base = profile_base_url(config_);
     json request{{"signatureAlgorithm", signature_algorithm(alg)},
                  {"digest", http::base64_encode(digest)}};
     const bool new_api = uses_operation_location(config_.api_version);
     const std::string start_url = base + (new_api ? ":sign" : "/sign") + query();
+    Clock::time_point sent = Clock::now();
     http::Response response = call("POST", start_url, request.dump(), deadline, {});
 
     auto parse = [&](const http::Response& r, const std::string& url, const std::string& op) {
@@ -162,8 +165,8 @@ ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest) {
         poll_url = base + "/sign/" + http::url_escape(operation_id) + query();
     }
 
-    // Short, growing intervals: most operations finish within seconds, a few take minutes.
-    milliseconds interval{200};
+    if (accepted) accepted();
+    PollSchedule schedule;
     for (;;) {
         std::string state = normalized_status(status);
         if (state == "succeeded") break;
@@ -177,13 +180,14 @@ ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest) {
                             "; check the account's health and subscription in the Azure portal" +
                             context_suffix(config_, operation_id));
         }
-        if (Clock::now() + interval > deadline)
+        const Clock::time_point when = schedule.next(response, sent, Clock::now());
+        if (when > deadline)
             throw Error(ExitCode::service, "the signing operation did not finish within " +
                                                std::to_string(seconds_of(config_.deadline)) +
                                                " s (" + timeout_name() + ")" +
                                                context_suffix(config_, operation_id));
-        std::this_thread::sleep_for(interval);
-        interval = std::min(interval * 3 / 2, milliseconds(3000));
+        std::this_thread::sleep_until(when);
+        sent = Clock::now();
         response = call("GET", poll_url, {}, deadline, operation_id);
         status = parse(response, poll_url, operation_id);
     }

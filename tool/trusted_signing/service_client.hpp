@@ -3,6 +3,7 @@
 // shapes), and the profile's root certificate, chain and customer EKUs. Every request carries the
 // run's correlation id and is retried on transient failures within a per-operation deadline.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,11 @@ class ServiceClient {
     ServiceClient(ServiceConfig config, http::Client& http, credentials::TokenProvider& tokens);
 
     // Signs `digest` with RS256/384/512 per `alg`; the signature is verified against the leaf.
+    // `accepted`, when given, runs once the service has taken the request (the token works), while
+    // the operation is still running: the moment to start other requests beside it.
     // Thread-safe. Throws Error(service), Error(credential).
-    ServiceSignature sign(DigestAlgorithm alg, ByteView digest);
+    ServiceSignature sign(DigestAlgorithm alg, ByteView digest,
+                          const std::function<void()>& accepted = {});
     Bytes root_certificate();                  // DER
     Bytes certificate_chain();                 // DER PKCS#7, root first
     std::vector<std::string> customer_ekus();  // dotted OIDs

@@ -4,19 +4,29 @@ namespace cipolicy::trusted_signing {
 
 TrustedSigningSigner::TrustedSigningSigner(SessionOptions options) : session_(std::move(options)) {}
 
+// A fetch still in flight finishes (within the request deadline) before the session goes.
+TrustedSigningSigner::~TrustedSigningSigner() {
+    if (root_.valid()) root_.wait();
+}
+
+void TrustedSigningSigner::start_root_fetch() const {
+    std::call_once(root_started_, [this] {
+        root_ = std::async(std::launch::async, [this] {
+                    Bytes der = session_.client().root_certificate();
+                    return Certificate::from_der(
+                        der, session_.client().config().endpoint + " (sign/rootcert)");
+                }).share();
+    });
+}
+
 SignatureResult TrustedSigningSigner::sign_digest(DigestAlgorithm alg, ByteView digest) {
-    ServiceSignature s = session_.client().sign(alg, digest);
+    ServiceSignature s = session_.client().sign(alg, digest, [this] { start_root_fetch(); });
     return {std::move(s.signature), std::move(s.chain)};
 }
 
 std::vector<Certificate> TrustedSigningSigner::trust_anchors() const {
-    std::lock_guard lock(root_mutex_);
-    if (!root_) {
-        Bytes der = session_.client().root_certificate();
-        root_.emplace(
-            Certificate::from_der(der, session_.client().config().endpoint + " (sign/rootcert)"));
-    }
-    return {*root_};
+    start_root_fetch();
+    return {root_.get()};  // rethrows the fetch's error in every caller
 }
 
 std::string TrustedSigningSigner::describe() const {

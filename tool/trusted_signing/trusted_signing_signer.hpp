@@ -2,6 +2,7 @@
 // The Signer that asks Trusted Signing: the digest goes to the service, the signature and the
 // service's 3-day certificate chain come back, checked against each other before use.
 
+#include <future>
 #include <mutex>
 #include <optional>
 
@@ -13,17 +14,22 @@ namespace cipolicy::trusted_signing {
 class TrustedSigningSigner : public Signer {
   public:
     explicit TrustedSigningSigner(SessionOptions options);
+    ~TrustedSigningSigner() override;
 
     // Thread-safe: a batch signs several files at once over one session.
     SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override;
-    // The profile's root certificate (GET .../sign/rootcert), fetched once per run.
+    // The profile's root certificate (GET .../sign/rootcert), fetched once per run: the first
+    // signing operation the service accepts starts that request while it runs, so no file waits
+    // for it afterwards (and a run whose token or request fails never asks for it).
     std::vector<Certificate> trust_anchors() const override;
     std::string describe() const override;
 
   private:
+    void start_root_fetch() const;
+
     mutable Session session_;
-    mutable std::mutex root_mutex_;
-    mutable std::optional<Certificate> root_;
+    mutable std::once_flag root_started_;
+    mutable std::shared_future<Certificate> root_;
 };
 
 }  // namespace cipolicy::trusted_signing
