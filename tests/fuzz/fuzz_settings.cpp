@@ -6,6 +6,6 @@ using namespace cipolicy;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     fuzz::expect_error_or_success(
-        [&] { parse_settings(fuzz::as_text(data, size), "cipolicy.yaml"); });
+        [&] { config::parse_settings(fuzz::as_text(data, size), "cipolicy.yaml"); });
     return 0;
 }

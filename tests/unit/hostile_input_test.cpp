@@ -104,14 +104,14 @@ TEST_CASE("cipolicy.yaml keys must be plain and given once", "[hostile][config]"
     const std::filesystem::path file = "dir/cipolicy.yaml";
     for (const char* text : {"? [a, b]\n: c\n", "{a: 1}: x\n", "?\n:\n"})
         CHECK_THROWS_WITH(
-            parse_settings(text, file),
+            config::parse_settings(text, file),
             Catch::Contains("dir/cipolicy.yaml(") && Catch::Contains("a key must be a plain name"));
-    CHECK_THROWS_WITH(parse_settings("provider: local\nprovider: trusted-signing\n", file),
+    CHECK_THROWS_WITH(config::parse_settings("provider: local\nprovider: trusted-signing\n", file),
                       Catch::Contains("cipolicy.yaml(2,1): the key \"provider\" is given twice"));
-    CHECK_THROWS_WITH(parse_settings("local:\n  cert: a\n  cert: b\n", file),
+    CHECK_THROWS_WITH(config::parse_settings("local:\n  cert: a\n  cert: b\n", file),
                       Catch::Contains("the key \"local.cert\" is given twice"));
     try {
-        parse_settings("? [a, b]\n: c\n", file);
+        config::parse_settings("? [a, b]\n: c\n", file);
     } catch (const Error& e) {
         CHECK(e.code() == ExitCode::input);
     }

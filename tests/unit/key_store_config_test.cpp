@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("pkcs11 and key-vault sections are read", "[config][key-stores]") {
     const fs::path file = fs::path("/project") / "cipolicy.yaml";
-    Settings s = parse_settings(
+    config::Settings s = config::parse_settings(
         "provider: pkcs11\n"
         "pkcs11:\n"
         "  module: opensc-pkcs11.so\n"
@@ -25,7 +25,7 @@ TEST_CASE("pkcs11 and key-vault sections are read", "[config][key-stores]") {
         "  certificate-version: abc123\n"
         "  credential: workload-identity\n",
         file);
-    CHECK(s.provider == Provider::pkcs11);
+    CHECK(s.provider == config::Provider::pkcs11);
     // A bare module name is left for p11-kit to find; a file relative to cipolicy.yaml is not.
     CHECK(*s.pkcs11.module == fs::path("opensc-pkcs11.so"));
     CHECK(*s.pkcs11.uri == "pkcs11:token=t;object=k");
@@ -36,19 +36,19 @@ TEST_CASE("pkcs11 and key-vault sections are read", "[config][key-stores]") {
     CHECK(*s.key_vault.version == "abc123");
     CHECK(*s.key_vault.credential == "workload-identity");
 
-    Settings relative = parse_settings("pkcs11:\n  module: lib/module.so\n", file);
+    config::Settings relative = config::parse_settings("pkcs11:\n  module: lib/module.so\n", file);
     CHECK_THAT(relative.pkcs11.module->generic_string(), Catch::EndsWith("/project/lib/module.so"));
-    CHECK(provider_from_name("key-vault") == Provider::key_vault);
-    CHECK_THROWS_WITH(parse_settings("pkcs11:\n  pin: 1234\n", file),
+    CHECK(config::provider_from_name("key-vault") == config::Provider::key_vault);
+    CHECK_THROWS_WITH(config::parse_settings("pkcs11:\n  pin: 1234\n", file),
                       Catch::Contains("unknown key") && Catch::Contains("pkcs11.pin"));
 }
 
 TEST_CASE("the command line's key-store settings win field by field", "[config][key-stores]") {
-    Settings file, cli;
+    config::Settings file, cli;
     file.key_vault.url = "https://a.vault.azure.net";
     file.key_vault.certificate = "from-file";
     cli.key_vault.certificate = "from-cli";
-    Settings s = overlay(file, cli);
+    config::Settings s = config::overlay(file, cli);
     CHECK(*s.key_vault.url == "https://a.vault.azure.net");
     CHECK(*s.key_vault.certificate == "from-cli");
 }

@@ -24,21 +24,21 @@ TEST_CASE("docs/configuration.md lists every key of the setting table", "[config
     REQUIRE(from != std::string::npos);
     REQUIRE(to != std::string::npos);
     const std::string listed = doc.substr(from + begin.size(), to - from - begin.size());
-    for (const auto& def : setting_table()) {
+    for (const auto& def : config::setting_table()) {
         INFO("key " << def.key);
         CHECK(listed.find("| `" + std::string(def.key) + "` |") != std::string::npos);
     }
     // The whole table as the code derives it, so that docs never drift from the code. On a
     // difference the expected text is written to settings-table.md in the working folder: paste
     // it between the markers.
-    if (listed != settings_doc_table()) std::ofstream("settings-table.md") << settings_doc_table();
-    INFO("expected table (also in settings-table.md):\n" << settings_doc_table());
-    CHECK(listed == settings_doc_table());
+    if (listed != config::settings_doc_table()) std::ofstream("settings-table.md") << config::settings_doc_table();
+    INFO("expected table (also in settings-table.md):\n" << config::settings_doc_table());
+    CHECK(listed == config::settings_doc_table());
 }
 
 TEST_CASE("keys, variables and flags are each used once", "[config]") {
     std::set<std::string_view> keys, variables, flags;
-    for (const auto& def : setting_table()) {
+    for (const auto& def : config::setting_table()) {
         INFO("key " << def.key);
         CHECK(keys.insert(def.key).second);
         CHECK(!def.doc.empty());
@@ -48,7 +48,7 @@ TEST_CASE("keys, variables and flags are each used once", "[config]") {
         }
         if (!def.flag.empty()) CHECK(flags.insert(def.flag).second);
         // A section name is never a key itself (the YAML reader walks into sections).
-        for (const auto& other : setting_table())
+        for (const auto& other : config::setting_table())
             CHECK(other.key.rfind(std::string(def.key) + ".", 0) != 0);
     }
 }
@@ -71,7 +71,7 @@ TEST_CASE(
         "  timeout: 2.5\n"
         "  jobs: 2\n"
         "  optional: true\n");
-    Settings s = load_settings_file(file);
+    config::Settings s = config::load_settings_file(file);
     CHECK(*s.http.ca_file == file.parent_path() / "ca.pem");
     CHECK(*s.trusted_signing.api_version == "2024-06-15");
     CHECK(*s.trusted_signing.timeout == 120);
@@ -87,9 +87,9 @@ TEST_CASE(
     // command line > environment > file, field by field.
     test::set_env("CIPOLICY_TIMESTAMP_RETRIES", "1");
     test::set_env("CIPOLICY_CORRELATION_ID", "from-env");
-    Settings cli;
+    config::Settings cli;
     cli.trusted_signing.correlation_id = "from-cli";
-    Settings r = resolve_settings(cli, file);
+    config::Settings r = resolve_settings(cli, file);
     test::set_env("CIPOLICY_TIMESTAMP_RETRIES", nullptr);
     test::set_env("CIPOLICY_CORRELATION_ID", nullptr);
     CHECK(*r.timestamp.retries == 1);
@@ -99,22 +99,22 @@ TEST_CASE(
 
 TEST_CASE("bad values name where they came from", "[config]") {
     CHECK_THROWS_WITH(
-        load_settings_file(test::write_config("trusted-signing:\n  timeout: 0\n")),
+        config::load_settings_file(test::write_config("trusted-signing:\n  timeout: 0\n")),
         Catch::Contains(
             "(2,12): 'trusted-signing.timeout': give a number of seconds between 0 and 86400"));
-    CHECK_THROWS_WITH(load_settings_file(test::write_config("timestamp:\n  optional: maybe\n")),
+    CHECK_THROWS_WITH(config::load_settings_file(test::write_config("timestamp:\n  optional: maybe\n")),
                       Catch::Contains("'timestamp.optional' must be true or false"));
-    CHECK_THROWS_WITH(load_settings_file(test::write_config("timestamp:\n  urls: [ftp://x]\n")),
+    CHECK_THROWS_WITH(config::load_settings_file(test::write_config("timestamp:\n  urls: [ftp://x]\n")),
                       Catch::Contains("'timestamp.urls' ftp://x: must be an http:// or https://"));
-    CHECK_THROWS_WITH(load_settings_file(test::write_config("timestamp:\n  retries: {a: 1}\n")),
+    CHECK_THROWS_WITH(config::load_settings_file(test::write_config("timestamp:\n  retries: {a: 1}\n")),
                       Catch::Contains("'timestamp.retries' must be a single value"));
     test::set_env("CIPOLICY_API_VERSION", "2099-01-01");
-    CHECK_THROWS_WITH(settings_from_environment(),
+    CHECK_THROWS_WITH(config::settings_from_environment(),
                       Catch::Contains("CIPOLICY_API_VERSION: '2099-01-01' is not supported; use "
                                       "2022-06-15-preview, 2023-06-15-preview or 2024-06-15"));
     test::set_env("CIPOLICY_API_VERSION", nullptr);
     test::set_env("CIPOLICY_TIMESTAMP_JOBS", "0");
-    CHECK_THROWS_WITH(settings_from_environment(),
+    CHECK_THROWS_WITH(config::settings_from_environment(),
                       Catch::Contains("CIPOLICY_TIMESTAMP_JOBS: give a whole number, 1 or more"));
     test::set_env("CIPOLICY_TIMESTAMP_JOBS", nullptr);
 }
@@ -122,7 +122,7 @@ TEST_CASE("bad values name where they came from", "[config]") {
 TEST_CASE("messages name a setting by its key, and by its flag once the CLI says so", "[config]") {
     set_setting_namer(nullptr);  // main() installs the command line's namer
     CHECK(setting_name("trusted-signing.timeout") == "trusted-signing.timeout");
-    Settings both;
+    config::Settings both;
     both.local.pfx = "a.pfx";
     both.trusted_signing.endpoint = "https://eus.codesigning.azure.net";
     CHECK_THROWS_WITH(resolve_settings(both, std::nullopt),

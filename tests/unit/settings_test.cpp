@@ -38,8 +38,8 @@ TEST_CASE("a full configuration file is read, paths relative to its folder", "[c
         "  urls: [http://a.example, http://b.example]\n"
         "output:\n"
         "  dir: signed\n");
-    Settings s = load_settings_file(file);
-    CHECK(s.provider == Provider::local);
+    config::Settings s = config::load_settings_file(file);
+    CHECK(s.provider == config::Provider::local);
     CHECK(s.digest == DigestAlgorithm::sha384);
     CHECK(*s.local.cert == file.parent_path() / "certs/signer.pem");
     CHECK(*s.local.key == fs::path(kAbsoluteKey));
@@ -56,7 +56,7 @@ TEST_CASE("Windows paths in a configuration file: drives, UNC shares, drive-rela
         "  cert: 'D:\\pki\\signer.pem'\n"
         "  key: '\\\\server\\share\\signer.key'\n"
         "  chain: '\\pki\\chain.pem'\n");
-    Settings s = load_settings_file(file);
+    config::Settings s = config::load_settings_file(file);
     CHECK(*s.local.cert == fs::path("D:\\pki\\signer.pem"));
     CHECK(*s.local.key == fs::path("\\\\server\\share\\signer.key"));
     // "\pki\chain.pem" names a folder of the configuration file's own drive.
@@ -66,28 +66,28 @@ TEST_CASE("Windows paths in a configuration file: drives, UNC shares, drive-rela
 
 TEST_CASE("configuration errors name the file, line and key", "[config]") {
     fs::path unknown = test::write_config("local:\n  cert: a.pem\n  certificate: b.pem\n");
-    CHECK_THROWS_WITH(load_settings_file(unknown),
+    CHECK_THROWS_WITH(config::load_settings_file(unknown),
                       Catch::Contains("cipolicy.yaml(3,3): unknown key \"local.certificate\""));
     fs::path digest = test::write_config("digest: md5\n");
-    CHECK_THROWS_WITH(load_settings_file(digest),
+    CHECK_THROWS_WITH(config::load_settings_file(digest),
                       Catch::Contains("(1,9): 'digest' must be sha256, sha384 or sha512"));
     fs::path provider = test::write_config("provider: cloud\n");
-    CHECK_THROWS_WITH(load_settings_file(provider), Catch::Contains("'provider' must be"));
+    CHECK_THROWS_WITH(config::load_settings_file(provider), Catch::Contains("'provider' must be"));
     fs::path broken = test::write_config("local: [unclosed\n");
-    CHECK_THROWS_WITH(load_settings_file(broken), Catch::Contains("not valid YAML"));
+    CHECK_THROWS_WITH(config::load_settings_file(broken), Catch::Contains("not valid YAML"));
     fs::path list = test::write_config("local:\n  cert: [a, b]\n");
-    CHECK_THROWS_WITH(load_settings_file(list),
+    CHECK_THROWS_WITH(config::load_settings_file(list),
                       Catch::Contains("'local.cert' must be a single value"));
-    CHECK_THROWS_AS(load_settings_file("/nonexistent/cipolicy.yaml"), Error);
+    CHECK_THROWS_AS(config::load_settings_file("/nonexistent/cipolicy.yaml"), Error);
 }
 
 TEST_CASE("the top layer wins field by field", "[config]") {
-    Settings file, cli;
+    config::Settings file, cli;
     file.digest = DigestAlgorithm::sha384;
     file.local.cert = "file.pem";
     file.timestamp.urls = std::vector<std::string>{"http://file"};
     cli.local.cert = "cli.pem";
-    Settings s = overlay(file, cli);
+    config::Settings s = config::overlay(file, cli);
     CHECK(*s.local.cert == fs::path("cli.pem"));
     CHECK(s.digest == DigestAlgorithm::sha384);
     CHECK(s.timestamp.urls->front() == "http://file");
@@ -96,12 +96,12 @@ TEST_CASE("the top layer wins field by field", "[config]") {
 TEST_CASE("CIPOLICY_* variables form a layer", "[config]") {
     test::set_env("CIPOLICY_TIMESTAMP_URLS", "http://one; http://two");
     test::set_env("CIPOLICY_DIGEST", "SHA-512");
-    Settings s = settings_from_environment();
+    config::Settings s = config::settings_from_environment();
     test::set_env("CIPOLICY_TIMESTAMP_URLS", nullptr);
     test::set_env("CIPOLICY_DIGEST", nullptr);
     CHECK(*s.timestamp.urls == std::vector<std::string>{"http://one", "http://two"});
     CHECK(s.digest == DigestAlgorithm::sha512);
     test::set_env("CIPOLICY_DIGEST", "crc32");
-    CHECK_THROWS_WITH(settings_from_environment(), Catch::Contains("CIPOLICY_DIGEST"));
+    CHECK_THROWS_WITH(config::settings_from_environment(), Catch::Contains("CIPOLICY_DIGEST"));
     test::set_env("CIPOLICY_DIGEST", nullptr);
 }

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // --depfile: written only when every file was signed, so a failed run leaves the build out of date.
-void write_sign_depfile(const po::variables_map& vm, const Settings& settings,
+void write_sign_depfile(const po::variables_map& vm, const config::Settings& settings,
                         const std::vector<std::string>& inputs, const nlohmann::json& results) {
     std::vector<fs::path> targets, deps(inputs.begin(), inputs.end());
     for (const auto& r : results) targets.emplace_back(r["output"].get<std::string>());
@@ -82,7 +82,7 @@ int run_sign(const Args& args) {
     if (naming.output && inputs.size() > 1)
         throw Error(ExitCode::usage, "sign: -o/--output takes one input; use --output-dir for " +
                                          std::to_string(inputs.size()) + " inputs");
-    Settings settings = resolve_settings(vm);
+    config::Settings settings = resolve_settings(vm);
     if (!naming.output) naming.output_dir = settings.output_dir;
     SignSettings sign;
     sign.digest = settings.digest.value_or(DigestAlgorithm::sha256);
@@ -98,8 +98,8 @@ int run_sign(const Args& args) {
         out.detail(line);
     };
     if (a.flags.verbose) sign.detail = detail;
-    batch.jobs = wants_trusted_signing(settings)            ? 32
-                 : settings.provider == Provider::key_vault ? 8
+    batch.jobs = config::wants_trusted_signing(settings)            ? 32
+                 : settings.provider == config::Provider::key_vault ? 8
                                                             : 1;
     if (vm.count("jobs")) {
         batch.jobs = vm["jobs"].as<unsigned>();
@@ -110,7 +110,7 @@ int run_sign(const Args& args) {
         open_signer(settings, [&](const std::string& w) { out.warning(w); });
     // Trusted Signing certificates live three days: without a timestamp the policy stops
     // validating almost at once, so timestamping is on by default there.
-    bool short_lived = settings.provider == Provider::trusted_signing;
+    bool short_lived = settings.provider == config::Provider::trusted_signing;
     std::unique_ptr<timestamp::TsaClient> timestamper =
         make_timestamp_client(settings, short_lived ? timestamp::kMicrosoftTsaUrl : "");
     if (short_lived && !timestamper)

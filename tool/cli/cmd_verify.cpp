@@ -73,7 +73,7 @@ int run_verify(const Args& args) {
     // The build's check of a supplemental against its base: the signing chain's own root is
     // what the policies name, and signed files leave the root out.
     if (a.vm.count("config")) {
-        const Settings configured = load_settings_file(a.vm["config"].as<std::string>());
+        const config::Settings configured = config::load_settings_file(a.vm["config"].as<std::string>());
         for (const auto& file : {configured.local.chain, configured.local.cert})
             if (file)
                 for (auto& c : load_certificates(*file)) options.roots.push_back(std::move(c));

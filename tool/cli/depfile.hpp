@@ -14,7 +14,7 @@ namespace cipolicy::cli {
 // The files a run with `settings` reads besides its inputs: the configuration file (if any) and
 // every key, certificate, chain, PFX, password and metadata file the settings name.
 std::vector<std::filesystem::path> files_read_by(
-    const Settings& settings, const std::optional<std::filesystem::path>& config);
+    const config::Settings& settings, const std::optional<std::filesystem::path>& config);
 
 // "target...: dep dep...\n" on one line (MSBuild reads it too), absolute paths, spaces, '#' and
 // '$' escaped as Ninja and Make read them.

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<Signer> open_pkcs11(const Settings& s) {
+std::unique_ptr<Signer> open_pkcs11(const config::Settings& s) {
     if (!pkcs11::available()) return pkcs11::open_signer({});  // says so in one line
     pkcs11::Options o;
     if (!s.pkcs11.uri)
@@ -26,9 +26,9 @@ std::unique_ptr<Signer> open_pkcs11(const Settings& s) {
     return pkcs11::open_signer(std::move(o));
 }
 
-std::unique_ptr<Signer> open_key_vault(const Settings& s,
+std::unique_ptr<Signer> open_key_vault(const config::Settings& s,
                                        const std::function<void(const std::string&)>& warn) {
-    const KeyVaultSettings& k = s.key_vault;
+    const config::KeyVaultSettings& k = s.key_vault;
     if (!k.url || !k.certificate)
         throw Error(ExitCode::usage,
                     "Key Vault signing needs --key-vault https://NAME.vault.azure.net and "
@@ -50,11 +50,11 @@ std::unique_ptr<Signer> open_key_vault(const Settings& s,
 
 }  // namespace
 
-std::unique_ptr<Signer> open_key_store_signer(const Settings& s,
+std::unique_ptr<Signer> open_key_store_signer(const config::Settings& s,
                                               const std::function<void(const std::string&)>& warn) {
-    auto store = wanted_key_store(s);
+    auto store = config::wanted_key_store(s);
     if (!store) return nullptr;
-    if (*store == Provider::pkcs11) return open_pkcs11(s);
+    if (*store == config::Provider::pkcs11) return open_pkcs11(s);
     return open_key_vault(s, warn);
 }
 

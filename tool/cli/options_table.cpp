@@ -15,22 +15,22 @@ po::options_description config_option() {
     return opts;
 }
 
-po::options_description setting_options(SettingGroup group, const std::string& title) {
+po::options_description setting_options(config::SettingGroup group, const std::string& title) {
     po::options_description opts(title);
-    for (const auto& def : setting_table()) {
+    for (const auto& def : config::setting_table()) {
         if (def.group != group || def.flag.empty()) continue;
         const std::string flag(def.flag), doc(def.doc), value_name(def.value_name);
         switch (def.binding.arity) {
-            case SettingArity::on_off:
+            case config::SettingArity::on_off:
                 opts.add_options()(flag.c_str(), doc.c_str());
                 break;
-            case SettingArity::many:
+            case config::SettingArity::many:
                 opts.add_options()(
                     flag.c_str(),
                     po::value<std::vector<std::string>>()->composing()->value_name(value_name),
                     doc.c_str());
                 break;
-            case SettingArity::one:
+            case config::SettingArity::one:
                 opts.add_options()(flag.c_str(), po::value<std::string>()->value_name(value_name),
                                    doc.c_str());
                 break;
@@ -41,36 +41,36 @@ po::options_description setting_options(SettingGroup group, const std::string& t
 
 po::options_description signing_options() {
     po::options_description opts = config_option();
-    opts.add(setting_options(SettingGroup::key, "Signing key"));
-    opts.add(setting_options(SettingGroup::key_store, "PKCS#11 token or HSM, Azure Key Vault"));
-    opts.add(setting_options(SettingGroup::output, "Output"));
+    opts.add(setting_options(config::SettingGroup::key, "Signing key"));
+    opts.add(setting_options(config::SettingGroup::key_store, "PKCS#11 token or HSM, Azure Key Vault"));
+    opts.add(setting_options(config::SettingGroup::output, "Output"));
     opts.add(service_options());
     return opts;
 }
 
 po::options_description service_options() {
-    return setting_options(SettingGroup::trusted_signing, "Trusted Signing");
+    return setting_options(config::SettingGroup::trusted_signing, "Trusted Signing");
 }
 
 po::options_description timestamp_options() {
-    return setting_options(SettingGroup::timestamp, "Timestamping (RFC 3161)");
+    return setting_options(config::SettingGroup::timestamp, "Timestamping (RFC 3161)");
 }
 
-Settings settings_from_command_line(const po::variables_map& vm) {
-    Settings s;
-    for (const auto& def : setting_table()) {
+config::Settings settings_from_command_line(const po::variables_map& vm) {
+    config::Settings s;
+    for (const auto& def : config::setting_table()) {
         const std::string flag(def.flag);
         if (flag.empty() || !vm.count(flag)) continue;
         std::vector<std::string> values;
-        if (def.binding.arity == SettingArity::many)
+        if (def.binding.arity == config::SettingArity::many)
             values = vm[flag].as<std::vector<std::string>>();
-        else if (def.binding.arity == SettingArity::on_off)
+        else if (def.binding.arity == config::SettingArity::on_off)
             values = {"true"};
         else
             values = {vm[flag].as<std::string>()};
         try {
             def.binding.store(s, values, nullptr);
-        } catch (const BadSettingValue& bad) {
+        } catch (const config::BadSettingValue& bad) {
             throw Error(ExitCode::usage, "--" + flag + bad.rest);
         }
     }
@@ -80,11 +80,11 @@ Settings settings_from_command_line(const po::variables_map& vm) {
 std::optional<fs::path> config_file(const po::variables_map& vm) {
     std::optional<fs::path> given;
     if (vm.count("config")) given = fs::path(vm["config"].as<std::string>());
-    return cipolicy::config_file(given);
+    return config::config_file(given);
 }
 
-Settings resolve_settings(const po::variables_map& vm) {
-    return cipolicy::resolve_settings(settings_from_command_line(vm), config_file(vm));
+config::Settings resolve_settings(const po::variables_map& vm) {
+    return config::resolve_settings(settings_from_command_line(vm), config_file(vm));
 }
 
 namespace {
@@ -100,7 +100,7 @@ const std::map<std::string, std::string, std::less<>> kCommandOptions{
 };
 
 std::string flag_name(std::string_view key) {
-    if (const SettingDef* def = find_setting(key); def && !def->flag.empty())
+    if (const config::SettingDef* def = config::find_setting(key); def && !def->flag.empty())
         return "--" + std::string(def->flag);
     if (auto it = kCommandOptions.find(key); it != kCommandOptions.end()) return it->second;
     return std::string(key);

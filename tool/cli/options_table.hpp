@@ -16,7 +16,7 @@ namespace cipolicy::cli {
 po::options_description config_option();
 
 // The flags of the settings of `group`, in table order, under `title`.
-po::options_description setting_options(SettingGroup group, const std::string& title);
+po::options_description setting_options(config::SettingGroup group, const std::string& title);
 
 // --config, the signing key and output settings, and service_options(): what `sign` reads.
 po::options_description signing_options();
@@ -26,13 +26,13 @@ po::options_description service_options();
 po::options_description timestamp_options();
 
 // The command-line layer: every table flag `vm` holds. Throws Error(usage) naming the flag.
-Settings settings_from_command_line(const po::variables_map& vm);
+config::Settings settings_from_command_line(const po::variables_map& vm);
 
 // The configuration file a run reads: --config, else $CIPOLICY_CONFIG, else none.
 std::optional<std::filesystem::path> config_file(const po::variables_map& vm);
 
 // command line > environment > configuration file > defaults, as every command reads settings.
-Settings resolve_settings(const po::variables_map& vm);
+config::Settings resolve_settings(const po::variables_map& vm);
 
 // From now on, messages name settings and the options lower layers mention by their flag.
 void name_settings_by_flag();

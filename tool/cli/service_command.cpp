@@ -14,7 +14,7 @@ po::options_description service_command_options() {
 
 std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& vm,
                                                        const Console& out) {
-    Settings settings = resolve_settings(vm);
+    config::Settings settings = resolve_settings(vm);
     trusted_signing::SessionOptions options = session_options(settings);
     if (auto w = trusted_signing::endpoint_warning(options.service.endpoint); !w.empty())
         out.warning(w);
@@ -25,7 +25,7 @@ std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& 
 }
 
 bool names_service_profile(const po::variables_map& vm) {
-    return wants_trusted_signing(resolve_settings(vm));
+    return config::wants_trusted_signing(resolve_settings(vm));
 }
 
 ProfileIdentity fetch_profile_identity(const po::variables_map& vm, const Console& out) {

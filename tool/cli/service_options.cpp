@@ -13,9 +13,9 @@ std::chrono::milliseconds milliseconds(const std::optional<double>& seconds,
     return std::chrono::milliseconds(static_cast<long long>(*seconds * 1000));
 }
 
-ts::SessionOptions session_options(const Settings& s) {
+ts::SessionOptions session_options(const config::Settings& s) {
     ts::SessionOptions o;
-    const TrustedSigningSettings& t = s.trusted_signing;
+    const config::TrustedSigningSettings& t = s.trusted_signing;
     std::optional<ts::Metadata> meta;
     if (t.metadata) meta = ts::read_metadata(*t.metadata);
     std::string endpoint = t.endpoint.value_or(meta ? meta->endpoint : "");

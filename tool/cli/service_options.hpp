@@ -12,7 +12,7 @@ namespace cipolicy::cli {
 
 // Metadata file values under explicit ones; the correlation id from the settings, then metadata
 // CorrelationId, then a new UUID. Throws Error(usage) naming what is missing.
-trusted_signing::SessionOptions session_options(const Settings& s);
+trusted_signing::SessionOptions session_options(const config::Settings& s);
 
 // A timeout setting (seconds), else `fallback`.
 std::chrono::milliseconds milliseconds(const std::optional<double>& seconds,

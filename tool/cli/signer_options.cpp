@@ -51,12 +51,12 @@ PasswordSource password_from(const std::optional<std::string>& env_name,
     return source;
 }
 
-static void add_chain(KeyMaterial& m, const LocalKeySettings& local) {
+static void add_chain(KeyMaterial& m, const config::LocalKeySettings& local) {
     if (local.chain)
         for (auto& c : load_certificates(*local.chain)) m.others.push_back(std::move(c));
 }
 
-std::vector<Certificate> load_roots(const Settings& settings) {
+std::vector<Certificate> load_roots(const config::Settings& settings) {
     std::vector<Certificate> roots;
     if (settings.local.roots)
         for (const auto& file : *settings.local.roots)
@@ -64,17 +64,17 @@ std::vector<Certificate> load_roots(const Settings& settings) {
     return roots;
 }
 
-std::unique_ptr<Signer> open_signer(const Settings& settings,
+std::unique_ptr<Signer> open_signer(const config::Settings& settings,
                                     const std::function<void(const std::string&)>& warn) {
     if (auto signer = open_key_store_signer(settings, warn)) return signer;
-    if (wants_trusted_signing(settings)) {
+    if (config::wants_trusted_signing(settings)) {
         trusted_signing::SessionOptions options = session_options(settings);
         if (auto w = trusted_signing::endpoint_warning(options.service.endpoint);
             !w.empty() && warn)
             warn(w);
         return std::make_unique<trusted_signing::TrustedSigningSigner>(std::move(options));
     }
-    const LocalKeySettings& local = settings.local;
+    const config::LocalKeySettings& local = settings.local;
     bool pem = local.cert || local.key;
     if (local.pfx && pem)
         throw Error(ExitCode::usage, "give either --pfx or --cert/--key, not both");

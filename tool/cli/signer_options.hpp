@@ -15,7 +15,7 @@ namespace cipolicy::cli {
 
 // Opens the signer the settings name. Throws Error(usage) when the combination is incomplete.
 // `warn` receives warnings such as an endpoint outside the service's domains.
-std::unique_ptr<Signer> open_signer(const Settings& settings,
+std::unique_ptr<Signer> open_signer(const config::Settings& settings,
                                     const std::function<void(const std::string&)>& warn = {});
 
 // A password or PIN from `option`-env VAR or `option`-file FILE (never the command line).
@@ -25,6 +25,6 @@ PasswordSource password_from(const std::optional<std::string>& env_name,
                              const std::string& option);
 
 // The certificates of --root / local.root / CIPOLICY_ROOT (every one of each file).
-std::vector<Certificate> load_roots(const Settings& settings);
+std::vector<Certificate> load_roots(const config::Settings& settings);
 
 }  // namespace cipolicy::cli

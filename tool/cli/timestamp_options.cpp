@@ -10,9 +10,9 @@ std::chrono::milliseconds milliseconds(double seconds) {
 
 }  // namespace
 
-std::unique_ptr<timestamp::TsaClient> make_timestamp_client(const Settings& settings,
+std::unique_ptr<timestamp::TsaClient> make_timestamp_client(const config::Settings& settings,
                                                             const std::string& default_url) {
-    const TimestampSettings& t = settings.timestamp;
+    const config::TimestampSettings& t = settings.timestamp;
     if (t.disabled.value_or(false)) return nullptr;
     timestamp::TsaClientOptions o;
     if (t.urls)

@@ -8,7 +8,7 @@
 #include "platform/paths.hpp"
 #include "trusted_signing/service_config.hpp"
 
-namespace cipolicy {
+namespace cipolicy::config {
 namespace fs = std::filesystem;
 
 namespace {
@@ -349,4 +349,4 @@ std::string settings_doc_table() {
     return out;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::config

@@ -13,7 +13,7 @@
 
 #include "config/settings.hpp"
 
-namespace cipolicy {
+namespace cipolicy::config {
 
 // The --help section a setting's flag is listed in; each command picks the sections it reads.
 enum class SettingGroup { key, key_store, trusted_signing, timestamp, output };
@@ -63,4 +63,4 @@ const SettingDef* find_setting(std::string_view key);
 // per setting in table order; a unit test keeps the document equal to it.
 std::string settings_doc_table();
 
-}  // namespace cipolicy
+}  // namespace cipolicy::config

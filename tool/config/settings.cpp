@@ -11,7 +11,7 @@
 #include "core/quote.hpp"
 #include "core/setting_name.hpp"
 
-namespace cipolicy {
+namespace cipolicy::config {
 namespace fs = std::filesystem;
 
 namespace {
@@ -236,4 +236,4 @@ Settings resolve_settings(Settings cli, const std::optional<fs::path>& config) {
     return s;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::config

@@ -11,7 +11,7 @@
 
 #include "crypto/digest.hpp"
 
-namespace cipolicy {
+namespace cipolicy::config {
 
 enum class Provider { local, trusted_signing, pkcs11, key_vault };
 
@@ -101,4 +101,4 @@ std::optional<Provider> wanted_key_store(const Settings& s);
 // "local" / "trusted-signing" / "pkcs11" / "key-vault".
 std::optional<Provider> provider_from_name(std::string_view name);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::config
