@@ -55,14 +55,14 @@ Bytes policy_trusting(const Certificate& cert, std::vector<Bytes> ekus = {}) {
     return policy::write_policy_binary(p);
 }
 
-VerifyOptions with_root(const Certificate& root) {
-    VerifyOptions o;
+verify::VerifyOptions with_root(const Certificate& root) {
+    verify::VerifyOptions o;
     o.roots = {root};
     o.check_file_name = false;
     return o;
 }
 
-const Finding* finding(const VerifyReport& r, const std::string& check) {
+const verify::Finding* finding(const verify::VerifyReport& r, const std::string& check) {
     for (const auto& f : r.findings)
         if (f.check == check) return &f;
     return nullptr;
@@ -77,8 +77,8 @@ TEST_CASE("a signed sample policy verifies and is deterministic", "[sign]") {
     SignedPolicy b = sign_policy(policy, "p.bin", *s.signer, {});
     CHECK(a.bytes == b.bytes);
     CHECK(a.warnings.empty());
-    VerifyReport r = verify_signed_policy(a.bytes, "p.cip", with_root(s.root));
-    CHECK(r.verdict() == Verdict::valid);
+    verify::VerifyReport r = verify::verify_signed_policy(a.bytes, "p.cip", with_root(s.root));
+    CHECK(r.verdict() == verify::Verdict::valid);
     REQUIRE(finding(r, "update-signers"));
     CHECK(finding(r, "update-signers")->message.find("Unit Root CA") != std::string::npos);
 }
@@ -88,7 +88,7 @@ TEST_CASE("a CertEKU the leaf has is accepted and one it lacks is refused by nam
     Bytes code_signing;
     REQUIRE(from_hex("01082B06010505070303", code_signing));  // 1.3.6.1.5.5.7.3.3
     SignedPolicy ok = sign_policy(policy_trusting(s.root, {code_signing}), "p.bin", *s.signer, {});
-    CHECK(verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == Verdict::valid);
+    CHECK(verify::verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
 
     Bytes windows_eku;
     REQUIRE(from_hex("010A2B0601040182370A0306", windows_eku));  // 1.3.6.1.4.1.311.10.3.6
@@ -99,23 +99,23 @@ TEST_CASE("a CertEKU the leaf has is accepted and one it lacks is refused by nam
     force.allow_unauthorized_signer = true;
     SignedPolicy forced = sign_policy(needs_other, "p.bin", *s.signer, force);
     REQUIRE(forced.warnings.size() == 1);
-    VerifyReport r = verify_signed_policy(forced.bytes, "p", with_root(s.root));
-    CHECK(r.verdict() == Verdict::rules_unsatisfied);
+    verify::VerifyReport r = verify::verify_signed_policy(forced.bytes, "p", with_root(s.root));
+    CHECK(r.verdict() == verify::Verdict::rules_unsatisfied);
 }
 
 TEST_CASE("an intermediate named by TBS authorizes without the root", "[sign]") {
     DevSigner& s = dev_signer();
     Certificate intermediate = load_certificates(s.files.intermediate_pem).front();
     SignedPolicy signed_policy = sign_policy(policy_trusting(intermediate), "p.bin", *s.signer, {});
-    VerifyOptions no_root;
+    verify::VerifyOptions no_root;
     no_root.check_file_name = false;
-    VerifyReport r = verify_signed_policy(signed_policy.bytes, "p", no_root);
-    CHECK(r.verdict() == Verdict::valid);
+    verify::VerifyReport r = verify::verify_signed_policy(signed_policy.bytes, "p", no_root);
+    CHECK(r.verdict() == verify::Verdict::valid);
     // The root is not in the file, so a policy naming the root needs --root to match.
     SignedPolicy by_root = sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
-    CHECK(verify_signed_policy(by_root.bytes, "p", no_root).verdict() ==
-          Verdict::rules_unsatisfied);
-    CHECK(verify_signed_policy(by_root.bytes, "p", with_root(s.root)).verdict() == Verdict::valid);
+    CHECK(verify::verify_signed_policy(by_root.bytes, "p", no_root).verdict() ==
+          verify::Verdict::rules_unsatisfied);
+    CHECK(verify::verify_signed_policy(by_root.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
 }
 
 TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
@@ -131,19 +131,19 @@ TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
     SignedPolicy signed_supp =
         sign_policy(policy::write_policy_binary(supp), "s.bin", *s.signer, {});
 
-    VerifyOptions o = with_root(s.root);
-    VerifyReport without_base = verify_signed_policy(signed_supp.bytes, "s", o);
+    verify::VerifyOptions o = with_root(s.root);
+    verify::VerifyReport without_base = verify::verify_signed_policy(signed_supp.bytes, "s", o);
     REQUIRE(finding(without_base, "supplemental-signers"));
-    CHECK(finding(without_base, "supplemental-signers")->status == CheckStatus::info);
+    CHECK(finding(without_base, "supplemental-signers")->status == verify::CheckStatus::info);
 
     o.base = base;
-    CHECK(verify_signed_policy(signed_supp.bytes, "s", o).verdict() == Verdict::valid);
+    CHECK(verify::verify_signed_policy(signed_supp.bytes, "s", o).verdict() == verify::Verdict::valid);
 
     policy::Policy other_base =
         policy::make_signable_base_policy(s.root.tbs_hash(), policy::Guid::random());
     o.base = other_base;
-    VerifyReport wrong = verify_signed_policy(signed_supp.bytes, "s", o);
-    CHECK(wrong.verdict() == Verdict::rules_unsatisfied);
+    verify::VerifyReport wrong = verify::verify_signed_policy(signed_supp.bytes, "s", o);
+    CHECK(wrong.verdict() == verify::Verdict::rules_unsatisfied);
     CHECK(finding(wrong, "supplemental-signers")->message.find("extends base") !=
           std::string::npos);
 }
@@ -158,8 +158,8 @@ TEST_CASE("verify names a SignedData version 3", "[verify]") {
     auto pos = std::search(v3.begin(), v3.end(), pattern.begin(), pattern.end());
     REQUIRE(pos != v3.end());
     pos[2] = 3;
-    VerifyReport r = verify_signed_policy(v3, "p", with_root(s.root));
-    CHECK(r.verdict() == Verdict::invalid);
+    verify::VerifyReport r = verify::verify_signed_policy(v3, "p", with_root(s.root));
+    CHECK(r.verdict() == verify::Verdict::invalid);
     REQUIRE(finding(r, "signeddata-version"));
     CHECK(finding(r, "signeddata-version")->message.find("version is 3") != std::string::npos);
 }
@@ -173,12 +173,12 @@ TEST_CASE("verify refuses an unsigned attribute that is not a timestamp", "[veri
     CHECK(cms::encode_signed_policy(parts) == good.bytes);
     parts.unsigned_attributes.push_back(
         asn1::sequence({asn1::oid("1.2.3.4"), asn1::set_of({asn1::null()})}));
-    VerifyReport r = verify_signed_policy(cms::encode_signed_policy(parts), "p", with_root(s.root));
-    CHECK(r.verdict() == Verdict::invalid);
+    verify::VerifyReport r = verify::verify_signed_policy(cms::encode_signed_policy(parts), "p", with_root(s.root));
+    CHECK(r.verdict() == verify::Verdict::invalid);
     REQUIRE(finding(r, "unsigned-attributes"));
     CHECK(finding(r, "unsigned-attributes")->message.find("1.2.3.4") != std::string::npos);
     // The signature itself still verifies: the attribute is outside what is signed.
-    CHECK(finding(r, "signature")->status == CheckStatus::pass);
+    CHECK(finding(r, "signature")->status == verify::CheckStatus::pass);
 }
 
 namespace {
@@ -230,7 +230,7 @@ TEST_CASE("a policy that will be refused is refused before anything is signed", 
     CHECK(local.calls == 0);
     SignedPolicy ok = sign_policy(authorized, "p.bin", local, {});
     CHECK(local.calls == 1);
-    CHECK(verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == Verdict::valid);
+    CHECK(verify::verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
 
     // A chain that comes only with the signature: option 6 still refuses first; the EKU rule
     // needs the certificate, so it is decided after signing, with the same message.

@@ -28,7 +28,7 @@ json signer_list(const std::vector<policy::AuthorizedSigner>& signers) {
         json ekus = json::array(), oids = json::array();
         for (const auto& v : s.eku_values) {
             ekus.push_back(to_hex(v));
-            oids.push_back(eku_oid_text(v));
+            oids.push_back(verify::eku_oid_text(v));
         }
         entry["certEkus"] = ekus;
         entry["certEkuOids"] = oids;

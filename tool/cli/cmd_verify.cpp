@@ -11,30 +11,30 @@
 
 namespace cipolicy::cli {
 
-static std::string_view marker(CheckStatus s) {
+static std::string_view marker(verify::CheckStatus s) {
     switch (s) {
-        case CheckStatus::pass:
+        case verify::CheckStatus::pass:
             return "ok  ";
-        case CheckStatus::warn:
+        case verify::CheckStatus::warn:
             return "warn";
-        case CheckStatus::fail:
+        case verify::CheckStatus::fail:
             return "FAIL";
-        case CheckStatus::info:
+        case verify::CheckStatus::info:
             return "note";
     }
     return "    ";
 }
 
 // Severity order for the exit code of a multi-file run: the worst verdict wins.
-static int severity(Verdict v) {
+static int severity(verify::Verdict v) {
     switch (v) {
-        case Verdict::invalid:
+        case verify::Verdict::invalid:
             return 3;
-        case Verdict::not_anchored:
+        case verify::Verdict::not_anchored:
             return 2;
-        case Verdict::rules_unsatisfied:
+        case verify::Verdict::rules_unsatisfied:
             return 1;
-        case Verdict::valid:
+        case verify::Verdict::valid:
             return 0;
     }
     return 3;
@@ -66,7 +66,7 @@ int run_verify(const Args& args) {
         return 0;
     }
     Console out(a.flags);
-    VerifyOptions options;
+    verify::VerifyOptions options;
     if (a.vm.count("root"))
         for (const auto& file : a.vm["root"].as<std::vector<std::string>>())
             for (auto& c : load_certificates(file)) options.roots.push_back(std::move(c));
@@ -84,7 +84,7 @@ int run_verify(const Args& args) {
     if (a.vm.count("base"))
         options.base = cms::read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
 
-    Verdict worst = Verdict::valid;
+    verify::Verdict worst = verify::Verdict::valid;
     bool unreadable = false;
     nlohmann::json reports = nlohmann::json::array();
     for (const auto& file : expand_inputs(a.vm["input"].as<std::vector<std::string>>())) {
@@ -101,12 +101,12 @@ int run_verify(const Args& args) {
                                {"exitCode", static_cast<int>(e.code())}});
             continue;
         }
-        VerifyReport report = verify_signed_policy(data, file, options);
-        Verdict v = report.verdict();
+        verify::VerifyReport report = verify::verify_signed_policy(data, file, options);
+        verify::Verdict v = report.verdict();
         if (severity(v) > severity(worst)) worst = v;
-        out.result(file + ": " + std::string(verdict_text(v)));
+        out.result(file + ": " + std::string(verify::verdict_text(v)));
         for (const auto& f : report.findings) {
-            if (f.status == CheckStatus::pass && !a.flags.verbose) continue;
+            if (f.status == verify::CheckStatus::pass && !a.flags.verbose) continue;
             out.result("  " + std::string(marker(f.status)) + "  " + f.message);
         }
         reports.push_back(to_json(report));

@@ -15,7 +15,7 @@ std::string chain_text(const std::vector<Certificate>& chain) {
 }
 
 // A failed finding: a refusal, or with its override a warning.
-void refuse_or_warn(const Finding& f, const std::string& source, const SignSettings& settings,
+void refuse_or_warn(const verify::Finding& f, const std::string& source, const SignSettings& settings,
                     std::vector<Warning>& warnings) {
     bool unsigned_option = f.check == "unsigned-option";
     bool allowed =
@@ -36,18 +36,18 @@ void refuse_or_warn(const Finding& f, const std::string& source, const SignSetti
 void enforce_policy_rules(const policy::Policy& p, bool chain_complete, const std::string& source,
                           const SignSettings& settings, Authorization& out) {
     const auto& chain = out.chain;
-    for (const Finding& f :
-         check_signer_authorization(p, chain.front(), chain, std::nullopt, chain_complete)) {
-        if (f.status == CheckStatus::pass)
+    for (const verify::Finding& f :
+         verify::check_signer_authorization(p, chain.front(), chain, std::nullopt, chain_complete)) {
+        if (f.status == verify::CheckStatus::pass)
             out.details.push_back(source + ": authorization checked: " + f.message);
-        if (f.status == CheckStatus::warn && f.check == "shared-root")
+        if (f.status == verify::CheckStatus::warn && f.check == "shared-root")
             out.warnings.push_back({WarningCode::shared_root, source + ": " + f.message});
-        else if (f.status == CheckStatus::warn)
+        else if (f.status == verify::CheckStatus::warn)
             out.warnings.push_back(
                 {WarningCode::unchecked_signer,
                  source + ": " + f.message + "; signed anyway (give the root with " +
                      setting_name("local.root") + " FILE to make the check complete)"});
-        else if (f.status == CheckStatus::fail)
+        else if (f.status == verify::CheckStatus::fail)
             refuse_or_warn(f, source, settings, out.warnings);
     }
 }
@@ -80,7 +80,7 @@ void refuse_for_any_chain(const policy::Policy& policy, const SignSettings& sett
                           const std::string& source) {
     // Only the throw matters here: authorize_chain repeats an overridden finding's warning.
     std::vector<Warning> ignored;
-    for (const Finding& f : chain_independent_failures(policy))
+    for (const verify::Finding& f : verify::chain_independent_failures(policy))
         refuse_or_warn(f, source, settings, ignored);
 }
 

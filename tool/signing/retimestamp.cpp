@@ -10,11 +10,11 @@ namespace cipolicy {
 
 SignedParts read_signed_parts(ByteView data, const std::string& source) {
     // Timestamp only what is validly signed: a token cannot repair a broken signature.
-    VerifyOptions check;
+    verify::VerifyOptions check;
     check.check_file_name = false;
-    for (const auto& f : verify_signed_policy(data, source, check).findings)
-        if (f.status == CheckStatus::fail &&
-            (f.area == CheckArea::structure || f.area == CheckArea::signature))
+    for (const auto& f : verify::verify_signed_policy(data, source, check).findings)
+        if (f.status == verify::CheckStatus::fail &&
+            (f.area == verify::CheckArea::structure || f.area == verify::CheckArea::signature))
             throw Error(ExitCode::input, source + ": not a validly signed policy: " + f.message);
 
     cms::SignedPolicyView v = cms::read_signed_policy(data, source);

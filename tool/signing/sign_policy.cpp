@@ -97,11 +97,11 @@ SignedParts sign_parts(ByteView input, const policy::Policy& policy, const std::
 Bytes encode_verified(const SignedParts& parts, const SelfCheck& check, const std::string& source,
                       const Detail& detail) {
     Bytes bytes = cms::encode_signed_policy(parts.cms);
-    VerifyOptions options = check.options;
+    verify::VerifyOptions options = check.options;
     options.check_file_name = false;
-    VerifyReport report = verify_signed_policy(bytes, source, options);
+    verify::VerifyReport report = verify::verify_signed_policy(bytes, source, options);
     for (const auto& f : report.findings)
-        if (f.area != CheckArea::policy && f.status == CheckStatus::fail)
+        if (f.area != verify::CheckArea::policy && f.status == verify::CheckStatus::fail)
             throw Error(check.code, source + ": " + check.what + " does not verify: " + f.message);
     report_detail(detail, source + ": " + check.what + " verifies");
     return bytes;

@@ -36,7 +36,7 @@ SignedParts sign_parts(ByteView input, const policy::Policy& policy, const std::
 // What encode_verified says when the result does not verify: "<source>: <what> does not
 // verify: ..." with `code`.
 struct SelfCheck {
-    VerifyOptions options;  // check_file_name is ignored (the file is not named yet)
+    verify::VerifyOptions options;  // check_file_name is ignored (the file is not named yet)
     ExitCode code;
     std::string what;  // "the signed result"
 };

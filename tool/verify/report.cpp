@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace cipolicy {
+namespace cipolicy::verify {
 
 void VerifyReport::add(CheckArea area, CheckStatus status, std::string check, std::string message) {
     findings.push_back({area, status, std::move(check), std::move(message)});
@@ -108,4 +108,4 @@ nlohmann::json to_json(const VerifyReport& report) {
         {"findings", findings}};
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::verify

@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 
-namespace cipolicy {
+namespace cipolicy::verify {
 
 enum class CheckStatus { pass, warn, fail, info };
 
@@ -51,4 +51,4 @@ std::string_view verdict_text(Verdict v);
 ExitCode exit_code(Verdict v);
 nlohmann::json to_json(const VerifyReport& report);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::verify

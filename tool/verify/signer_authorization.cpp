@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "core/setting_name.hpp"
 
-namespace cipolicy {
+namespace cipolicy::verify {
 
 std::string eku_oid_text(const Bytes& value) {
     try {
@@ -202,4 +202,4 @@ std::vector<Finding> chain_independent_failures(const policy::Policy& policy) {
     return out;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::verify

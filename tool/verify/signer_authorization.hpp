@@ -10,7 +10,7 @@
 #include "policy/model.hpp"
 #include "verify/report.hpp"
 
-namespace cipolicy {
+namespace cipolicy::verify {
 
 // Findings in CheckArea::policy. `chain` is the ordered chain, root included when known. Checks
 // named "unsigned-option", "update-signers", "supplemental-signers".
@@ -30,4 +30,4 @@ std::vector<Finding> chain_independent_failures(const policy::Policy& policy);
 // A policy EKU Value (01 <len> <OID bytes>) as a dotted OID, or "(malformed EKU ...)".
 std::string eku_oid_text(const Bytes& value);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::verify

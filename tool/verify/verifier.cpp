@@ -18,7 +18,7 @@
 #include "timestamp/token.hpp"
 #include "verify/signer_authorization.hpp"
 
-namespace cipolicy {
+namespace cipolicy::verify {
 
 namespace {
 
@@ -386,4 +386,4 @@ VerifyReport verify_signed_policy(ByteView data, const std::string& file,
     return Verifier(data, file, options).run();
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::verify

@@ -10,7 +10,7 @@
 #include "policy/model.hpp"
 #include "verify/report.hpp"
 
-namespace cipolicy {
+namespace cipolicy::verify {
 
 struct VerifyOptions {
     std::vector<Certificate> roots;            // --root: the chain must reach one of these
@@ -24,4 +24,4 @@ struct VerifyOptions {
 VerifyReport verify_signed_policy(ByteView data, const std::string& file,
                                   const VerifyOptions& options);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::verify
