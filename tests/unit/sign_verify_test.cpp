@@ -26,7 +26,7 @@ namespace {
 struct DevSigner {
     DevPkiFiles files;
     Certificate root;
-    std::unique_ptr<LocalKeySigner> signer;
+    std::unique_ptr<signing::LocalKeySigner> signer;
 };
 
 // One PKI for the whole run: RSA-3072 key generation is the slow part.
@@ -39,7 +39,7 @@ DevSigner& dev_signer() {
         std::vector<Certificate> others = load_certificates(f.chain);
         KeyMaterial m{load_private_key(f.signer_key, {}), load_certificates(f.signer_cert).front(),
                       others};
-        DevSigner out{f, root, std::make_unique<LocalKeySigner>(std::move(m))};
+        DevSigner out{f, root, std::make_unique<signing::LocalKeySigner>(std::move(m))};
         return out;
     }();
     return s;
@@ -73,8 +73,8 @@ const verify::Finding* finding(const verify::VerifyReport& r, const std::string&
 TEST_CASE("a signed sample policy verifies and is deterministic", "[sign]") {
     DevSigner& s = dev_signer();
     Bytes policy = policy_trusting(s.root);
-    SignedPolicy a = sign_policy(policy, "p.bin", *s.signer, {});
-    SignedPolicy b = sign_policy(policy, "p.bin", *s.signer, {});
+    signing::SignedPolicy a = signing::sign_policy(policy, "p.bin", *s.signer, {});
+    signing::SignedPolicy b = signing::sign_policy(policy, "p.bin", *s.signer, {});
     CHECK(a.bytes == b.bytes);
     CHECK(a.warnings.empty());
     verify::VerifyReport r = verify::verify_signed_policy(a.bytes, "p.cip", with_root(s.root));
@@ -87,17 +87,17 @@ TEST_CASE("a CertEKU the leaf has is accepted and one it lacks is refused by nam
     DevSigner& s = dev_signer();
     Bytes code_signing;
     REQUIRE(from_hex("01082B06010505070303", code_signing));  // 1.3.6.1.5.5.7.3.3
-    SignedPolicy ok = sign_policy(policy_trusting(s.root, {code_signing}), "p.bin", *s.signer, {});
+    signing::SignedPolicy ok = signing::sign_policy(policy_trusting(s.root, {code_signing}), "p.bin", *s.signer, {});
     CHECK(verify::verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
 
     Bytes windows_eku;
     REQUIRE(from_hex("010A2B0601040182370A0306", windows_eku));  // 1.3.6.1.4.1.311.10.3.6
     Bytes needs_other = policy_trusting(s.root, {windows_eku});
-    CHECK_THROWS_WITH(sign_policy(needs_other, "p.bin", *s.signer, {}),
+    CHECK_THROWS_WITH(signing::sign_policy(needs_other, "p.bin", *s.signer, {}),
                       Catch::Contains("requires EKU 1.3.6.1.4.1.311.10.3.6"));
-    SignSettings force;
+    signing::SignSettings force;
     force.allow_unauthorized_signer = true;
-    SignedPolicy forced = sign_policy(needs_other, "p.bin", *s.signer, force);
+    signing::SignedPolicy forced = signing::sign_policy(needs_other, "p.bin", *s.signer, force);
     REQUIRE(forced.warnings.size() == 1);
     verify::VerifyReport r = verify::verify_signed_policy(forced.bytes, "p", with_root(s.root));
     CHECK(r.verdict() == verify::Verdict::rules_unsatisfied);
@@ -106,13 +106,13 @@ TEST_CASE("a CertEKU the leaf has is accepted and one it lacks is refused by nam
 TEST_CASE("an intermediate named by TBS authorizes without the root", "[sign]") {
     DevSigner& s = dev_signer();
     Certificate intermediate = load_certificates(s.files.intermediate_pem).front();
-    SignedPolicy signed_policy = sign_policy(policy_trusting(intermediate), "p.bin", *s.signer, {});
+    signing::SignedPolicy signed_policy = signing::sign_policy(policy_trusting(intermediate), "p.bin", *s.signer, {});
     verify::VerifyOptions no_root;
     no_root.check_file_name = false;
     verify::VerifyReport r = verify::verify_signed_policy(signed_policy.bytes, "p", no_root);
     CHECK(r.verdict() == verify::Verdict::valid);
     // The root is not in the file, so a policy naming the root needs --root to match.
-    SignedPolicy by_root = sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
+    signing::SignedPolicy by_root = signing::sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
     CHECK(verify::verify_signed_policy(by_root.bytes, "p", no_root).verdict() ==
           verify::Verdict::rules_unsatisfied);
     CHECK(verify::verify_signed_policy(by_root.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
@@ -128,8 +128,8 @@ TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
     ids.base_policy_id = base_id;
     supp.options.set(policy::option_bit::supplemental);
     supp.options.clear(policy::option_bit::allow_supplemental_policies);
-    SignedPolicy signed_supp =
-        sign_policy(policy::write_policy_binary(supp), "s.bin", *s.signer, {});
+    signing::SignedPolicy signed_supp =
+        signing::sign_policy(policy::write_policy_binary(supp), "s.bin", *s.signer, {});
 
     verify::VerifyOptions o = with_root(s.root);
     verify::VerifyReport without_base = verify::verify_signed_policy(signed_supp.bytes, "s", o);
@@ -150,7 +150,7 @@ TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
 
 TEST_CASE("verify names a SignedData version 3", "[verify]") {
     DevSigner& s = dev_signer();
-    SignedPolicy good = sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
+    signing::SignedPolicy good = signing::sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
     // The first INTEGER 1 is SignedData's version. The signature does not cover it, so only the
     // structural check can catch it.
     Bytes v3 = good.bytes;
@@ -167,7 +167,7 @@ TEST_CASE("verify names a SignedData version 3", "[verify]") {
 TEST_CASE("verify refuses an unsigned attribute that is not a timestamp", "[verify]") {
     DevSigner& s = dev_signer();
     Bytes policy = policy_trusting(s.root);
-    SignedPolicy good = sign_policy(policy, "p.bin", *s.signer, {});
+    signing::SignedPolicy good = signing::sign_policy(policy, "p.bin", *s.signer, {});
     cms::SignedPolicyView v = cms::read_signed_policy(good.bytes, "p");
     cms::SignedPolicyParts parts = cms::parts_of(v, "p");
     CHECK(cms::encode_signed_policy(parts) == good.bytes);
@@ -185,10 +185,10 @@ namespace {
 
 // Counts the signatures asked of a local key. With `chain_known` false it hides the chain until
 // it signs, as a remote service does, so only what the policy alone decides can refuse early.
-class CountingSigner final : public Signer {
+class CountingSigner final : public signing::Signer {
   public:
-    CountingSigner(Signer& inner, bool chain_known) : inner_(inner), chain_known_(chain_known) {}
-    SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
+    CountingSigner(signing::Signer& inner, bool chain_known) : inner_(inner), chain_known_(chain_known) {}
+    signing::SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
         ++calls;
         return inner_.sign_digest(alg, digest);
     }
@@ -200,7 +200,7 @@ class CountingSigner final : public Signer {
     int calls = 0;
 
   private:
-    Signer& inner_;
+    signing::Signer& inner_;
     bool chain_known_;
 };
 
@@ -223,29 +223,29 @@ TEST_CASE("a policy that will be refused is refused before anything is signed", 
 
     // A local key: its chain is known, so every signer rule is decided before signing.
     CountingSigner local(*s.signer, true);
-    CHECK_THROWS_WITH(sign_policy(needs_other, "p.bin", local, {}),
+    CHECK_THROWS_WITH(signing::sign_policy(needs_other, "p.bin", local, {}),
                       Catch::Contains("requires EKU 1.3.6.1.4.1.311.10.3.6"));
-    CHECK_THROWS_WITH(sign_policy(unsigned_option, "p.bin", local, {}),
+    CHECK_THROWS_WITH(signing::sign_policy(unsigned_option, "p.bin", local, {}),
                       Catch::Contains("Enabled:Unsigned System Integrity Policy"));
     CHECK(local.calls == 0);
-    SignedPolicy ok = sign_policy(authorized, "p.bin", local, {});
+    signing::SignedPolicy ok = signing::sign_policy(authorized, "p.bin", local, {});
     CHECK(local.calls == 1);
     CHECK(verify::verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
 
     // A chain that comes only with the signature: option 6 still refuses first; the EKU rule
     // needs the certificate, so it is decided after signing, with the same message.
     CountingSigner remote(*s.signer, false);
-    CHECK_THROWS_WITH(sign_policy(unsigned_option, "p.bin", remote, {}),
+    CHECK_THROWS_WITH(signing::sign_policy(unsigned_option, "p.bin", remote, {}),
                       Catch::Contains("Enabled:Unsigned System Integrity Policy"));
     CHECK(remote.calls == 0);
-    CHECK_THROWS_WITH(sign_policy(needs_other, "p.bin", remote, {}),
+    CHECK_THROWS_WITH(signing::sign_policy(needs_other, "p.bin", remote, {}),
                       Catch::Contains("requires EKU 1.3.6.1.4.1.311.10.3.6"));
     CHECK(remote.calls == 1);
 
     // Overridden, both sign and warn once.
-    SignSettings force;
+    signing::SignSettings force;
     force.allow_unsigned_option = true;
-    SignedPolicy forced = sign_policy(unsigned_option, "p.bin", remote, force);
+    signing::SignedPolicy forced = signing::sign_policy(unsigned_option, "p.bin", remote, force);
     CHECK(remote.calls == 2);
     REQUIRE(forced.warnings.size() == 1);
     CHECK(forced.warnings[0].code == WarningCode::unsigned_option);

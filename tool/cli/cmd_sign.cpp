@@ -75,7 +75,7 @@ int run_sign(const Args& args) {
     const auto& vm = a.vm;
     const std::vector<std::string> inputs =
         expand_inputs(vm["input"].as<std::vector<std::string>>());
-    OutputNaming naming;
+    signing::OutputNaming naming;
     if (vm.count("output")) naming.output = vm["output"].as<std::string>();
     if (naming.output && vm.count("output-dir"))
         throw Error(ExitCode::usage, "sign: give -o/--output or --output-dir, not both");
@@ -84,13 +84,13 @@ int run_sign(const Args& args) {
                                          std::to_string(inputs.size()) + " inputs");
     config::Settings settings = resolve_settings(vm);
     if (!naming.output) naming.output_dir = settings.output_dir;
-    SignSettings sign;
+    signing::SignSettings sign;
     sign.digest = settings.digest.value_or(DigestAlgorithm::sha256);
     sign.allow_unsigned_option = vm.count("allow-unsigned-option") > 0;
     sign.allow_unauthorized_signer = vm.count("allow-unauthorized-signer") > 0;
-    BatchOptions batch;
+    signing::BatchOptions batch;
     batch.continue_on_error = vm.count("continue-on-error") > 0;
-    refuse_colliding_outputs(naming, inputs);
+    signing::refuse_colliding_outputs(naming, inputs);
     sign.roots = load_roots(settings);
     std::mutex detail_mutex;
     auto detail = [&](const std::string& line) {
@@ -106,7 +106,7 @@ int run_sign(const Args& args) {
         if (batch.jobs < 1 || batch.jobs > 64)
             throw Error(ExitCode::usage, "sign: --jobs must be between 1 and 64");
     }
-    std::unique_ptr<Signer> signer =
+    std::unique_ptr<signing::Signer> signer =
         open_signer(settings, [&](const std::string& w) { out.warning(w); });
     // Trusted Signing certificates live three days: without a timestamp the policy stops
     // validating almost at once, so timestamping is on by default there.
@@ -126,7 +126,7 @@ int run_sign(const Args& args) {
         for (const auto& url : timestamper->options().urls) out.detail("timestamp server: " + url);
 
     bool progress = platform::stderr_is_terminal() && inputs.size() > 1 && !a.flags.quiet;
-    BatchReport report;
+    signing::BatchReport report;
     report.detail = detail;
     report.warning = [&](const Warning& w) { out.warning(w.message, w.code); };
     report.succeeded = [&](const nlohmann::json& entry, std::size_t finished) {
@@ -137,7 +137,7 @@ int run_sign(const Args& args) {
         out.result("signed " + input + " -> " + output);
     };
     report.failed = [&](const Error& e) { out.error(e.what(), e.code()); };
-    BatchResult result = sign_files(inputs, naming, *signer, sign, batch, report);
+    signing::BatchResult result = signing::sign_files(inputs, naming, *signer, sign, batch, report);
     if (progress) std::fprintf(stderr, "\n");
     out.json(result.entries);
     if (result.failed == 0 && vm.count("depfile"))

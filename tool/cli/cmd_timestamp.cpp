@@ -45,9 +45,9 @@ int run_timestamp(const Args& args) {
 
     std::optional<std::filesystem::path> output;
     if (a.vm.count("output")) output = a.vm["output"].as<std::string>();
-    BatchOptions batch;
+    signing::BatchOptions batch;
     batch.continue_on_error = a.vm.count("continue-on-error") > 0;
-    BatchReport report;
+    signing::BatchReport report;
     report.detail = [&](const std::string& line) { out.detail(line); };
     report.succeeded = [&](const nlohmann::json& entry, std::size_t) {
         const std::string input = entry["input"], written = entry["output"];
@@ -55,7 +55,7 @@ int run_timestamp(const Args& args) {
                    (written == input ? "" : " -> " + written));
     };
     report.failed = [&](const Error& e) { out.error(e.what(), e.code()); };
-    BatchResult result = timestamp_files(inputs, output, *client, batch, report);
+    signing::BatchResult result = signing::timestamp_files(inputs, output, *client, batch, report);
     out.json(result.entries);
     return result.exit_code();
 }

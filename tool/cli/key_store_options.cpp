@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<Signer> open_pkcs11(const config::Settings& s) {
+std::unique_ptr<signing::Signer> open_pkcs11(const config::Settings& s) {
     if (!pkcs11::available()) return pkcs11::open_signer({});  // says so in one line
     pkcs11::Options o;
     if (!s.pkcs11.uri)
@@ -26,7 +26,7 @@ std::unique_ptr<Signer> open_pkcs11(const config::Settings& s) {
     return pkcs11::open_signer(std::move(o));
 }
 
-std::unique_ptr<Signer> open_key_vault(const config::Settings& s,
+std::unique_ptr<signing::Signer> open_key_vault(const config::Settings& s,
                                        const std::function<void(const std::string&)>& warn) {
     const config::KeyVaultSettings& k = s.key_vault;
     if (!k.url || !k.certificate)
@@ -50,7 +50,7 @@ std::unique_ptr<Signer> open_key_vault(const config::Settings& s,
 
 }  // namespace
 
-std::unique_ptr<Signer> open_key_store_signer(const config::Settings& s,
+std::unique_ptr<signing::Signer> open_key_store_signer(const config::Settings& s,
                                               const std::function<void(const std::string&)>& warn) {
     auto store = config::wanted_key_store(s);
     if (!store) return nullptr;

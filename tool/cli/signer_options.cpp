@@ -64,7 +64,7 @@ std::vector<Certificate> load_roots(const config::Settings& settings) {
     return roots;
 }
 
-std::unique_ptr<Signer> open_signer(const config::Settings& settings,
+std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
                                     const std::function<void(const std::string&)>& warn) {
     if (auto signer = open_key_store_signer(settings, warn)) return signer;
     if (config::wants_trusted_signing(settings)) {
@@ -83,7 +83,7 @@ std::unique_ptr<Signer> open_signer(const config::Settings& settings,
             *local.pfx,
             password_from(local.pfx_password_env, local.pfx_password_file, "--pfx-password"));
         add_chain(m, local);
-        return std::make_unique<LocalKeySigner>(std::move(m));
+        return std::make_unique<signing::LocalKeySigner>(std::move(m));
     }
     if (!local.cert || !local.key)
         throw Error(ExitCode::usage,
@@ -96,7 +96,7 @@ std::unique_ptr<Signer> open_signer(const config::Settings& settings,
         certs.front(),
         {certs.begin() + 1, certs.end()}};
     add_chain(m, local);
-    return std::make_unique<LocalKeySigner>(std::move(m));
+    return std::make_unique<signing::LocalKeySigner>(std::move(m));
 }
 
 }  // namespace cipolicy::cli

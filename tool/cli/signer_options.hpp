@@ -15,7 +15,7 @@ namespace cipolicy::cli {
 
 // Opens the signer the settings name. Throws Error(usage) when the combination is incomplete.
 // `warn` receives warnings such as an endpoint outside the service's domains.
-std::unique_ptr<Signer> open_signer(const config::Settings& settings,
+std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
                                     const std::function<void(const std::string&)>& warn = {});
 
 // A password or PIN from `option`-env VAR or `option`-file FILE (never the command line).

@@ -12,7 +12,7 @@ namespace cipolicy::key_vault {
 
 namespace {
 
-class KeyVaultSigner final : public Signer {
+class KeyVaultSigner final : public signing::Signer {
   public:
     explicit KeyVaultSigner(SignerOptions o)
         : http_(std::make_unique<http::Client>(o.http)),
@@ -29,7 +29,7 @@ class KeyVaultSigner final : public Signer {
         chain_ = order_chain(cert_.certificate, o.chain);
     }
 
-    SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
+    signing::SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
         // Thread-safe: a batch's workers (--jobs, 8 by default) sign at once over one client.
         Bytes signature = client_.sign(cert_.key_url, alg, digest);
         if (!trusted_signing::signature_matches(chain_.front(), alg, digest, signature))
@@ -68,7 +68,7 @@ class KeyVaultSigner final : public Signer {
 
 }  // namespace
 
-std::unique_ptr<Signer> open_signer(SignerOptions options) {
+std::unique_ptr<signing::Signer> open_signer(SignerOptions options) {
     check_object_name(options.vault.certificate, "--key-vault-certificate");
     if (!options.vault.version.empty())
         check_object_name(options.vault.version, "--key-vault-certificate-version");

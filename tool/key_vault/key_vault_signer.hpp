@@ -23,6 +23,6 @@ struct SignerOptions {
 
 // Fetches the certificate and checks it (RSA 2048/3072/4096). Throws Error (usage, key,
 // credential, service).
-std::unique_ptr<Signer> open_signer(SignerOptions options);
+std::unique_ptr<signing::Signer> open_signer(SignerOptions options);
 
 }  // namespace cipolicy::key_vault

@@ -58,7 +58,7 @@ Bytes trimmed(Bytes b) {
     return b;
 }
 
-class Pkcs11Signer final : public Signer {
+class Pkcs11Signer final : public signing::Signer {
   public:
     explicit Pkcs11Signer(Options o)
         : uri_(o.uri),
@@ -75,7 +75,7 @@ class Pkcs11Signer final : public Signer {
         chain_ = order_chain(leaf, pool);
     }
 
-    SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
+    signing::SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
         Bytes signature;
         {
             // One session, one operation at a time (PKCS#11 sessions are not concurrent).
@@ -190,7 +190,7 @@ bool available() {
     return true;
 }
 
-std::unique_ptr<Signer> open_signer(Options options) {
+std::unique_ptr<signing::Signer> open_signer(Options options) {
     return std::make_unique<Pkcs11Signer>(std::move(options));
 }
 

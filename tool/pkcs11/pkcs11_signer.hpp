@@ -34,6 +34,6 @@ bool available();
 // with its certificate (checked: RSA 2048/3072/4096, the same public key). Throws Error: input
 // for a module that cannot be loaded, usage for a URI that cannot be used or a missing PIN, key
 // for a wrong or locked PIN, a missing or ambiguous object, an ECDSA key, a certificate mismatch.
-std::unique_ptr<Signer> open_signer(Options options);
+std::unique_ptr<signing::Signer> open_signer(Options options);
 
 }  // namespace cipolicy::pkcs11

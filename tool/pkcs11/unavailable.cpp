@@ -10,7 +10,7 @@ bool available() {
     return false;
 }
 
-std::unique_ptr<Signer> open_signer(Options) {
+std::unique_ptr<signing::Signer> open_signer(Options) {
     throw Error(ExitCode::usage,
                 "PKCS#11 is not available in this build of cipolicy (built without p11-kit); "
                 "sign with the Linux build, or with a PFX, Azure Key Vault or Trusted Signing");

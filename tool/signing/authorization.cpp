@@ -4,7 +4,7 @@
 #include "crypto/chain.hpp"
 #include "verify/signer_authorization.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 namespace {
 
@@ -84,4 +84,4 @@ void refuse_for_any_chain(const policy::Policy& policy, const SignSettings& sett
         refuse_or_warn(f, source, settings, ignored);
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

@@ -12,7 +12,7 @@
 #include "signing/sign_settings.hpp"
 #include "signing/signer.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 struct Authorization {
     std::vector<Certificate> chain;    // as signed, ordered
@@ -32,4 +32,4 @@ Authorization authorize_chain(const policy::Policy& policy, const std::vector<Ce
 void refuse_for_any_chain(const policy::Policy& policy, const SignSettings& settings,
                           const std::string& source);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

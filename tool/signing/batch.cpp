@@ -3,7 +3,7 @@
 #include <atomic>
 #include <thread>
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 std::string about_file(const std::string& file, const std::string& message) {
     if (message.rfind(file + ": ", 0) == 0 || message.rfind(file + " ", 0) == 0) return message;
@@ -64,4 +64,4 @@ BatchResult run_batch(const std::vector<std::string>& inputs, const BatchOptions
     return result;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

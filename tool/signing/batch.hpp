@@ -13,7 +13,7 @@
 
 #include "core/error.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 struct BatchOptions {
     std::size_t jobs = 1;  // files worked on at once
@@ -48,4 +48,4 @@ BatchResult run_batch(const std::vector<std::string>& inputs, const BatchOptions
 // names it first), so that every line of a batch says which file it is about.
 std::string about_file(const std::string& file, const std::string& message);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

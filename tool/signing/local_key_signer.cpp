@@ -7,7 +7,7 @@
 #include "crypto/chain.hpp"
 #include "crypto/key_policy.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 LocalKeySigner::LocalKeySigner(KeyMaterial material) : m_(std::move(material)) {
     if (auto problem = policy_key_problem(m_.key.get()))
@@ -46,4 +46,4 @@ std::string LocalKeySigner::describe() const {
     return "local key (" + m_.leaf.common_name() + ")";
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

@@ -4,7 +4,7 @@
 #include "crypto/key_material.hpp"
 #include "signing/signer.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 class LocalKeySigner final : public Signer {
   public:
@@ -21,4 +21,4 @@ class LocalKeySigner final : public Signer {
     std::vector<Certificate> chain_;  // leaf, then the supplied certificates ordered by issuer
 };
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

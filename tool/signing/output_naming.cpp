@@ -8,7 +8,7 @@
 #include "policy/naming.hpp"
 #include "signing/sign_policy.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 namespace fs = std::filesystem;
 
@@ -62,4 +62,4 @@ void OutputClaims::claim(const fs::path& input, const fs::path& destination) {
                                          "with the same PolicyID?)");
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

@@ -10,7 +10,7 @@
 
 #include "policy/model.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 struct OutputNaming {
     std::optional<std::filesystem::path> output;      // one input only
@@ -37,4 +37,4 @@ class OutputClaims {
     std::set<std::filesystem::path> claimed_;
 };
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

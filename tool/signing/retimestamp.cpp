@@ -6,7 +6,7 @@
 #include "signing/sign_policy.hpp"
 #include "timestamp/embed.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 SignedParts read_signed_parts(ByteView data, const std::string& source) {
     // Timestamp only what is validly signed: a token cannot repair a broken signature.
@@ -42,4 +42,4 @@ Retimestamped retimestamp(ByteView data, const std::string& source, timestamp::T
     return {encode_verified(parts, check, source, detail), token.time};
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

@@ -9,7 +9,7 @@
 #include "signing/signed_parts.hpp"
 #include "timestamp/client.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 // The parts of a validly signed policy in signtool's exact layout (else re-encoding would change
 // it), with its signer certificate; they view `data`. Throws Error(input) naming `source`.
@@ -24,4 +24,4 @@ struct Retimestamped {
 Retimestamped retimestamp(ByteView data, const std::string& source, timestamp::TsaClient& client,
                           const Detail& detail);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

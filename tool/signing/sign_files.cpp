@@ -5,7 +5,7 @@
 #include "signing/retimestamp.hpp"
 #include "signing/sign_policy.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 namespace fs = std::filesystem;
 
@@ -63,4 +63,4 @@ BatchResult timestamp_files(const std::vector<std::string>& inputs,
     return run_batch(inputs, options, step, report);
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

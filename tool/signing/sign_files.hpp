@@ -13,7 +13,7 @@
 #include "signing/signer.hpp"
 #include "timestamp/client.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 // Entries: {"input", "output", "status": "signed", "policyId", "warnings": [...]}.
 BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNaming& naming,
@@ -27,4 +27,4 @@ BatchResult timestamp_files(const std::vector<std::string>& inputs,
                             timestamp::TsaClient& client, const BatchOptions& options,
                             const BatchReport& report);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

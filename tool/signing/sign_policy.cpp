@@ -10,7 +10,7 @@
 #include "signing/authorization.hpp"
 #include "timestamp/embed.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 namespace {
 
@@ -126,4 +126,4 @@ SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& sign
     return out;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

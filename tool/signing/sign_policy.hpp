@@ -15,7 +15,7 @@
 #include "signing/signer.hpp"
 #include "verify/verifier.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 struct SignedPolicy {
     Bytes bytes;                    // the signed file, already verified
@@ -50,4 +50,4 @@ Bytes encode_verified(const SignedParts& parts, const SelfCheck& check, const st
 SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& signer,
                          const SignSettings& settings);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

@@ -9,7 +9,7 @@
 #include "crypto/digest.hpp"
 #include "timestamp/client.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 // A line for --verbose; calling an empty one does nothing (see report_detail).
 using Detail = std::function<void(const std::string&)>;
@@ -32,4 +32,4 @@ struct SignSettings {
     Detail detail;
 };
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

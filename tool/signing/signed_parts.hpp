@@ -5,11 +5,11 @@
 #include "cms/signed_policy.hpp"
 #include "crypto/certificate.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 struct SignedParts {
     cms::SignedPolicyParts cms;  // views the policy binary: keep that buffer alive
     Certificate signer;
 };
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

@@ -11,7 +11,7 @@
 #include "crypto/certificate.hpp"
 #include "crypto/digest.hpp"
 
-namespace cipolicy {
+namespace cipolicy::signing {
 
 struct SignatureResult {
     Bytes signature;
@@ -36,4 +36,4 @@ class Signer {
     virtual std::string describe() const = 0;
 };
 
-}  // namespace cipolicy
+}  // namespace cipolicy::signing

@@ -19,7 +19,7 @@ void TrustedSigningSigner::start_root_fetch() const {
     });
 }
 
-SignatureResult TrustedSigningSigner::sign_digest(DigestAlgorithm alg, ByteView digest) {
+signing::SignatureResult TrustedSigningSigner::sign_digest(DigestAlgorithm alg, ByteView digest) {
     ServiceSignature s = session_.client().sign(alg, digest, [this] { start_root_fetch(); });
     return {std::move(s.signature), std::move(s.chain)};
 }

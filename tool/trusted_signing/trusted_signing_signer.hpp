@@ -11,13 +11,13 @@
 
 namespace cipolicy::trusted_signing {
 
-class TrustedSigningSigner : public Signer {
+class TrustedSigningSigner : public signing::Signer {
   public:
     explicit TrustedSigningSigner(SessionOptions options);
     ~TrustedSigningSigner() override;
 
     // Thread-safe: a batch signs several files at once over one session.
-    SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override;
+    signing::SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override;
     // The profile's root certificate (GET .../sign/rootcert), fetched once per run: the first
     // signing operation the service accepts starts that request while it runs, so no file waits
     // for it afterwards (and a run whose token or request fails never asks for it).
