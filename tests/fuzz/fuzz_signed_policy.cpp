@@ -9,7 +9,8 @@ using namespace cipolicy;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const ByteView input(data, size);
     fuzz::expect_error_or_success([&] { cms::read_signed_policy(input, "fuzz.p7b"); });
-    const verify::VerifyReport report = verify::verify_signed_policy(input, "fuzz.p7b", verify::VerifyOptions{});
+    const verify::VerifyReport report =
+        verify::verify_signed_policy(input, "fuzz.p7b", verify::VerifyOptions{});
     (void)report;
     return 0;
 }

@@ -35,7 +35,7 @@ TEST_CASE("signer identity in the oracle comes verbatim from the signer certific
           "[oracle][cms]") {
     Bytes file = test::read_bytes(test::oracle("oracles/signed/WOA_Andromeda_SiPolicy.p7b"));
     cms::SignedPolicyView v = cms::read_signed_policy(file, "oracle");
-    Certificate kek = Certificate::from_der(
+    crypto::Certificate kek = crypto::Certificate::from_der(
         test::read_bytes(test::oracle("oracles/signed/WOA_OEMA0-KEK.der")), "kek");
     const auto& si = v.signers.front();
     CHECK(kek.issuer_name_der() == Bytes(si.issuer_name.begin(), si.issuer_name.end()));
@@ -50,12 +50,12 @@ TEST_CASE("signer identity in the oracle comes verbatim from the signer certific
 TEST_CASE("signed attributes of the oracle equal the ones we compute", "[oracle][cms]") {
     Bytes file = test::read_bytes(test::oracle("oracles/signed/WOA_Andromeda_SiPolicy.p7b"));
     cms::SignedPolicyView v = cms::read_signed_policy(file, "oracle");
-    Bytes ours = cms::signed_attributes(DigestAlgorithm::sha256, *v.content);
+    Bytes ours = cms::signed_attributes(crypto::DigestAlgorithm::sha256, *v.content);
     CHECK(cms::signed_attributes_for_signature(*v.signers.front().signed_attributes_raw) == ours);
 }
 
 TEST_CASE("TBS hash of the WOA KEK is the CertRoot its policy names", "[oracle][crypto]") {
-    Certificate kek = Certificate::from_der(
+    crypto::Certificate kek = crypto::Certificate::from_der(
         test::read_bytes(test::oracle("oracles/signed/WOA_OEMA0-KEK.der")), "kek");
     Bytes policy = test::read_bytes(test::oracle("oracles/compile/WOA_SiPolicy.bin"));
     Bytes tbs = kek.tbs_hash();
@@ -73,7 +73,7 @@ TEST_CASE("TBS hash of Microsoft Windows Production PCA 2011 matches the documen
     cms::SignedPolicyView v = cms::read_signed_policy(file, "oracle");
     bool seen = false;
     for (auto der : v.certificates) {
-        Certificate c = Certificate::from_der(der, "cert");
+        crypto::Certificate c = crypto::Certificate::from_der(der, "cert");
         if (c.common_name() == "Microsoft Windows Production PCA 2011") {
             seen = true;
             CHECK(to_hex(c.tbs_hash()) ==

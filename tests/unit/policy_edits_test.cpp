@@ -120,7 +120,8 @@ TEST_CASE("add-signer writes Add-SignerRule's XML and reuses what is there", "[e
 }
 
 TEST_CASE("add-signer with the WOA KEK reproduces the WOA policy's CertRoot", "[oracle][edits]") {
-    const auto kek = load_certificates(test::oracle("oracles/signed/WOA_OEMA0-KEK.der")).front();
+    const auto kek =
+        crypto::load_certificates(test::oracle("oracles/signed/WOA_OEMA0-KEK.der")).front();
     XmlSource source("p.xml", kPolicy, true);
     add_signer_rule(source, request(kek.tbs_hash()));
     const Policy ours = compiled(source);

@@ -31,7 +31,8 @@ TEST_CASE("docs/configuration.md lists every key of the setting table", "[config
     // The whole table as the code derives it, so that docs never drift from the code. On a
     // difference the expected text is written to settings-table.md in the working folder: paste
     // it between the markers.
-    if (listed != config::settings_doc_table()) std::ofstream("settings-table.md") << config::settings_doc_table();
+    if (listed != config::settings_doc_table())
+        std::ofstream("settings-table.md") << config::settings_doc_table();
     INFO("expected table (also in settings-table.md):\n" << config::settings_doc_table());
     CHECK(listed == config::settings_doc_table());
 }
@@ -102,12 +103,15 @@ TEST_CASE("bad values name where they came from", "[config]") {
         config::load_settings_file(test::write_config("trusted-signing:\n  timeout: 0\n")),
         Catch::Contains(
             "(2,12): 'trusted-signing.timeout': give a number of seconds between 0 and 86400"));
-    CHECK_THROWS_WITH(config::load_settings_file(test::write_config("timestamp:\n  optional: maybe\n")),
-                      Catch::Contains("'timestamp.optional' must be true or false"));
-    CHECK_THROWS_WITH(config::load_settings_file(test::write_config("timestamp:\n  urls: [ftp://x]\n")),
-                      Catch::Contains("'timestamp.urls' ftp://x: must be an http:// or https://"));
-    CHECK_THROWS_WITH(config::load_settings_file(test::write_config("timestamp:\n  retries: {a: 1}\n")),
-                      Catch::Contains("'timestamp.retries' must be a single value"));
+    CHECK_THROWS_WITH(
+        config::load_settings_file(test::write_config("timestamp:\n  optional: maybe\n")),
+        Catch::Contains("'timestamp.optional' must be true or false"));
+    CHECK_THROWS_WITH(
+        config::load_settings_file(test::write_config("timestamp:\n  urls: [ftp://x]\n")),
+        Catch::Contains("'timestamp.urls' ftp://x: must be an http:// or https://"));
+    CHECK_THROWS_WITH(
+        config::load_settings_file(test::write_config("timestamp:\n  retries: {a: 1}\n")),
+        Catch::Contains("'timestamp.retries' must be a single value"));
     test::set_env("CIPOLICY_API_VERSION", "2099-01-01");
     CHECK_THROWS_WITH(config::settings_from_environment(),
                       Catch::Contains("CIPOLICY_API_VERSION: '2099-01-01' is not supported; use "

@@ -40,7 +40,7 @@ TEST_CASE("a full configuration file is read, paths relative to its folder", "[c
         "  dir: signed\n");
     config::Settings s = config::load_settings_file(file);
     CHECK(s.provider == config::Provider::local);
-    CHECK(s.digest == DigestAlgorithm::sha384);
+    CHECK(s.digest == crypto::DigestAlgorithm::sha384);
     CHECK(*s.local.cert == file.parent_path() / "certs/signer.pem");
     CHECK(*s.local.key == fs::path(kAbsoluteKey));
     CHECK(*s.local.pfx_password_env == "MY_PFX_PASSWORD");
@@ -83,13 +83,13 @@ TEST_CASE("configuration errors name the file, line and key", "[config]") {
 
 TEST_CASE("the top layer wins field by field", "[config]") {
     config::Settings file, cli;
-    file.digest = DigestAlgorithm::sha384;
+    file.digest = crypto::DigestAlgorithm::sha384;
     file.local.cert = "file.pem";
     file.timestamp.urls = std::vector<std::string>{"http://file"};
     cli.local.cert = "cli.pem";
     config::Settings s = config::overlay(file, cli);
     CHECK(*s.local.cert == fs::path("cli.pem"));
-    CHECK(s.digest == DigestAlgorithm::sha384);
+    CHECK(s.digest == crypto::DigestAlgorithm::sha384);
     CHECK(s.timestamp.urls->front() == "http://file");
 }
 
@@ -100,7 +100,7 @@ TEST_CASE("CIPOLICY_* variables form a layer", "[config]") {
     test::set_env("CIPOLICY_TIMESTAMP_URLS", nullptr);
     test::set_env("CIPOLICY_DIGEST", nullptr);
     CHECK(*s.timestamp.urls == std::vector<std::string>{"http://one", "http://two"});
-    CHECK(s.digest == DigestAlgorithm::sha512);
+    CHECK(s.digest == crypto::DigestAlgorithm::sha512);
     test::set_env("CIPOLICY_DIGEST", "crc32");
     CHECK_THROWS_WITH(config::settings_from_environment(), Catch::Contains("CIPOLICY_DIGEST"));
     test::set_env("CIPOLICY_DIGEST", nullptr);

@@ -24,8 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 struct DevSigner {
-    DevPkiFiles files;
-    Certificate root;
+    crypto::DevPkiFiles files;
+    crypto::Certificate root;
     std::unique_ptr<signing::LocalKeySigner> signer;
 };
 
@@ -34,18 +34,18 @@ DevSigner& dev_signer() {
     static DevSigner s = [] {
         fs::path dir =
             fs::temp_directory_path() / ("cipolicy-unit-" + std::to_string(std::random_device{}()));
-        DevPkiFiles f = create_dev_pki(dir, "Unit");
-        Certificate root = load_certificates(f.root_cert).front();
-        std::vector<Certificate> others = load_certificates(f.chain);
-        KeyMaterial m{load_private_key(f.signer_key, {}), load_certificates(f.signer_cert).front(),
-                      others};
+        crypto::DevPkiFiles f = crypto::create_dev_pki(dir, "Unit");
+        crypto::Certificate root = crypto::load_certificates(f.root_cert).front();
+        std::vector<crypto::Certificate> others = crypto::load_certificates(f.chain);
+        crypto::KeyMaterial m{crypto::load_private_key(f.signer_key, {}),
+                              crypto::load_certificates(f.signer_cert).front(), others};
         DevSigner out{f, root, std::make_unique<signing::LocalKeySigner>(std::move(m))};
         return out;
     }();
     return s;
 }
 
-Bytes policy_trusting(const Certificate& cert, std::vector<Bytes> ekus = {}) {
+Bytes policy_trusting(const crypto::Certificate& cert, std::vector<Bytes> ekus = {}) {
     policy::Policy p = policy::make_signable_base_policy(cert.tbs_hash(), policy::Guid::random());
     for (auto& value : ekus) {
         p.ekus.push_back({{}, value});
@@ -55,7 +55,7 @@ Bytes policy_trusting(const Certificate& cert, std::vector<Bytes> ekus = {}) {
     return policy::write_policy_binary(p);
 }
 
-verify::VerifyOptions with_root(const Certificate& root) {
+verify::VerifyOptions with_root(const crypto::Certificate& root) {
     verify::VerifyOptions o;
     o.roots = {root};
     o.check_file_name = false;
@@ -87,8 +87,10 @@ TEST_CASE("a CertEKU the leaf has is accepted and one it lacks is refused by nam
     DevSigner& s = dev_signer();
     Bytes code_signing;
     REQUIRE(from_hex("01082B06010505070303", code_signing));  // 1.3.6.1.5.5.7.3.3
-    signing::SignedPolicy ok = signing::sign_policy(policy_trusting(s.root, {code_signing}), "p.bin", *s.signer, {});
-    CHECK(verify::verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
+    signing::SignedPolicy ok =
+        signing::sign_policy(policy_trusting(s.root, {code_signing}), "p.bin", *s.signer, {});
+    CHECK(verify::verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() ==
+          verify::Verdict::valid);
 
     Bytes windows_eku;
     REQUIRE(from_hex("010A2B0601040182370A0306", windows_eku));  // 1.3.6.1.4.1.311.10.3.6
@@ -105,17 +107,20 @@ TEST_CASE("a CertEKU the leaf has is accepted and one it lacks is refused by nam
 
 TEST_CASE("an intermediate named by TBS authorizes without the root", "[sign]") {
     DevSigner& s = dev_signer();
-    Certificate intermediate = load_certificates(s.files.intermediate_pem).front();
-    signing::SignedPolicy signed_policy = signing::sign_policy(policy_trusting(intermediate), "p.bin", *s.signer, {});
+    crypto::Certificate intermediate = crypto::load_certificates(s.files.intermediate_pem).front();
+    signing::SignedPolicy signed_policy =
+        signing::sign_policy(policy_trusting(intermediate), "p.bin", *s.signer, {});
     verify::VerifyOptions no_root;
     no_root.check_file_name = false;
     verify::VerifyReport r = verify::verify_signed_policy(signed_policy.bytes, "p", no_root);
     CHECK(r.verdict() == verify::Verdict::valid);
     // The root is not in the file, so a policy naming the root needs --root to match.
-    signing::SignedPolicy by_root = signing::sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
+    signing::SignedPolicy by_root =
+        signing::sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
     CHECK(verify::verify_signed_policy(by_root.bytes, "p", no_root).verdict() ==
           verify::Verdict::rules_unsatisfied);
-    CHECK(verify::verify_signed_policy(by_root.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
+    CHECK(verify::verify_signed_policy(by_root.bytes, "p", with_root(s.root)).verdict() ==
+          verify::Verdict::valid);
 }
 
 TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
@@ -137,7 +142,8 @@ TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
     CHECK(finding(without_base, "supplemental-signers")->status == verify::CheckStatus::info);
 
     o.base = base;
-    CHECK(verify::verify_signed_policy(signed_supp.bytes, "s", o).verdict() == verify::Verdict::valid);
+    CHECK(verify::verify_signed_policy(signed_supp.bytes, "s", o).verdict() ==
+          verify::Verdict::valid);
 
     policy::Policy other_base =
         policy::make_signable_base_policy(s.root.tbs_hash(), policy::Guid::random());
@@ -150,7 +156,8 @@ TEST_CASE("a supplemental policy is checked against its base", "[sign]") {
 
 TEST_CASE("verify names a SignedData version 3", "[verify]") {
     DevSigner& s = dev_signer();
-    signing::SignedPolicy good = signing::sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
+    signing::SignedPolicy good =
+        signing::sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
     // The first INTEGER 1 is SignedData's version. The signature does not cover it, so only the
     // structural check can catch it.
     Bytes v3 = good.bytes;
@@ -173,7 +180,8 @@ TEST_CASE("verify refuses an unsigned attribute that is not a timestamp", "[veri
     CHECK(cms::encode_signed_policy(parts) == good.bytes);
     parts.unsigned_attributes.push_back(
         asn1::sequence({asn1::oid("1.2.3.4"), asn1::set_of({asn1::null()})}));
-    verify::VerifyReport r = verify::verify_signed_policy(cms::encode_signed_policy(parts), "p", with_root(s.root));
+    verify::VerifyReport r =
+        verify::verify_signed_policy(cms::encode_signed_policy(parts), "p", with_root(s.root));
     CHECK(r.verdict() == verify::Verdict::invalid);
     REQUIRE(finding(r, "unsigned-attributes"));
     CHECK(finding(r, "unsigned-attributes")->message.find("1.2.3.4") != std::string::npos);
@@ -187,13 +195,16 @@ namespace {
 // it signs, as a remote service does, so only what the policy alone decides can refuse early.
 class CountingSigner final : public signing::Signer {
   public:
-    CountingSigner(signing::Signer& inner, bool chain_known) : inner_(inner), chain_known_(chain_known) {}
-    signing::SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
+    CountingSigner(signing::Signer& inner, bool chain_known)
+        : inner_(inner), chain_known_(chain_known) {}
+    signing::SignatureResult sign_digest(crypto::DigestAlgorithm alg, ByteView digest) override {
         ++calls;
         return inner_.sign_digest(alg, digest);
     }
-    std::vector<Certificate> trust_anchors() const override { return inner_.trust_anchors(); }
-    std::optional<std::vector<Certificate>> known_chain() const override {
+    std::vector<crypto::Certificate> trust_anchors() const override {
+        return inner_.trust_anchors();
+    }
+    std::optional<std::vector<crypto::Certificate>> known_chain() const override {
         return chain_known_ ? inner_.known_chain() : std::nullopt;
     }
     std::string describe() const override { return inner_.describe(); }
@@ -204,7 +215,7 @@ class CountingSigner final : public signing::Signer {
     bool chain_known_;
 };
 
-Bytes with_unsigned_option(const Certificate& trusted) {
+Bytes with_unsigned_option(const crypto::Certificate& trusted) {
     policy::Policy p =
         policy::make_signable_base_policy(trusted.tbs_hash(), policy::Guid::random());
     p.options.set(policy::option_bit::unsigned_policy);
@@ -230,7 +241,8 @@ TEST_CASE("a policy that will be refused is refused before anything is signed", 
     CHECK(local.calls == 0);
     signing::SignedPolicy ok = signing::sign_policy(authorized, "p.bin", local, {});
     CHECK(local.calls == 1);
-    CHECK(verify::verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() == verify::Verdict::valid);
+    CHECK(verify::verify_signed_policy(ok.bytes, "p", with_root(s.root)).verdict() ==
+          verify::Verdict::valid);
 
     // A chain that comes only with the signature: option 6 still refuses first; the EKU rule
     // needs the certificate, so it is decided after signing, with the same message.

@@ -58,13 +58,13 @@ int run_add_signer(const Args& args) {
         throw Error(ExitCode::usage,
                     "add-signer: give --cert or a Trusted Signing profile (--metadata, "
                     "--endpoint), not both");
-    std::optional<Certificate> cert;
+    std::optional<crypto::Certificate> cert;
     if (from_service) {
         ProfileIdentity identity = fetch_profile_identity(a.vm, out);
         cert = identity.root;
         request.eku_oids.insert(request.eku_oids.end(), identity.ekus.begin(), identity.ekus.end());
     } else {
-        cert = load_certificates(a.vm["cert"].as<std::string>()).front();
+        cert = crypto::load_certificates(a.vm["cert"].as<std::string>()).front();
     }
     request.tbs_hash = cert->tbs_hash();
     request.name = cert->common_name();

@@ -17,18 +17,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<Certificate> leaf_to_root(const std::vector<Certificate>& certs) {
+std::vector<crypto::Certificate> leaf_to_root(const std::vector<crypto::Certificate>& certs) {
     for (const auto& candidate : certs) {
-        bool issues_another = std::any_of(certs.begin(), certs.end(), [&](const Certificate& c) {
-            return c.der() != candidate.der() &&
-                   X509_check_issued(candidate.get(), c.get()) == X509_V_OK;
-        });
+        bool issues_another =
+            std::any_of(certs.begin(), certs.end(), [&](const crypto::Certificate& c) {
+                return c.der() != candidate.der() &&
+                       X509_check_issued(candidate.get(), c.get()) == X509_V_OK;
+            });
         if (issues_another) continue;
-        std::vector<Certificate> ordered = order_chain(candidate, certs);
+        std::vector<crypto::Certificate> ordered = crypto::order_chain(candidate, certs);
         // Anything not on the path (an unrelated extra) is kept, after it.
         for (const auto& c : certs)
             if (std::none_of(ordered.begin(), ordered.end(),
-                             [&](const Certificate& o) { return o.der() == c.der(); }))
+                             [&](const crypto::Certificate& o) { return o.der() == c.der(); }))
                 ordered.push_back(c);
         return ordered;
     }
@@ -57,7 +58,7 @@ int run_cert_chain(const Args& args) {
     Console out(a.flags);
     auto session = open_session(a.vm, out);
     Bytes der = session->client().certificate_chain();
-    std::vector<Certificate> certs =
+    std::vector<crypto::Certificate> certs =
         trusted_signing::certificates_from_pkcs7(der, "the service's certificate chain");
     // Leaf first, then each issuer up to the root, whatever order the service sends them in
     // (root first, today): the leaf is the certificate that issued none of the others.
@@ -67,12 +68,13 @@ int run_cert_chain(const Args& args) {
     const bool to_stdout = a.vm.count("output") && is_stdout(a.vm["output"].as<std::string>());
     for (const auto& c : certs) {
         if (!to_stdout)
-            out.result(c.subject() + "  (SHA-256 " + to_hex(c.thumbprint(DigestAlgorithm::sha256)) +
-                       ")");
-        result["certificates"].push_back({{"subject", c.subject()},
-                                          {"issuer", c.issuer()},
-                                          {"sha256", to_hex(c.thumbprint(DigestAlgorithm::sha256))},
-                                          {"notAfter", c.not_after()}});
+            out.result(c.subject() + "  (SHA-256 " +
+                       to_hex(c.thumbprint(crypto::DigestAlgorithm::sha256)) + ")");
+        result["certificates"].push_back(
+            {{"subject", c.subject()},
+             {"issuer", c.issuer()},
+             {"sha256", to_hex(c.thumbprint(crypto::DigestAlgorithm::sha256))},
+             {"notAfter", c.not_after()}});
     }
     if (a.vm.count("output")) {
         fs::path path = a.vm["output"].as<std::string>();
@@ -80,7 +82,7 @@ int run_cert_chain(const Args& args) {
         if (pem) {
             std::string text;
             for (const auto& c : certs) {
-                ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+                crypto::ossl::BioPtr bio(BIO_new(BIO_s_mem()));
                 if (!bio || PEM_write_bio_X509(bio.get(), c.get()) != 1)
                     throw Error(ExitCode::internal, "cannot encode a certificate as PEM");
                 char* data = nullptr;

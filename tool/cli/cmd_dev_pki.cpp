@@ -23,8 +23,8 @@ int run_dev_pki(const Args& args) {
         return 0;
     }
     Console out(a.flags);
-    DevPkiFiles f =
-        create_dev_pki(a.vm["out-dir"].as<std::string>(), a.vm["name"].as<std::string>());
+    crypto::DevPkiFiles f =
+        crypto::create_dev_pki(a.vm["out-dir"].as<std::string>(), a.vm["name"].as<std::string>());
     out.result("root certificate:   " + f.root_cert.string());
     out.result("signer certificate: " + f.signer_cert.string());
     out.result("signer key:         " + f.signer_key.string() + " (unencrypted: development only)");

@@ -11,11 +11,11 @@ namespace cipolicy::cli {
 namespace {
 // The form a policy's <EKU Value="..."/> takes: the DER of the OID with its tag 06 written as 01.
 std::string policy_eku_value(const std::string& oid) {
-    ossl::Asn1ObjectPtr obj(OBJ_txt2obj(oid.c_str(), 1));
+    crypto::ossl::Asn1ObjectPtr obj(OBJ_txt2obj(oid.c_str(), 1));
     if (!obj)
         throw Error(ExitCode::service,
                     "the service returned an EKU that is not an OID: '" + oid + "'");
-    Bytes der = ossl::to_der(obj.get(), i2d_ASN1_OBJECT);
+    Bytes der = crypto::ossl::to_der(obj.get(), i2d_ASN1_OBJECT);
     if (der.empty() || der[0] != 0x06)
         throw Error(ExitCode::internal, "cannot encode the OID " + oid);
     der[0] = 0x01;

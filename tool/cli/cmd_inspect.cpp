@@ -80,7 +80,7 @@ json describe_signature(const Bytes& data, const std::string& source) {
                          {"serial", c.serial_hex()},
                          {"notBefore", c.not_before()},
                          {"notAfter", c.not_after()},
-                         {"sha256", to_hex(c.thumbprint(DigestAlgorithm::sha256))}});
+                         {"sha256", to_hex(c.thumbprint(crypto::DigestAlgorithm::sha256))}});
     j["certificates"] = chain;
     if (!s.has_signer_info) return j;
     j["digest"] = s.digest;

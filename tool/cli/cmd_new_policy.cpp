@@ -44,7 +44,7 @@ int run_new_policy(const Args& args) {
     const std::string output = a.vm["output"].as<std::string>();
     std::vector<std::string> ekus;
     if (a.vm.count("eku")) ekus = a.vm["eku"].as<std::vector<std::string>>();
-    std::optional<Certificate> cert;
+    std::optional<crypto::Certificate> cert;
     if (a.vm.count("update-signer")) {
         if (a.vm.count("metadata") || a.vm.count("endpoint"))
             throw Error(ExitCode::usage,
@@ -52,7 +52,7 @@ int run_new_policy(const Args& args) {
                         "(--metadata, --endpoint), not both");
         const std::string cert_file = a.vm["update-signer"].as<std::string>();
         refuse_output_onto_input(output, {cert_file}, "new-policy");
-        cert = load_certificates(cert_file).front();
+        cert = crypto::load_certificates(cert_file).front();
     } else if (names_service_profile(a.vm)) {
         ProfileIdentity identity = fetch_profile_identity(a.vm, out);
         cert = identity.root;

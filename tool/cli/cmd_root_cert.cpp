@@ -12,8 +12,8 @@
 namespace cipolicy::cli {
 
 namespace {
-std::string pem_of(const Certificate& cert) {
-    ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+std::string pem_of(const crypto::Certificate& cert) {
+    crypto::ossl::BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_X509(bio.get(), cert.get()) != 1)
         throw Error(ExitCode::internal, "cannot encode a certificate as PEM");
     char* data = nullptr;
@@ -44,9 +44,9 @@ int run_root_cert(const Args& args) {
     Console out(a.flags);
     auto session = open_session(a.vm, out);
     Bytes der = session->client().root_certificate();
-    Certificate cert = Certificate::from_der(der, "the service's root certificate");
-    std::string sha1 = to_hex(cert.thumbprint(DigestAlgorithm::sha1));
-    std::string sha256 = to_hex(cert.thumbprint(DigestAlgorithm::sha256));
+    crypto::Certificate cert = crypto::Certificate::from_der(der, "the service's root certificate");
+    std::string sha1 = to_hex(cert.thumbprint(crypto::DigestAlgorithm::sha1));
+    std::string sha256 = to_hex(cert.thumbprint(crypto::DigestAlgorithm::sha256));
     nlohmann::json result{{"subject", cert.subject()}, {"sha1", sha1}, {"sha256", sha256}};
     if (a.vm.count("output")) {
         std::string path = a.vm["output"].as<std::string>();

@@ -85,7 +85,7 @@ int run_sign(const Args& args) {
     config::Settings settings = resolve_settings(vm);
     if (!naming.output) naming.output_dir = settings.output_dir;
     signing::SignSettings sign;
-    sign.digest = settings.digest.value_or(DigestAlgorithm::sha256);
+    sign.digest = settings.digest.value_or(crypto::DigestAlgorithm::sha256);
     sign.allow_unsigned_option = vm.count("allow-unsigned-option") > 0;
     sign.allow_unauthorized_signer = vm.count("allow-unauthorized-signer") > 0;
     signing::BatchOptions batch;
@@ -100,7 +100,7 @@ int run_sign(const Args& args) {
     if (a.flags.verbose) sign.detail = detail;
     batch.jobs = config::wants_trusted_signing(settings)            ? 32
                  : settings.provider == config::Provider::key_vault ? 8
-                                                            : 1;
+                                                                    : 1;
     if (vm.count("jobs")) {
         batch.jobs = vm["jobs"].as<unsigned>();
         if (batch.jobs < 1 || batch.jobs > 64)

@@ -23,9 +23,9 @@ int run_tbs_hash(const Args& args) {
     Console out(a.flags);
     nlohmann::json list = nlohmann::json::array();
     for (const auto& file : a.vm["cert"].as<std::vector<std::string>>()) {
-        for (const auto& cert : load_certificates(file)) {
+        for (const auto& cert : crypto::load_certificates(file)) {
             std::string tbs = to_hex(cert.tbs_hash());
-            std::string alg(digest_name(cert.tbs_hash_algorithm()));
+            std::string alg(crypto::digest_name(cert.tbs_hash_algorithm()));
             out.result(tbs + "  " + alg + "  " + cert.subject());
             list.push_back({{"file", file},
                             {"subject", cert.subject()},

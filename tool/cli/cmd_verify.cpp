@@ -69,18 +69,21 @@ int run_verify(const Args& args) {
     verify::VerifyOptions options;
     if (a.vm.count("root"))
         for (const auto& file : a.vm["root"].as<std::vector<std::string>>())
-            for (auto& c : load_certificates(file)) options.roots.push_back(std::move(c));
+            for (auto& c : crypto::load_certificates(file)) options.roots.push_back(std::move(c));
     // The build's check of a supplemental against its base: the signing chain's own root is
     // what the policies name, and signed files leave the root out.
     if (a.vm.count("config")) {
-        const config::Settings configured = config::load_settings_file(a.vm["config"].as<std::string>());
+        const config::Settings configured =
+            config::load_settings_file(a.vm["config"].as<std::string>());
         for (const auto& file : {configured.local.chain, configured.local.cert})
             if (file)
-                for (auto& c : load_certificates(*file)) options.roots.push_back(std::move(c));
+                for (auto& c : crypto::load_certificates(*file))
+                    options.roots.push_back(std::move(c));
     }
     if (a.vm.count("timestamp-root"))
         for (const auto& file : a.vm["timestamp-root"].as<std::vector<std::string>>())
-            for (auto& c : load_certificates(file)) options.timestamp_roots.push_back(std::move(c));
+            for (auto& c : crypto::load_certificates(file))
+                options.timestamp_roots.push_back(std::move(c));
     if (a.vm.count("base"))
         options.base = cms::read_policy_or_signed(a.vm["base"].as<std::string>()).policy;
 

@@ -3,7 +3,8 @@
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
 
-std::vector<fs::path> files_read_by(const config::Settings& s, const std::optional<fs::path>& config) {
+std::vector<fs::path> files_read_by(const config::Settings& s,
+                                    const std::optional<fs::path>& config) {
     std::vector<fs::path> files;
     auto add = [&](const std::optional<fs::path>& p) {
         if (p) files.push_back(*p);

@@ -21,13 +21,13 @@ std::unique_ptr<signing::Signer> open_pkcs11(const config::Settings& s) {
     o.uri = *s.pkcs11.uri;
     o.module = s.pkcs11.module.value_or(fs::path());
     o.pin = password_from(s.pkcs11.pin_env, s.pkcs11.pin_file, "--pin").password;
-    if (s.local.cert) o.certificates = load_certificates(*s.local.cert);
-    if (s.local.chain) o.chain = load_certificates(*s.local.chain);
+    if (s.local.cert) o.certificates = crypto::load_certificates(*s.local.cert);
+    if (s.local.chain) o.chain = crypto::load_certificates(*s.local.chain);
     return pkcs11::open_signer(std::move(o));
 }
 
-std::unique_ptr<signing::Signer> open_key_vault(const config::Settings& s,
-                                       const std::function<void(const std::string&)>& warn) {
+std::unique_ptr<signing::Signer> open_key_vault(
+    const config::Settings& s, const std::function<void(const std::string&)>& warn) {
     const config::KeyVaultSettings& k = s.key_vault;
     if (!k.url || !k.certificate)
         throw Error(ExitCode::usage,
@@ -44,14 +44,14 @@ std::unique_ptr<signing::Signer> open_key_vault(const config::Settings& s,
     o.http.ca_file = s.http.ca_file;
     o.credential.type = k.credential.value_or(s.trusted_signing.credential.value_or("default"));
     o.credential.access_token_file = s.trusted_signing.access_token_file;
-    if (s.local.chain) o.chain = load_certificates(*s.local.chain);
+    if (s.local.chain) o.chain = crypto::load_certificates(*s.local.chain);
     return key_vault::open_signer(std::move(o));
 }
 
 }  // namespace
 
-std::unique_ptr<signing::Signer> open_key_store_signer(const config::Settings& s,
-                                              const std::function<void(const std::string&)>& warn) {
+std::unique_ptr<signing::Signer> open_key_store_signer(
+    const config::Settings& s, const std::function<void(const std::string&)>& warn) {
     auto store = config::wanted_key_store(s);
     if (!store) return nullptr;
     if (*store == config::Provider::pkcs11) return open_pkcs11(s);

@@ -14,7 +14,7 @@ namespace cipolicy::cli {
 
 // Opens the PKCS#11 or Key Vault signer; nullptr when the settings choose neither. The credential,
 // access token file, CA file and timeouts are shared with Trusted Signing.
-std::unique_ptr<signing::Signer> open_key_store_signer(const config::Settings& s,
-                                              const std::function<void(const std::string&)>& warn);
+std::unique_ptr<signing::Signer> open_key_store_signer(
+    const config::Settings& s, const std::function<void(const std::string&)>& warn);
 
 }  // namespace cipolicy::cli

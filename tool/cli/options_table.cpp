@@ -42,7 +42,8 @@ po::options_description setting_options(config::SettingGroup group, const std::s
 po::options_description signing_options() {
     po::options_description opts = config_option();
     opts.add(setting_options(config::SettingGroup::key, "Signing key"));
-    opts.add(setting_options(config::SettingGroup::key_store, "PKCS#11 token or HSM, Azure Key Vault"));
+    opts.add(
+        setting_options(config::SettingGroup::key_store, "PKCS#11 token or HSM, Azure Key Vault"));
     opts.add(setting_options(config::SettingGroup::output, "Output"));
     opts.add(service_options());
     return opts;

@@ -30,8 +30,8 @@ bool names_service_profile(const po::variables_map& vm) {
 
 ProfileIdentity fetch_profile_identity(const po::variables_map& vm, const Console& out) {
     auto session = open_session(vm, out);
-    Certificate root = Certificate::from_der(session->client().root_certificate(),
-                                             "the service's root certificate");
+    crypto::Certificate root = crypto::Certificate::from_der(session->client().root_certificate(),
+                                                             "the service's root certificate");
     out.detail("profile root: " + root.subject());
     std::vector<std::string> ekus = session->client().customer_ekus();
     if (ekus.empty())

@@ -24,7 +24,7 @@ std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& 
 // What a policy needs to trust one Trusted Signing profile, and only it: the profile's root
 // certificate and its customer EKUs (Microsoft's documented CertRoot + CertEKU signer).
 struct ProfileIdentity {
-    Certificate root;
+    crypto::Certificate root;
     std::vector<std::string> ekus;  // dotted OIDs
 };
 

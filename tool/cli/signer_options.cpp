@@ -25,9 +25,11 @@ static bool is_variable_name(const std::string& name) {
 
 // Passwords never come from the command line itself: only a variable name or a file is given.
 // `option` is the option family ("--pfx-password"), for messages.
-PasswordSource password_from(const std::optional<std::string>& env_name,
-                             const std::optional<fs::path>& file, const std::string& option) {
-    PasswordSource source{Secret(), option + "-env VAR or " + option + "-file FILE"};
+crypto::PasswordSource password_from(const std::optional<std::string>& env_name,
+                                     const std::optional<fs::path>& file,
+                                     const std::string& option) {
+    crypto::PasswordSource source{crypto::Secret(),
+                                  option + "-env VAR or " + option + "-file FILE"};
     if (env_name && file)
         throw Error(ExitCode::usage,
                     option + "-env and " + option + "-file: give one of the two, not both");
@@ -44,28 +46,28 @@ PasswordSource password_from(const std::optional<std::string>& env_name,
         if (!value)
             throw Error(ExitCode::usage,
                         option + "-env: environment variable " + *env_name + " is not set");
-        source.password = Secret(value);
+        source.password = crypto::Secret(value);
     } else if (file) {
-        source.password = Secret(read_text_file(*file));
+        source.password = crypto::Secret(read_text_file(*file));
     }
     return source;
 }
 
-static void add_chain(KeyMaterial& m, const config::LocalKeySettings& local) {
+static void add_chain(crypto::KeyMaterial& m, const config::LocalKeySettings& local) {
     if (local.chain)
-        for (auto& c : load_certificates(*local.chain)) m.others.push_back(std::move(c));
+        for (auto& c : crypto::load_certificates(*local.chain)) m.others.push_back(std::move(c));
 }
 
-std::vector<Certificate> load_roots(const config::Settings& settings) {
-    std::vector<Certificate> roots;
+std::vector<crypto::Certificate> load_roots(const config::Settings& settings) {
+    std::vector<crypto::Certificate> roots;
     if (settings.local.roots)
         for (const auto& file : *settings.local.roots)
-            for (auto& c : load_certificates(file)) roots.push_back(std::move(c));
+            for (auto& c : crypto::load_certificates(file)) roots.push_back(std::move(c));
     return roots;
 }
 
 std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
-                                    const std::function<void(const std::string&)>& warn) {
+                                             const std::function<void(const std::string&)>& warn) {
     if (auto signer = open_key_store_signer(settings, warn)) return signer;
     if (config::wants_trusted_signing(settings)) {
         trusted_signing::SessionOptions options = session_options(settings);
@@ -79,7 +81,7 @@ std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
     if (local.pfx && pem)
         throw Error(ExitCode::usage, "give either --pfx or --cert/--key, not both");
     if (local.pfx) {
-        KeyMaterial m = load_pfx(
+        crypto::KeyMaterial m = crypto::load_pfx(
             *local.pfx,
             password_from(local.pfx_password_env, local.pfx_password_file, "--pfx-password"));
         add_chain(m, local);
@@ -89,12 +91,12 @@ std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
         throw Error(ExitCode::usage,
                     "choose a signing key: --cert FILE --key FILE [--chain FILE], or --pfx FILE "
                     "(or the local: section of cipolicy.yaml)");
-    std::vector<Certificate> certs = load_certificates(*local.cert);
-    KeyMaterial m{
-        load_private_key(*local.key, password_from(local.key_password_env, local.key_password_file,
-                                                   "--key-password")),
-        certs.front(),
-        {certs.begin() + 1, certs.end()}};
+    std::vector<crypto::Certificate> certs = crypto::load_certificates(*local.cert);
+    crypto::KeyMaterial m{crypto::load_private_key(
+                              *local.key, password_from(local.key_password_env,
+                                                        local.key_password_file, "--key-password")),
+                          certs.front(),
+                          {certs.begin() + 1, certs.end()}};
     add_chain(m, local);
     return std::make_unique<signing::LocalKeySigner>(std::move(m));
 }

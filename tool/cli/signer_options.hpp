@@ -15,16 +15,16 @@ namespace cipolicy::cli {
 
 // Opens the signer the settings name. Throws Error(usage) when the combination is incomplete.
 // `warn` receives warnings such as an endpoint outside the service's domains.
-std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
-                                    const std::function<void(const std::string&)>& warn = {});
+std::unique_ptr<signing::Signer> open_signer(
+    const config::Settings& settings, const std::function<void(const std::string&)>& warn = {});
 
 // A password or PIN from `option`-env VAR or `option`-file FILE (never the command line).
 // Throws Error(usage) for both, an unset variable, or a value that is not a variable name.
-PasswordSource password_from(const std::optional<std::string>& env_name,
-                             const std::optional<std::filesystem::path>& file,
-                             const std::string& option);
+crypto::PasswordSource password_from(const std::optional<std::string>& env_name,
+                                     const std::optional<std::filesystem::path>& file,
+                                     const std::string& option);
 
 // The certificates of --root / local.root / CIPOLICY_ROOT (every one of each file).
-std::vector<Certificate> load_roots(const config::Settings& settings);
+std::vector<crypto::Certificate> load_roots(const config::Settings& settings);
 
 }  // namespace cipolicy::cli

@@ -29,7 +29,7 @@ std::unique_ptr<timestamp::TsaClient> make_timestamp_client(const config::Settin
     o.http.ca_file = settings.http.ca_file;
     if (t.roots)
         for (const auto& file : *t.roots)
-            for (auto& c : load_certificates(file)) o.roots.push_back(std::move(c));
+            for (auto& c : crypto::load_certificates(file)) o.roots.push_back(std::move(c));
     return std::make_unique<timestamp::TsaClient>(std::move(o));
 }
 

@@ -31,7 +31,7 @@ bool is_certificate(ByteView data) {
     if (text.find(pem) != std::string_view::npos) return true;
     if (data.empty() || data[0] != 0x30) return false;
     try {
-        Certificate::from_der(data, "probe");
+        crypto::Certificate::from_der(data, "probe");
         return true;
     } catch (const Error&) {
         return false;

@@ -13,10 +13,10 @@ namespace cipolicy::cms {
 
 struct SignatureSummary {
     long signed_data_version = 0;
-    std::vector<Certificate> certificates;         // as stored
+    std::vector<crypto::Certificate> certificates;  // as stored
     bool has_signer_info = false;                  // the fields below describe the first SignerInfo
     std::string digest;                            // "SHA-256", or the OID when unknown
-    std::optional<Certificate> signer;             // found by issuer and serial number
+    std::optional<crypto::Certificate> signer;     // found by issuer and serial number
     std::vector<std::string> unsigned_attributes;  // OIDs
     bool has_timestamp = false;
 };

@@ -10,7 +10,7 @@ static Bytes algorithm_with_null(std::string_view oid) {
     return asn1::sequence({asn1::oid(oid), asn1::null()});
 }
 
-Bytes signed_attributes(DigestAlgorithm digest, ByteView content) {
+Bytes signed_attributes(crypto::DigestAlgorithm digest, ByteView content) {
     Bytes content_type = asn1::sequence(
         {asn1::oid(kContentTypeAttrOid), asn1::set_of({asn1::oid(kCiPolicyContentOid)})});
     Bytes message_digest =
@@ -27,7 +27,7 @@ static Bytes retag(Bytes encoding, Class cls, int tag) {
 }
 
 Bytes encode_signed_policy(const SignedPolicyParts& parts) {
-    Bytes digest_alg = algorithm_with_null(digest_oid(parts.digest));
+    Bytes digest_alg = algorithm_with_null(crypto::digest_oid(parts.digest));
 
     Bytes certificates;
     for (const auto& c : parts.certificates)

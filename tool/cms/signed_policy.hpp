@@ -22,11 +22,11 @@ inline constexpr std::string_view kCounterSignatureOid = "1.2.840.113549.1.9.6";
 
 // The DER SET OF the two signed attributes (contentType, messageDigest = H(content)). Its digest
 // is what the signer signs; inside the SignerInfo it appears re-tagged as [0] IMPLICIT.
-Bytes signed_attributes(DigestAlgorithm digest, ByteView content);
+Bytes signed_attributes(crypto::DigestAlgorithm digest, ByteView content);
 
 // Everything a signed policy is made of.
 struct SignedPolicyParts {
-    DigestAlgorithm digest = DigestAlgorithm::sha256;
+    crypto::DigestAlgorithm digest = crypto::DigestAlgorithm::sha256;
     ByteView content;                        // the policy binary
     std::vector<Bytes> certificates;         // DER: the signer first, then intermediates; no root
     Bytes issuer_name;                       // DER Name, copied from the signer certificate

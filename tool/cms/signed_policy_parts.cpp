@@ -8,7 +8,7 @@ SignedPolicyParts parts_of(const SignedPolicyView& v, const std::string& source)
     if (v.signers.size() != 1 || !v.content || !v.signers.front().has_issuer_and_serial)
         throw Error(ExitCode::input, source + ": not a signed policy with one signer");
     const SignerInfoView& si = v.signers.front();
-    auto digest = digest_from_oid(si.digest_algorithm.oid);
+    auto digest = crypto::digest_from_oid(si.digest_algorithm.oid);
     if (!digest)
         throw Error(ExitCode::input, source + ": unknown digest " + si.digest_algorithm.oid);
     SignedPolicyParts parts;

@@ -17,7 +17,7 @@ namespace {
 
 long integer_value(const Reader& r, const Element& e, const char* what) {
     const unsigned char* p = e.raw.data();
-    ossl::Asn1IntegerPtr i(d2i_ASN1_INTEGER(nullptr, &p, static_cast<long>(e.raw.size())));
+    crypto::ossl::Asn1IntegerPtr i(d2i_ASN1_INTEGER(nullptr, &p, static_cast<long>(e.raw.size())));
     long v = i ? ASN1_INTEGER_get(i.get()) : -1;
     if (!i || v < 0) r.fail(e.offset, std::string(what) + " is not a small non-negative INTEGER");
     return v;

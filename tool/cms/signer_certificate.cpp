@@ -4,8 +4,8 @@
 
 namespace cipolicy::cms {
 
-const Certificate* find_signer_certificate(const SignerInfoView& si,
-                                           const std::vector<Certificate>& certs) {
+const crypto::Certificate* find_signer_certificate(const SignerInfoView& si,
+                                                   const std::vector<crypto::Certificate>& certs) {
     if (!si.has_issuer_and_serial) return nullptr;
     const Bytes issuer(si.issuer_name.begin(), si.issuer_name.end());
     const Bytes serial(si.serial.begin(), si.serial.end());

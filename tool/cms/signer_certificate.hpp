@@ -12,8 +12,8 @@ namespace cipolicy::cms {
 
 // The certificate of `certs` that `si` names by issuer and serial number; null when none does
 // (or `si` names its signer by subjectKeyIdentifier).
-const Certificate* find_signer_certificate(const SignerInfoView& si,
-                                           const std::vector<Certificate>& certs);
+const crypto::Certificate* find_signer_certificate(const SignerInfoView& si,
+                                                   const std::vector<crypto::Certificate>& certs);
 
 bool has_attribute(const std::vector<Attribute>& attributes, std::string_view oid);
 

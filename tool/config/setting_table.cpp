@@ -146,9 +146,9 @@ SettingBinding digest() {
     auto get = CIPOLICY_AT(digest);
     return {SettingArity::one, ";",
             [get](Settings& s, const Values& v, const fs::path*) {
-                auto d = digest_from_name(v.front());
+                auto d = crypto::digest_from_name(v.front());
                 // SHA-1 signatures are refused by current Windows: never a choice.
-                if (!d || *d == DigestAlgorithm::sha1)
+                if (!d || *d == crypto::DigestAlgorithm::sha1)
                     throw BadSettingValue{" must be sha256, sha384 or sha512"};
                 get(s) = d;
             },

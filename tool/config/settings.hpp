@@ -58,7 +58,7 @@ struct TimestampSettings {
 
 struct Settings {
     std::optional<Provider> provider;
-    std::optional<DigestAlgorithm> digest;
+    std::optional<crypto::DigestAlgorithm> digest;
     LocalKeySettings local;
     TrustedSigningSettings trusted_signing;
     Pkcs11Settings pkcs11;

@@ -94,7 +94,7 @@ class AzureCliCredential : public TokenCredential {
         if (!body.is_object() || !body.contains("accessToken") || !body["accessToken"].is_string())
             throw Error(ExitCode::credential,
                         "az account get-access-token printed no accessToken; update the Azure CLI");
-        AccessToken token{Secret(body["accessToken"].get<std::string>()),
+        AccessToken token{crypto::Secret(body["accessToken"].get<std::string>()),
                           std::chrono::system_clock::now() + std::chrono::minutes(30)};
         if (body.contains("expires_on") && body["expires_on"].is_number_integer())
             token.expires_on = clamped_expiry(body["expires_on"].get<long long>(), {});

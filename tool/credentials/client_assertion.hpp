@@ -9,7 +9,7 @@
 namespace cipolicy::credentials {
 
 // `audience` is the token endpoint URL. Throws Error(credential) when the key cannot sign.
-std::string make_client_assertion(const KeyMaterial& key, const std::string& client_id,
+std::string make_client_assertion(const crypto::KeyMaterial& key, const std::string& client_id,
                                   const std::string& audience);
 
 }  // namespace cipolicy::credentials

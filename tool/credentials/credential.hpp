@@ -21,7 +21,7 @@ inline std::string scope_of(const std::string& audience) {
 }
 
 struct AccessToken {
-    Secret value;
+    crypto::Secret value;
     std::chrono::system_clock::time_point expires_on;
 };
 

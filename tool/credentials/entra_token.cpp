@@ -79,7 +79,7 @@ AccessToken parse_token_response(const http::Response& response, const std::stri
     if (!body.is_object() || !body.contains("access_token") || !body["access_token"].is_string())
         throw Error(ExitCode::credential,
                     source + ": the answer is not a token response (no access_token)");
-    AccessToken token{Secret(body["access_token"].get<std::string>()),
+    AccessToken token{crypto::Secret(body["access_token"].get<std::string>()),
                       std::chrono::system_clock::now() + std::chrono::minutes(60)};
     for (const char* key : {"expires_on", "expires_in"}) {
         if (!body.contains(key)) continue;

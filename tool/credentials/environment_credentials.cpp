@@ -26,15 +26,17 @@ Identity identity_from_env(const std::string& who) {
     return {*tenant, *client_id};
 }
 
-KeyMaterial load_client_certificate(const std::string& path) {
+crypto::KeyMaterial load_client_certificate(const std::string& path) {
     std::filesystem::path p(path);
     std::string ext = p.extension().string();
     if (ext == ".pfx" || ext == ".p12")
-        return load_pfx(p, {Secret(env("AZURE_CLIENT_CERTIFICATE_PASSWORD").value_or("")),
-                            "the variable AZURE_CLIENT_CERTIFICATE_PASSWORD"});
-    std::vector<Certificate> certs = load_certificates(p);
-    return KeyMaterial{
-        load_private_key(p, {Secret(), "an unencrypted key (AZURE_CLIENT_CERTIFICATE_PATH)"}),
+        return crypto::load_pfx(
+            p, {crypto::Secret(env("AZURE_CLIENT_CERTIFICATE_PASSWORD").value_or("")),
+                "the variable AZURE_CLIENT_CERTIFICATE_PASSWORD"});
+    std::vector<crypto::Certificate> certs = crypto::load_certificates(p);
+    return crypto::KeyMaterial{
+        crypto::load_private_key(
+            p, {crypto::Secret(), "an unencrypted key (AZURE_CLIENT_CERTIFICATE_PATH)"}),
         certs.front(),
         {certs.begin() + 1, certs.end()}};
 }
@@ -53,14 +55,14 @@ class EnvironmentCredential : public TokenCredential {
         if (require_ == "secret") cert_path.reset();
         std::string form = "client_id=" + http::url_escape(id.client_id);
         if (secret) {
-            Secret escaped(http::url_escape(*secret));
+            crypto::Secret escaped(http::url_escape(*secret));
             secret.reset();
             return request_client_credentials_token(
                 client_, id.tenant, form + "&client_secret=" + escaped.reveal(),
                 "client secret (AZURE_CLIENT_SECRET)", audience_);
         }
         if (cert_path) {
-            std::optional<KeyMaterial> key;
+            std::optional<crypto::KeyMaterial> key;
             try {
                 key.emplace(load_client_certificate(*cert_path));
             } catch (const Error& e) {
@@ -95,9 +97,9 @@ class WorkloadIdentityCredential : public TokenCredential {
         auto file = env("AZURE_FEDERATED_TOKEN_FILE");
         if (!file) throw CredentialUnavailable(name() + ": AZURE_FEDERATED_TOKEN_FILE is not set");
         Identity id = identity_from_env(name());
-        Secret assertion;
+        crypto::Secret assertion;
         try {
-            assertion = Secret(read_text_file(*file));
+            assertion = crypto::Secret(read_text_file(*file));
         } catch (const Error& e) {
             throw Error(ExitCode::credential,
                         std::string("AZURE_FEDERATED_TOKEN_FILE: ") + e.what());

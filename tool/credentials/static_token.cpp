@@ -36,7 +36,7 @@ class AccessTokenCredential : public TokenCredential {
                                         " is set");
         }
         // Its lifetime is unknown here; the service will answer 401 once it has expired.
-        return {Secret(std::move(value)),
+        return {crypto::Secret(std::move(value)),
                 std::chrono::system_clock::time_point::max() - std::chrono::hours(24)};
     }
 

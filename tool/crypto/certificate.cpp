@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "core/handle.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 namespace {
 
@@ -191,4 +191,4 @@ std::vector<Certificate> load_certificates(const std::filesystem::path& path) {
     return certs;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

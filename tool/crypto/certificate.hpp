@@ -13,7 +13,7 @@
 #include "crypto/digest.hpp"
 #include "crypto/ossl.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 class Certificate {
   public:
@@ -56,4 +56,4 @@ class Certificate {
 // Every certificate in a PEM bundle or a single DER file. Throws Error(input) when none is found.
 std::vector<Certificate> load_certificates(const std::filesystem::path& path);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

@@ -2,7 +2,7 @@
 
 #include <openssl/x509_vfy.h>
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 std::vector<Certificate> order_chain(const Certificate& leaf,
                                      const std::vector<Certificate>& pool) {
@@ -59,4 +59,4 @@ std::optional<std::string> check_path(const Certificate& leaf,
     return std::string(X509_verify_cert_error_string(err));
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

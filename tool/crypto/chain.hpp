@@ -7,7 +7,7 @@
 
 #include "crypto/certificate.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 // `leaf`, then each issuer found in `pool` by subject name, until a self-issued certificate or
 // no issuer is found. Certificates of `pool` that are not on the path are left out.
@@ -26,4 +26,4 @@ std::optional<std::string> check_path(const Certificate& leaf,
                                       const std::vector<Certificate>& intermediates,
                                       const std::vector<Certificate>& roots);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

@@ -8,7 +8,7 @@
 #include "core/file_io.hpp"
 #include "crypto/ossl.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 namespace fs = std::filesystem;
 
 namespace {
@@ -117,4 +117,4 @@ DevPkiFiles create_dev_pki(const fs::path& dir, const std::string& name) {
     return f;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

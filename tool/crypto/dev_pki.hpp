@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 struct DevPkiFiles {
     std::filesystem::path root_cert;         // root.cer (DER, what a policy signer rule names)
@@ -20,4 +20,4 @@ struct DevPkiFiles {
 // subjects ("<name> Root CA", ...).
 DevPkiFiles create_dev_pki(const std::filesystem::path& dir, const std::string& name);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

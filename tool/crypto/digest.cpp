@@ -7,7 +7,7 @@
 #include "core/error.hpp"
 #include "crypto/ossl.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 namespace {
 struct DigestInfo {
@@ -74,4 +74,4 @@ Bytes hash(DigestAlgorithm alg, ByteView data) {
     return out;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

@@ -9,7 +9,7 @@
 
 #include "core/bytes.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 enum class DigestAlgorithm { sha1, sha256, sha384, sha512 };
 
@@ -21,4 +21,4 @@ std::optional<DigestAlgorithm> digest_from_oid(std::string_view dotted);
 
 Bytes hash(DigestAlgorithm alg, ByteView data);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

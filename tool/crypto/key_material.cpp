@@ -10,7 +10,7 @@
 
 #include "core/error.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 namespace {
 
@@ -145,4 +145,4 @@ KeyMaterial load_pfx(const std::filesystem::path& path, const PasswordSource& so
     return m;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

@@ -11,7 +11,7 @@
 #include "crypto/certificate.hpp"
 #include "crypto/ossl.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 // A password that is wiped from memory when it goes out of scope.
 class Secret {
@@ -53,4 +53,4 @@ ossl::PkeyPtr load_private_key(const std::filesystem::path& path, const Password
 // password or an algorithm that cannot be used.
 KeyMaterial load_pfx(const std::filesystem::path& path, const PasswordSource& password);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

@@ -1,6 +1,6 @@
 #include "crypto/key_policy.hpp"
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 std::optional<std::string> policy_key_problem(EVP_PKEY* key) {
     if (!key) return "no public key";
@@ -17,4 +17,4 @@ std::optional<std::string> policy_key_problem(EVP_PKEY* key) {
     return std::nullopt;
 }
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

@@ -6,9 +6,9 @@
 #include <optional>
 #include <string>
 
-namespace cipolicy {
+namespace cipolicy::crypto {
 
 // nullopt when acceptable, otherwise the reason ("ECDSA keys are not supported ...").
 std::optional<std::string> policy_key_problem(EVP_PKEY* key);
 
-}  // namespace cipolicy
+}  // namespace cipolicy::crypto

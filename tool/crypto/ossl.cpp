@@ -5,7 +5,7 @@
 
 #include <mutex>
 
-namespace cipolicy::ossl {
+namespace cipolicy::crypto::ossl {
 
 void free_x509_stack(STACK_OF(X509) * stack) noexcept {
     sk_X509_pop_free(stack, X509_free);
@@ -36,4 +36,4 @@ BioPtr memory_bio(const void* data, std::size_t size) {
     return BioPtr(BIO_new_mem_buf(data, static_cast<int>(size)));
 }
 
-}  // namespace cipolicy::ossl
+}  // namespace cipolicy::crypto::ossl

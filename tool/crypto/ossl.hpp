@@ -16,7 +16,7 @@
 #include "core/bytes.hpp"
 #include "core/handle.hpp"
 
-namespace cipolicy::ossl {
+namespace cipolicy::crypto::ossl {
 
 using X509Ptr = Handle<X509, X509_free>;
 using PkeyPtr = Handle<EVP_PKEY, EVP_PKEY_free>;
@@ -53,4 +53,4 @@ BioPtr memory_bio(const void* data, std::size_t size);
 
 using asn1::to_der;  // DER of any i2d-able object (defined below crypto/, in asn1/)
 
-}  // namespace cipolicy::ossl
+}  // namespace cipolicy::crypto::ossl

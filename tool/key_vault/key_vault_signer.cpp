@@ -4,8 +4,8 @@
 #include "core/quote.hpp"
 #include "credentials/token_provider.hpp"
 #include "crypto/chain.hpp"
-#include "key_vault/vault_client.hpp"
 #include "crypto/key_policy.hpp"
+#include "key_vault/vault_client.hpp"
 #include "trusted_signing/signing_result.hpp"
 
 namespace cipolicy::key_vault {
@@ -20,16 +20,16 @@ class KeyVaultSigner final : public signing::Signer {
               credentials::make_credential(with_vault_audience(o.credential), *http_))),
           client_(std::move(o.vault), *http_, *tokens_),
           cert_(client_.certificate()) {
-        if (auto problem = policy_key_problem(cert_.certificate.public_key()))
+        if (auto problem = crypto::policy_key_problem(cert_.certificate.public_key()))
             throw Error(ExitCode::key, cert_.id + ": certificate " +
                                            quote(cert_.certificate.common_name()) + ": " +
                                            *problem +
                                            " (the certificate policy's key_props: kty RSA, "
                                            "key_size 2048, 3072 or 4096)");
-        chain_ = order_chain(cert_.certificate, o.chain);
+        chain_ = crypto::order_chain(cert_.certificate, o.chain);
     }
 
-    signing::SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
+    signing::SignatureResult sign_digest(crypto::DigestAlgorithm alg, ByteView digest) override {
         // Thread-safe: a batch's workers (--jobs, 8 by default) sign at once over one client.
         Bytes signature = client_.sign(cert_.key_url, alg, digest);
         if (!trusted_signing::signature_matches(chain_.front(), alg, digest, signature))
@@ -42,10 +42,12 @@ class KeyVaultSigner final : public signing::Signer {
         return {std::move(signature), chain_};
     }
 
-    std::vector<Certificate> trust_anchors() const override { return self_issued(chain_); }
+    std::vector<crypto::Certificate> trust_anchors() const override {
+        return crypto::self_issued(chain_);
+    }
     // Known before signing (the certificate is read first), so the policy's signer rules are
     // checked before the key store is asked.
-    std::optional<std::vector<Certificate>> known_chain() const override { return chain_; }
+    std::optional<std::vector<crypto::Certificate>> known_chain() const override { return chain_; }
 
     std::string describe() const override {
         return "Azure Key Vault " + client_.config().vault + ", certificate " + cert_.id + " (" +
@@ -63,7 +65,7 @@ class KeyVaultSigner final : public signing::Signer {
     std::unique_ptr<credentials::TokenProvider> tokens_;
     VaultClient client_;
     VaultCertificate cert_;
-    std::vector<Certificate> chain_;
+    std::vector<crypto::Certificate> chain_;
 };
 
 }  // namespace

@@ -18,7 +18,7 @@ struct SignerOptions {
     http::ClientOptions http;
     credentials::CredentialOptions credential;  // its audience is set to Key Vault's
     // Intermediates (and roots) the vault does not hold: Key Vault keeps only the leaf.
-    std::vector<Certificate> chain;
+    std::vector<crypto::Certificate> chain;
 };
 
 // Fetches the certificate and checks it (RSA 2048/3072/4096). Throws Error (usage, key,

@@ -113,10 +113,11 @@ VaultCertificate VaultClient::certificate() {
     if (!is_key_of_vault(kid, config_.vault))
         throw Error(ExitCode::service, source + ": the key id (kid) " + quote(kid) +
                                            " is not a key version of " + config_.vault);
-    return {Certificate::from_der(*der, source + " (cer)"), kid, escaped(string_field(body, "id"))};
+    return {crypto::Certificate::from_der(*der, source + " (cer)"), kid,
+            escaped(string_field(body, "id"))};
 }
 
-Bytes VaultClient::sign(const std::string& key_url, DigestAlgorithm alg, ByteView digest) {
+Bytes VaultClient::sign(const std::string& key_url, crypto::DigestAlgorithm alg, ByteView digest) {
     const std::string url = key_url + "/sign?api-version=" + kApiVersion;
     json request{{"alg", trusted_signing::signature_algorithm(alg)},
                  {"value", http::base64url_encode(digest)}};

@@ -17,9 +17,9 @@
 namespace cipolicy::key_vault {
 
 struct VaultCertificate {
-    Certificate certificate;  // the leaf (Key Vault keeps only the leaf in `cer`)
-    std::string key_url;      // {vault}/keys/{name}/{version}, from `kid`
-    std::string id;           // the certificate version's own URL, for messages
+    crypto::Certificate certificate;  // the leaf (Key Vault keeps only the leaf in `cer`)
+    std::string key_url;              // {vault}/keys/{name}/{version}, from `kid`
+    std::string id;                   // the certificate version's own URL, for messages
 };
 
 class VaultClient {
@@ -30,7 +30,7 @@ class VaultClient {
     // with a `kid` outside the vault; Error(credential) when the token is refused.
     VaultCertificate certificate();
     // RS256/384/512 per `alg` over `digest`; the raw signature. Thread-safe.
-    Bytes sign(const std::string& key_url, DigestAlgorithm alg, ByteView digest);
+    Bytes sign(const std::string& key_url, crypto::DigestAlgorithm alg, ByteView digest);
 
     const VaultConfig& config() const { return config_; }
 

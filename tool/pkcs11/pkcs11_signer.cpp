@@ -21,17 +21,17 @@ namespace {
 
 // The DER prefix of DigestInfo for each hash (RFC 8017 section 9.2, note 1): CKM_RSA_PKCS pads
 // and signs exactly what it is given, so the DigestInfo is built here.
-Bytes digest_info(DigestAlgorithm alg, ByteView digest) {
+Bytes digest_info(crypto::DigestAlgorithm alg, ByteView digest) {
     static const Bytes sha256{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
                               0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20};
     static const Bytes sha384{0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
                               0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30};
     static const Bytes sha512{0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
                               0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40};
-    const Bytes* prefix = alg == DigestAlgorithm::sha256   ? &sha256
-                          : alg == DigestAlgorithm::sha384 ? &sha384
-                          : alg == DigestAlgorithm::sha512 ? &sha512
-                                                           : nullptr;
+    const Bytes* prefix = alg == crypto::DigestAlgorithm::sha256   ? &sha256
+                          : alg == crypto::DigestAlgorithm::sha384 ? &sha384
+                          : alg == crypto::DigestAlgorithm::sha512 ? &sha512
+                                                                   : nullptr;
     if (!prefix || digest.size() != (*prefix)[prefix->size() - 1])
         throw Error(ExitCode::usage, "PKCS#11 signing takes SHA-256, SHA-384 or SHA-512 digests");
     Bytes out(*prefix);
@@ -40,7 +40,7 @@ Bytes digest_info(DigestAlgorithm alg, ByteView digest) {
 }
 
 // The RSA modulus of a certificate's key, big-endian without leading zeros.
-Bytes modulus_of(const Certificate& cert) {
+Bytes modulus_of(const crypto::Certificate& cert) {
     BIGNUM* n = nullptr;
     if (!cert.public_key() ||
         EVP_PKEY_get_bn_param(cert.public_key(), OSSL_PKEY_PARAM_RSA_N, &n) != 1)
@@ -66,16 +66,16 @@ class Pkcs11Signer final : public signing::Signer {
           session_(module_, uri_, o.pin, o.pin_hint),
           pin_(std::move(o.pin)) {
         find_key();
-        std::vector<Certificate> certs = std::move(o.certificates);
+        std::vector<crypto::Certificate> certs = std::move(o.certificates);
         if (certs.empty()) certs = token_certificates(true);
-        const Certificate leaf = certs.front();
-        std::vector<Certificate> pool(certs.begin() + 1, certs.end());
+        const crypto::Certificate leaf = certs.front();
+        std::vector<crypto::Certificate> pool(certs.begin() + 1, certs.end());
         for (auto& c : o.chain.empty() ? token_certificates(false) : o.chain) pool.push_back(c);
         check_certificate(leaf);
-        chain_ = order_chain(leaf, pool);
+        chain_ = crypto::order_chain(leaf, pool);
     }
 
-    signing::SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override {
+    signing::SignatureResult sign_digest(crypto::DigestAlgorithm alg, ByteView digest) override {
         Bytes signature;
         {
             // One session, one operation at a time (PKCS#11 sessions are not concurrent).
@@ -92,10 +92,12 @@ class Pkcs11Signer final : public signing::Signer {
         return {std::move(signature), chain_};
     }
 
-    std::vector<Certificate> trust_anchors() const override { return self_issued(chain_); }
+    std::vector<crypto::Certificate> trust_anchors() const override {
+        return crypto::self_issued(chain_);
+    }
     // Known before signing (the certificate is read first), so the policy's signer rules are
     // checked before the key store is asked.
-    std::optional<std::vector<Certificate>> known_chain() const override { return chain_; }
+    std::optional<std::vector<crypto::Certificate>> known_chain() const override { return chain_; }
 
     std::string describe() const override {
         return "PKCS#11 token " + quote(session_.token_label()) + ", key " + quote(key_label_) +
@@ -141,17 +143,17 @@ class Pkcs11Signer final : public signing::Signer {
 
     // With `leaf`: the certificate of the key (same CKA_ID, else same label), alone. Without:
     // every other certificate on the token, for the chain.
-    std::vector<Certificate> token_certificates(bool leaf) {
+    std::vector<crypto::Certificate> token_certificates(bool leaf) {
         std::vector<CK_ATTRIBUTE> match;
         if (leaf && !key_id_.empty())
             match.push_back({CKA_ID, key_id_.data(), key_id_.size()});
         else if (leaf)
             match.push_back({CKA_LABEL, key_label_.data(), key_label_.size()});
-        std::vector<Certificate> out;
+        std::vector<crypto::Certificate> out;
         for (CK_OBJECT_HANDLE h : session_.find(CKO_CERTIFICATE, match)) {
             auto der = session_.attribute(h, CKA_VALUE);
             if (!der) continue;
-            Certificate c = Certificate::from_der(*der, where() + " certificate");
+            crypto::Certificate c = crypto::Certificate::from_der(*der, where() + " certificate");
             if (!leaf && trimmed(modulus_of(c)) == modulus_) continue;  // the leaf itself
             out.push_back(std::move(c));
         }
@@ -163,8 +165,8 @@ class Pkcs11Signer final : public signing::Signer {
         return out;
     }
 
-    void check_certificate(const Certificate& leaf) {
-        if (auto problem = policy_key_problem(leaf.public_key()))
+    void check_certificate(const crypto::Certificate& leaf) {
+        if (auto problem = crypto::policy_key_problem(leaf.public_key()))
             throw Error(ExitCode::key,
                         "certificate " + quote(leaf.common_name()) + ": " + *problem);
         if (modulus_.empty() || trimmed(modulus_of(leaf)) != modulus_)
@@ -175,12 +177,12 @@ class Pkcs11Signer final : public signing::Signer {
     TokenUri uri_;
     Module module_;
     Session session_;
-    Secret pin_;  // kept only for keys that want it again per signature
+    crypto::Secret pin_;  // kept only for keys that want it again per signature
     CK_OBJECT_HANDLE key_ = CK_INVALID_HANDLE;
     std::string key_label_;
     Bytes key_id_, modulus_;
     bool always_authenticate_ = false;
-    std::vector<Certificate> chain_;
+    std::vector<crypto::Certificate> chain_;
     std::mutex mutex_;
 };
 

@@ -19,12 +19,12 @@ struct Options {
     // The vendor's module (libsofthsm2.so, opensc-pkcs11.so, a network HSM's client library). A
     // bare file name is looked up in p11-kit's module folder; empty: the URI's module-path.
     std::filesystem::path module;
-    std::string uri;  // pkcs11:token=...;object=... (RFC 7512); never with pin-value
-    Secret pin;       // empty when none was given
+    std::string uri;     // pkcs11:token=...;object=... (RFC 7512); never with pin-value
+    crypto::Secret pin;  // empty when none was given
     // How the user gives a PIN, for the message when the token needs one.
     std::string pin_hint = "--pin-env VAR or --pin-file FILE";
-    std::vector<Certificate> certificates;  // the leaf first; empty: from the token
-    std::vector<Certificate> chain;         // intermediates; empty: the token's other certificates
+    std::vector<crypto::Certificate> certificates;  // the leaf first; empty: from the token
+    std::vector<crypto::Certificate> chain;  // intermediates; empty: the token's other certificates
 };
 
 // Whether this build can reach PKCS#11 tokens.

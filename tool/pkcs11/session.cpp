@@ -21,7 +21,7 @@ std::vector<CK_SLOT_ID> slots_with_tokens(CK_FUNCTION_LIST& f, const std::string
 
 }  // namespace
 
-Session::Session(Module& module, const TokenUri& uri, const Secret& pin,
+Session::Session(Module& module, const TokenUri& uri, const crypto::Secret& pin,
                  const std::string& pin_hint)
     : f_(module.functions()) {
     std::vector<CK_SLOT_ID> matching;
@@ -71,7 +71,7 @@ Session::Session(Module& module, const TokenUri& uri, const Secret& pin,
     }
 }
 
-void Session::login(CK_USER_TYPE user, const Secret& pin) {
+void Session::login(CK_USER_TYPE user, const crypto::Secret& pin) {
     const std::string& value = pin.reveal();
     CK_RV rv =
         f_.C_Login(handle_, user, reinterpret_cast<CK_UTF8CHAR*>(const_cast<char*>(value.data())),
@@ -134,7 +134,7 @@ std::optional<Bytes> Session::attribute(CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TY
 }
 
 Bytes Session::sign(CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism, ByteView data,
-                    std::size_t max_size, bool always_authenticate, const Secret& pin) {
+                    std::size_t max_size, bool always_authenticate, const crypto::Secret& pin) {
     const std::string token = "PKCS#11 token " + quote(label_);
     CK_MECHANISM m{mechanism, nullptr, 0};
     if (CK_RV rv = f_.C_SignInit(handle_, &m, key); rv != CKR_OK)

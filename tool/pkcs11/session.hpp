@@ -17,7 +17,8 @@ class Session {
     // Finds the token (Error(key) when none or several match, listing the tokens present),
     // opens a session and logs in with `pin` when the token requires it: Error(usage) without a
     // PIN (naming `pin_hint`), Error(key) for a wrong PIN or a locked token.
-    Session(Module& module, const TokenUri& uri, const Secret& pin, const std::string& pin_hint);
+    Session(Module& module, const TokenUri& uri, const crypto::Secret& pin,
+            const std::string& pin_hint);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -30,12 +31,12 @@ class Session {
     // C_Sign with `mechanism` over `data`; a key with CKA_ALWAYS_AUTHENTICATE (PIV signature
     // keys) gets the PIN again for this one operation. Throws Error(key).
     Bytes sign(CK_OBJECT_HANDLE key, CK_MECHANISM_TYPE mechanism, ByteView data,
-               std::size_t max_size, bool always_authenticate, const Secret& pin);
+               std::size_t max_size, bool always_authenticate, const crypto::Secret& pin);
 
     const std::string& token_label() const { return label_; }
 
   private:
-    void login(CK_USER_TYPE user, const Secret& pin);
+    void login(CK_USER_TYPE user, const crypto::Secret& pin);
 
     CK_FUNCTION_LIST& f_;
     CK_SLOT_ID slot_ = 0;

@@ -8,15 +8,15 @@ namespace cipolicy::signing {
 
 namespace {
 
-std::string chain_text(const std::vector<Certificate>& chain) {
+std::string chain_text(const std::vector<crypto::Certificate>& chain) {
     std::string out;
     for (const auto& c : chain) out += (out.empty() ? "'" : " -> '") + c.common_name() + "'";
     return out;
 }
 
 // A failed finding: a refusal, or with its override a warning.
-void refuse_or_warn(const verify::Finding& f, const std::string& source, const SignSettings& settings,
-                    std::vector<Warning>& warnings) {
+void refuse_or_warn(const verify::Finding& f, const std::string& source,
+                    const SignSettings& settings, std::vector<Warning>& warnings) {
     bool unsigned_option = f.check == "unsigned-option";
     bool allowed =
         unsigned_option ? settings.allow_unsigned_option : settings.allow_unauthorized_signer;
@@ -36,8 +36,8 @@ void refuse_or_warn(const verify::Finding& f, const std::string& source, const S
 void enforce_policy_rules(const policy::Policy& p, bool chain_complete, const std::string& source,
                           const SignSettings& settings, Authorization& out) {
     const auto& chain = out.chain;
-    for (const verify::Finding& f :
-         verify::check_signer_authorization(p, chain.front(), chain, std::nullopt, chain_complete)) {
+    for (const verify::Finding& f : verify::check_signer_authorization(
+             p, chain.front(), chain, std::nullopt, chain_complete)) {
         if (f.status == verify::CheckStatus::pass)
             out.details.push_back(source + ": authorization checked: " + f.message);
         if (f.status == verify::CheckStatus::warn && f.check == "shared-root")
@@ -54,14 +54,14 @@ void enforce_policy_rules(const policy::Policy& p, bool chain_complete, const st
 
 }  // namespace
 
-Authorization authorize_chain(const policy::Policy& policy, const std::vector<Certificate>& chain,
-                              const Signer& signer, const SignSettings& settings,
-                              const std::string& source) {
-    std::vector<Certificate> pool = chain;
+Authorization authorize_chain(const policy::Policy& policy,
+                              const std::vector<crypto::Certificate>& chain, const Signer& signer,
+                              const SignSettings& settings, const std::string& source) {
+    std::vector<crypto::Certificate> pool = chain;
     for (const auto& anchor : signer.trust_anchors()) pool.push_back(anchor);
     for (const auto& root : settings.roots) pool.push_back(root);
     Authorization out;
-    out.chain = order_chain(chain.front(), pool);
+    out.chain = crypto::order_chain(chain.front(), pool);
     bool complete = out.chain.back().is_self_issued();
     out.details.push_back(source + ": chain ordered: " + chain_text(out.chain) +
                           (complete ? "" : " (stops below its root)"));

@@ -15,7 +15,7 @@
 namespace cipolicy::signing {
 
 struct Authorization {
-    std::vector<Certificate> chain;    // as signed, ordered
+    std::vector<crypto::Certificate> chain;  // as signed, ordered
     std::vector<Warning> warnings;     // overridden refusals and unchecked signers, for the user
     std::vector<std::string> details;  // "chain ordered: ...", for --verbose
 };
@@ -23,9 +23,9 @@ struct Authorization {
 // Orders `chain` (with the signer's trust anchors and the given roots) and applies the signer
 // rules to it. Throws Error(refused) for a refusal not overridden in `settings`, Error(key) when
 // the chain does not reach a given root; each names `source`.
-Authorization authorize_chain(const policy::Policy& policy, const std::vector<Certificate>& chain,
-                              const Signer& signer, const SignSettings& settings,
-                              const std::string& source);
+Authorization authorize_chain(const policy::Policy& policy,
+                              const std::vector<crypto::Certificate>& chain, const Signer& signer,
+                              const SignSettings& settings, const std::string& source);
 
 // Throws what authorize_chain would for every chain (option 6, no UpdatePolicySigners), for
 // signers whose chain comes only with the signature.

@@ -9,16 +9,17 @@ namespace cipolicy::signing {
 class LocalKeySigner final : public Signer {
   public:
     // Checks up front that the key is RSA 2048/3072/4096 and matches the leaf; throws Error(key).
-    explicit LocalKeySigner(KeyMaterial material);
+    explicit LocalKeySigner(crypto::KeyMaterial material);
 
-    SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override;
-    std::vector<Certificate> trust_anchors() const override;
-    std::optional<std::vector<Certificate>> known_chain() const override { return chain_; }
+    SignatureResult sign_digest(crypto::DigestAlgorithm alg, ByteView digest) override;
+    std::vector<crypto::Certificate> trust_anchors() const override;
+    std::optional<std::vector<crypto::Certificate>> known_chain() const override { return chain_; }
     std::string describe() const override;
 
   private:
-    KeyMaterial m_;
-    std::vector<Certificate> chain_;  // leaf, then the supplied certificates ordered by issuer
+    crypto::KeyMaterial m_;
+    std::vector<crypto::Certificate>
+        chain_;  // leaf, then the supplied certificates ordered by issuer
 };
 
 }  // namespace cipolicy::signing

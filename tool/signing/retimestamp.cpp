@@ -24,9 +24,9 @@ SignedParts read_signed_parts(ByteView data, const std::string& source) {
                     source +
                         ": not in signtool's layout, so it cannot be timestamped without "
                         "changing it; sign the policy again with cipolicy");
-    std::vector<Certificate> certs;
-    for (auto der : v.certificates) certs.push_back(Certificate::from_der(der, source));
-    const Certificate* signer = cms::find_signer_certificate(v.signers.front(), certs);
+    std::vector<crypto::Certificate> certs;
+    for (auto der : v.certificates) certs.push_back(crypto::Certificate::from_der(der, source));
+    const crypto::Certificate* signer = cms::find_signer_certificate(v.signers.front(), certs);
     if (!signer)
         throw Error(ExitCode::input, source + ": the signer certificate is not in the file");
     return {std::move(parts), *signer};

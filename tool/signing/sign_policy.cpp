@@ -14,7 +14,8 @@ namespace cipolicy::signing {
 
 namespace {
 
-bool same_chain(const std::vector<Certificate>& a, const std::vector<Certificate>& b) {
+bool same_chain(const std::vector<crypto::Certificate>& a,
+                const std::vector<crypto::Certificate>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i)
         if (a[i].der() != b[i].der()) return false;
@@ -62,7 +63,7 @@ SignedParts sign_parts(ByteView input, const policy::Policy& policy, const std::
                        Signer& signer, const SignSettings& settings,
                        std::vector<Warning>& warnings) {
     // Before the signer is called: a policy that will be refused costs no signature.
-    std::optional<std::vector<Certificate>> known = signer.known_chain();
+    std::optional<std::vector<crypto::Certificate>> known = signer.known_chain();
     std::optional<Authorization> early;
     if (known && !known->empty())
         early = authorize_chain(policy, *known, signer, settings, source);
@@ -83,11 +84,11 @@ SignedParts sign_parts(ByteView input, const policy::Policy& policy, const std::
     for (const auto& line : auth.details) report_detail(settings.detail, line);
     for (auto& w : auth.warnings) warnings.push_back(std::move(w));
 
-    const Certificate& leaf = auth.chain.front();
+    const crypto::Certificate& leaf = auth.chain.front();
     cms::SignedPolicyParts parts;
     parts.digest = settings.digest;
     parts.content = input;
-    for (const auto& c : without_root(auth.chain)) parts.certificates.push_back(c.der());
+    for (const auto& c : crypto::without_root(auth.chain)) parts.certificates.push_back(c.der());
     parts.issuer_name = leaf.issuer_name_der();
     parts.serial = leaf.serial_der();
     parts.signature = std::move(signature.signature);
@@ -110,9 +111,9 @@ Bytes encode_verified(const SignedParts& parts, const SelfCheck& check, const st
 SignedPolicy sign_policy(ByteView input, const std::string& source, Signer& signer,
                          const SignSettings& settings) {
     SignedPolicy out{{}, check_signable_input(input, source), {}};
-    if (settings.digest != DigestAlgorithm::sha256)
+    if (settings.digest != crypto::DigestAlgorithm::sha256)
         out.warnings.push_back({WarningCode::digest,
-                                std::string(digest_name(settings.digest)) +
+                                std::string(crypto::digest_name(settings.digest)) +
                                     " signatures are accepted only by Windows 11, and Windows 10 / "
                                     "Server 2019 or later with the November 2022 update"});
     SignedParts parts = sign_parts(input, out.policy, source, signer, settings, out.warnings);

@@ -18,7 +18,7 @@ inline void report_detail(const Detail& detail, const std::string& line) {
 }
 
 struct SignSettings {
-    DigestAlgorithm digest = DigestAlgorithm::sha256;
+    crypto::DigestAlgorithm digest = crypto::DigestAlgorithm::sha256;
     // Overrides for policies Windows will not accept; each produces a warning.
     bool allow_unsigned_option = false;      // option 6 still set
     bool allow_unauthorized_signer = false;  // UpdatePolicySigners do not name the chain
@@ -27,7 +27,7 @@ struct SignSettings {
     bool timestamp_optional = false;  // a failed timestamp becomes a warning instead of an error
     // Roots the user named (--root): they complete a chain that stops below its root, so that the
     // UpdatePolicySigners check is decisive; the chain must then reach one of them.
-    std::vector<Certificate> roots;
+    std::vector<crypto::Certificate> roots;
     // Each step, for --verbose ("chain ordered: ...", "timestamp from ..."); none when empty.
     Detail detail;
 };

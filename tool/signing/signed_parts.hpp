@@ -9,7 +9,7 @@ namespace cipolicy::signing {
 
 struct SignedParts {
     cms::SignedPolicyParts cms;  // views the policy binary: keep that buffer alive
-    Certificate signer;
+    crypto::Certificate signer;
 };
 
 }  // namespace cipolicy::signing

@@ -17,21 +17,23 @@ struct SignatureResult {
     Bytes signature;
     // The leaf first, then the certificates that lead towards the root (the root may be among
     // them; it is left out of the signed file).
-    std::vector<Certificate> chain;
+    std::vector<crypto::Certificate> chain;
 };
 
 class Signer {
   public:
     virtual ~Signer() = default;
     // Signs `digest` (already hashed with `alg`). Throws Error on failure.
-    virtual SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) = 0;
+    virtual SignatureResult sign_digest(crypto::DigestAlgorithm alg, ByteView digest) = 0;
     // Certificates known before signing that may anchor the chain (e.g. a root the user supplied
     // or the service's root certificate); used only for checks, never written to the output.
-    virtual std::vector<Certificate> trust_anchors() const { return {}; }
+    virtual std::vector<crypto::Certificate> trust_anchors() const { return {}; }
     // The chain sign_digest will return, when it is known before signing (a local key); lets the
     // policy's signer rules refuse a policy before anything is signed. nullopt when the chain
     // comes with the signature (a remote service issuing a fresh certificate).
-    virtual std::optional<std::vector<Certificate>> known_chain() const { return std::nullopt; }
+    virtual std::optional<std::vector<crypto::Certificate>> known_chain() const {
+        return std::nullopt;
+    }
     // A short description for logs: "local key (CN=...)".
     virtual std::string describe() const = 0;
 };

@@ -84,7 +84,7 @@ http::Response TsaClient::limited_post(const std::string& url, const Bytes& der)
     return http_.perform(request);
 }
 
-TokenInfo TsaClient::timestamp(ByteView signature_value, const Certificate& signer) {
+TokenInfo TsaClient::timestamp(ByteView signature_value, const crypto::Certificate& signer) {
     if (options_.urls.empty())
         throw Error(ExitCode::usage,
                     "no timestamp server given (" + setting_name("timestamp.urls") + " URL)");

@@ -27,7 +27,7 @@ struct TsaClientOptions {
     int retries = 2;                             // extra attempts per server
     std::chrono::milliseconds retry_wait{1000};  // before the first retry, doubled after each
     std::chrono::milliseconds timeout{30000};    // per request
-    std::vector<Certificate> roots;              // --timestamp-root: the TSA must chain here
+    std::vector<crypto::Certificate> roots;      // --timestamp-root: the TSA must chain here
     int concurrency = 4;                         // requests in flight at once
     http::ClientOptions http;                    // CA file and connect timeout
 };
@@ -42,7 +42,7 @@ class TsaClient {
 
     // A checked token for `signature_value` of a signature made by `signer`. Throws
     // Error(timestamp) with one line naming every server and why it failed.
-    TokenInfo timestamp(ByteView signature_value, const Certificate& signer);
+    TokenInfo timestamp(ByteView signature_value, const crypto::Certificate& signer);
 
     const TsaClientOptions& options() const { return options_; }
 

@@ -20,7 +20,8 @@ void set_timestamp(cms::SignedPolicyParts& parts, ByteView token) {
         {asn1::oid(cms::kTimestampAttrOid), asn1::set_of({Bytes(token.begin(), token.end())})}));
 }
 
-TokenInfo stamp(cms::SignedPolicyParts& parts, const Certificate& signer, TsaClient& client) {
+TokenInfo stamp(cms::SignedPolicyParts& parts, const crypto::Certificate& signer,
+                TsaClient& client) {
     TokenInfo token = client.timestamp(parts.signature, signer);
     set_timestamp(parts, token.token);
     return token;

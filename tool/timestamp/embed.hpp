@@ -12,6 +12,7 @@ namespace cipolicy::timestamp {
 void set_timestamp(cms::SignedPolicyParts& parts, ByteView token);
 
 // Asks `client` for a token over the signature of `parts` (made by `signer`) and sets it.
-TokenInfo stamp(cms::SignedPolicyParts& parts, const Certificate& signer, TsaClient& client);
+TokenInfo stamp(cms::SignedPolicyParts& parts, const crypto::Certificate& signer,
+                TsaClient& client);
 
 }  // namespace cipolicy::timestamp

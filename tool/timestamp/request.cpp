@@ -15,13 +15,13 @@ using TsImprintPtr = Handle<TS_MSG_IMPRINT, TS_MSG_IMPRINT_free>;
 using AlgorPtr = Handle<X509_ALGOR, X509_ALGOR_free>;
 }  // namespace
 
-TsaRequest make_request(ByteView signature_value, DigestAlgorithm algorithm) {
+TsaRequest make_request(ByteView signature_value, crypto::DigestAlgorithm algorithm) {
     TsaRequest r;
     r.imprint_algorithm = algorithm;
     r.imprint = hash(algorithm, signature_value);
 
     AlgorPtr alg(X509_ALGOR_new());
-    X509_ALGOR_set_md(alg.get(), evp_md(algorithm));
+    X509_ALGOR_set_md(alg.get(), crypto::evp_md(algorithm));
     TsImprintPtr imprint(TS_MSG_IMPRINT_new());
     TS_MSG_IMPRINT_set_algo(imprint.get(), alg.get());
     TS_MSG_IMPRINT_set_msg(imprint.get(), r.imprint.data(), static_cast<int>(r.imprint.size()));
@@ -32,15 +32,16 @@ TsaRequest make_request(ByteView signature_value, DigestAlgorithm algorithm) {
         throw Error(ExitCode::internal, "no randomness for a timestamp nonce");
     nonce[0] = static_cast<unsigned char>((nonce[0] & 0x7F) | 0x40);
     r.nonce.assign(nonce, nonce + sizeof nonce);
-    ossl::BignumPtr bn(BN_bin2bn(nonce, sizeof nonce, nullptr));
-    ossl::Asn1IntegerPtr nonce_int(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+    crypto::ossl::BignumPtr bn(BN_bin2bn(nonce, sizeof nonce, nullptr));
+    crypto::ossl::Asn1IntegerPtr nonce_int(BN_to_ASN1_INTEGER(bn.get(), nullptr));
 
     TsReqPtr req(TS_REQ_new());
     if (!req || !TS_REQ_set_version(req.get(), 1) ||
         !TS_REQ_set_msg_imprint(req.get(), imprint.get()) ||
         !TS_REQ_set_nonce(req.get(), nonce_int.get()) || !TS_REQ_set_cert_req(req.get(), 1))
-        throw Error(ExitCode::internal, "cannot build a timestamp request: " + ossl::last_error());
-    r.der = ossl::to_der(req.get(), i2d_TS_REQ);
+        throw Error(ExitCode::internal,
+                    "cannot build a timestamp request: " + crypto::ossl::last_error());
+    r.der = crypto::ossl::to_der(req.get(), i2d_TS_REQ);
     return r;
 }
 

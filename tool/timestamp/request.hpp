@@ -10,11 +10,11 @@ namespace cipolicy::timestamp {
 struct TsaRequest {
     Bytes der;      // the TimeStampReq to POST
     Bytes imprint;  // hash of the signature value
-    DigestAlgorithm imprint_algorithm = DigestAlgorithm::sha256;
+    crypto::DigestAlgorithm imprint_algorithm = crypto::DigestAlgorithm::sha256;
     Bytes nonce;  // big-endian, positive
 };
 
 TsaRequest make_request(ByteView signature_value,
-                        DigestAlgorithm algorithm = DigestAlgorithm::sha256);
+                        crypto::DigestAlgorithm algorithm = crypto::DigestAlgorithm::sha256);
 
 }  // namespace cipolicy::timestamp

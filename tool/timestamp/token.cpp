@@ -84,7 +84,7 @@ std::string iso_time(const ASN1_GENERALIZEDTIME* t) {
 
 Bytes integer_bytes(const ASN1_INTEGER* i) {
     if (!i) return {};
-    ossl::BignumPtr bn(ASN1_INTEGER_to_BN(i, nullptr));
+    crypto::ossl::BignumPtr bn(ASN1_INTEGER_to_BN(i, nullptr));
     Bytes out(static_cast<std::size_t>(BN_num_bytes(bn.get())));
     BN_bn2bin(bn.get(), out.data());
     return out;
@@ -96,7 +96,7 @@ Bytes token_from_reply(ByteView reply, const std::string& source) {
     const unsigned char* p = reply.data();
     TsRespPtr resp(d2i_TS_RESP(nullptr, &p, static_cast<long>(reply.size())));
     if (!resp) {
-        ossl::last_error();
+        crypto::ossl::last_error();
         fail(source, "the reply is not an RFC 3161 TimeStampResp");
     }
     // Bytes after the DER are no part of the reply: a proxy's error page glued on, or a forgery.
@@ -120,19 +120,19 @@ Bytes token_from_reply(ByteView reply, const std::string& source) {
     }
     PKCS7* token = TS_RESP_get_token(resp.get());
     if (!token) fail(source, "the reply was granted but carries no token");
-    return ossl::to_der(token, i2d_PKCS7);
+    return crypto::ossl::to_der(token, i2d_PKCS7);
 }
 
 TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std::string& source) {
     const unsigned char* p = token.data();
-    ossl::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(token.size())));
+    crypto::ossl::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(token.size())));
     if (!p7 || p != token.data() + token.size()) {
-        ossl::last_error();
+        crypto::ossl::last_error();
         fail(source, "the timestamp token is not a DER PKCS#7 SignedData");
     }
     TstInfoPtr tst(PKCS7_to_TS_TST_INFO(p7.get()));
     if (!tst) {
-        ossl::last_error();
+        crypto::ossl::last_error();
         fail(source, "the timestamp token carries no TSTInfo");
     }
 
@@ -142,7 +142,7 @@ TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std
     X509_ALGOR_get0(&alg_obj, nullptr, nullptr, TS_MSG_IMPRINT_get_algo(imprint));
     char alg_text[80];
     OBJ_obj2txt(alg_text, sizeof alg_text, alg_obj, 1);
-    auto alg = digest_from_oid(alg_text);
+    auto alg = crypto::digest_from_oid(alg_text);
     if (!alg)
         fail(source,
              std::string("the token's imprint algorithm ") + alg_text + " is not supported");
@@ -169,7 +169,7 @@ TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std
     // The token's signature, with the certificates it carries; the signer must be a TSA
     // (timeStamping EKU). With roots given, the chain must also reach one of them.
     STACK_OF(X509)* carried = p7->d.sign ? p7->d.sign->cert : nullptr;
-    ossl::StorePtr store(X509_STORE_new());
+    crypto::ossl::StorePtr store(X509_STORE_new());
     if (expect.roots.empty()) {
         for (int i = 0; carried && i < sk_X509_num(carried); ++i)
             X509_STORE_add_cert(store.get(), sk_X509_value(carried, i));
@@ -182,7 +182,7 @@ TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std
     TS_VERIFY_CTX_set_flags(ctx.get(), TS_VFY_SIGNATURE);
     TS_VERIFY_CTX_set_store(ctx.get(), store.release());
     if (TS_RESP_verify_token(ctx.get(), p7.get()) != 1) {
-        std::string why = ossl::last_error("signature check failed");
+        std::string why = crypto::ossl::last_error("signature check failed");
         fail(source, expect.roots.empty()
                          ? "the timestamp token's signature does not verify (" + why + ")"
                          : "the timestamp token does not verify up to a " +
@@ -197,7 +197,9 @@ TokenInfo check_token(ByteView token, const TokenExpectations& expect, const std
         PKCS7_ISSUER_AND_SERIAL* ias = sk_PKCS7_SIGNER_INFO_value(infos, 0)->issuer_and_serial;
         X509* tsa = X509_find_by_issuer_and_serial(carried, ias->issuer, ias->serial);
         if (tsa)
-            out.tsa_subject = Certificate::from_der(ossl::to_der(tsa, i2d_X509), source).subject();
+            out.tsa_subject =
+                crypto::Certificate::from_der(crypto::ossl::to_der(tsa, i2d_X509), source)
+                    .subject();
     }
     return out;
 }

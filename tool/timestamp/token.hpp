@@ -23,10 +23,10 @@ struct TokenInfo {
 Bytes token_from_reply(ByteView reply, const std::string& source);
 
 struct TokenExpectations {
-    ByteView signature_value;             // the imprint must be its hash
-    const Certificate* signer = nullptr;  // the time must lie within its validity
-    std::optional<Bytes> nonce;           // for a fresh reply: must match the request
-    std::vector<Certificate> roots;       // when given, the TSA chain must reach one
+    ByteView signature_value;                     // the imprint must be its hash
+    const crypto::Certificate* signer = nullptr;  // the time must lie within its validity
+    std::optional<Bytes> nonce;                   // for a fresh reply: must match the request
+    std::vector<crypto::Certificate> roots;       // when given, the TSA chain must reach one
 };
 
 // Checks the token's own signature (with the certificates it carries, whose signer must have the

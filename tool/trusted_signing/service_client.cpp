@@ -45,13 +45,13 @@ long long seconds_of(milliseconds d) {
 
 }  // namespace
 
-std::string signature_algorithm(DigestAlgorithm alg) {
+std::string signature_algorithm(crypto::DigestAlgorithm alg) {
     switch (alg) {
-        case DigestAlgorithm::sha256:
+        case crypto::DigestAlgorithm::sha256:
             return "RS256";
-        case DigestAlgorithm::sha384:
+        case crypto::DigestAlgorithm::sha384:
             return "RS384";
-        case DigestAlgorithm::sha512:
+        case crypto::DigestAlgorithm::sha512:
             return "RS512";
         default:
             throw Error(ExitCode::usage, "Trusted Signing signs with SHA-256, SHA-384 or SHA-512");
@@ -128,7 +128,7 @@ http::Response ServiceClient::call(const std::string& method, const std::string&
     }
 }
 
-ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest,
+ServiceSignature ServiceClient::sign(crypto::DigestAlgorithm alg, ByteView digest,
                                      const std::function<void()>& accepted) {
     auto deadline = Clock::now() + config_.deadline;
     const std::string base = profile_base_url(config_);
@@ -205,7 +205,7 @@ ServiceSignature ServiceClient::sign(DigestAlgorithm alg, ByteView digest,
     if (cert_field.empty())
         throw Error(ExitCode::service,
                     "the signing operation succeeded without a signingCertificate" + ctx);
-    std::vector<Certificate> certs =
+    std::vector<crypto::Certificate> certs =
         decode_signing_certificate(cert_field, "signingCertificate" + ctx);
     return {*signature, leaf_first(std::move(certs), alg, digest, *signature, ctx), operation_id};
 }

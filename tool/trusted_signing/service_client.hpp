@@ -19,7 +19,7 @@ namespace cipolicy::trusted_signing {
 
 struct ServiceSignature {
     Bytes signature;
-    std::vector<Certificate> chain;  // leaf first (the key that made the signature)
+    std::vector<crypto::Certificate> chain;  // leaf first (the key that made the signature)
     std::string operation_id;
 };
 
@@ -31,7 +31,7 @@ class ServiceClient {
     // `accepted`, when given, runs once the service has taken the request (the token works), while
     // the operation is still running: the moment to start other requests beside it.
     // Thread-safe. Throws Error(service), Error(credential).
-    ServiceSignature sign(DigestAlgorithm alg, ByteView digest,
+    ServiceSignature sign(crypto::DigestAlgorithm alg, ByteView digest,
                           const std::function<void()>& accepted = {});
     Bytes root_certificate();                  // DER
     Bytes certificate_chain();                 // DER PKCS#7, root first
@@ -54,6 +54,6 @@ class ServiceClient {
 };
 
 // "RS256" / "RS384" / "RS512". Throws Error(usage) for SHA-1.
-std::string signature_algorithm(DigestAlgorithm alg);
+std::string signature_algorithm(crypto::DigestAlgorithm alg);
 
 }  // namespace cipolicy::trusted_signing

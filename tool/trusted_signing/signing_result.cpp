@@ -9,24 +9,24 @@
 
 namespace cipolicy::trusted_signing {
 
-std::vector<Certificate> certificates_from_pkcs7(ByteView der, const std::string& source) {
+std::vector<crypto::Certificate> certificates_from_pkcs7(ByteView der, const std::string& source) {
     const unsigned char* p = der.data();
-    ossl::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
+    crypto::ossl::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, static_cast<long>(der.size())));
     if (!p7 || !PKCS7_type_is_signed(p7.get()) || !p7->d.sign || !p7->d.sign->cert)
         throw Error(ExitCode::service, source + ": not a PKCS#7 certificate bag: " +
-                                           ossl::last_error("no certificates"));
-    std::vector<Certificate> certs;
+                                           crypto::ossl::last_error("no certificates"));
+    std::vector<crypto::Certificate> certs;
     STACK_OF(X509)* stack = p7->d.sign->cert;
     for (int i = 0; i < sk_X509_num(stack); ++i) {
-        Bytes cert_der = ossl::to_der(sk_X509_value(stack, i), i2d_X509);
-        certs.push_back(Certificate::from_der(cert_der, source));
+        Bytes cert_der = crypto::ossl::to_der(sk_X509_value(stack, i), i2d_X509);
+        certs.push_back(crypto::Certificate::from_der(cert_der, source));
     }
     if (certs.empty()) throw Error(ExitCode::service, source + ": the certificate bag is empty");
     return certs;
 }
 
-std::vector<Certificate> decode_signing_certificate(const std::string& field,
-                                                    const std::string& source) {
+std::vector<crypto::Certificate> decode_signing_certificate(const std::string& field,
+                                                            const std::string& source) {
     auto once = http::base64_decode(field);
     if (!once || once->empty())
         throw Error(ExitCode::service, source + ": signingCertificate is not base64");
@@ -39,26 +39,26 @@ std::vector<Certificate> decode_signing_certificate(const std::string& field,
     return certificates_from_pkcs7(*twice, source);
 }
 
-bool signature_matches(const Certificate& cert, DigestAlgorithm alg, ByteView digest,
-                       ByteView signature) {
+bool signature_matches(const crypto::Certificate& cert, crypto::DigestAlgorithm alg,
+                       ByteView digest, ByteView signature) {
     EVP_PKEY* key = cert.public_key();
     if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return false;
-    ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
+    crypto::ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
     bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
               EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
-              EVP_PKEY_CTX_set_signature_md(ctx.get(), evp_md(alg)) == 1 &&
+              EVP_PKEY_CTX_set_signature_md(ctx.get(), crypto::evp_md(alg)) == 1 &&
               EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(),
                               digest.size()) == 1;
-    ossl::last_error();  // a failed verification queues errors that are not ours to report
+    crypto::ossl::last_error();  // a failed verification queues errors that are not ours to report
     return ok;
 }
 
-std::vector<Certificate> leaf_first(std::vector<Certificate> certs, DigestAlgorithm alg,
-                                    ByteView digest, ByteView signature,
-                                    const std::string& context) {
+std::vector<crypto::Certificate> leaf_first(std::vector<crypto::Certificate> certs,
+                                            crypto::DigestAlgorithm alg, ByteView digest,
+                                            ByteView signature, const std::string& context) {
     for (std::size_t i = 0; i < certs.size(); ++i) {
         if (!signature_matches(certs[i], alg, digest, signature)) continue;
-        std::vector<Certificate> out{certs[i]};
+        std::vector<crypto::Certificate> out{certs[i]};
         for (std::size_t j = 0; j < certs.size(); ++j)
             if (j != i) out.push_back(certs[j]);
         return out;

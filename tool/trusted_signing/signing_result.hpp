@@ -13,21 +13,21 @@ namespace cipolicy::trusted_signing {
 
 // The certificates of a DER PKCS#7 certs-only bag (any order). Throws Error(service) naming
 // `source` when it is not one.
-std::vector<Certificate> certificates_from_pkcs7(ByteView der, const std::string& source);
+std::vector<crypto::Certificate> certificates_from_pkcs7(ByteView der, const std::string& source);
 
 // signingCertificate: base64 of MIME base64 text of a DER PKCS#7 (a singly encoded value is
 // accepted as well). Throws Error(service).
-std::vector<Certificate> decode_signing_certificate(const std::string& field,
-                                                    const std::string& source);
+std::vector<crypto::Certificate> decode_signing_certificate(const std::string& field,
+                                                            const std::string& source);
 
 // Whether `signature` is an RSA PKCS#1 v1.5 signature of `digest` (hashed with `alg`) by `cert`.
-bool signature_matches(const Certificate& cert, DigestAlgorithm alg, ByteView digest,
-                       ByteView signature);
+bool signature_matches(const crypto::Certificate& cert, crypto::DigestAlgorithm alg,
+                       ByteView digest, ByteView signature);
 
 // The certificates reordered leaf first, the leaf being the one whose key made `signature`.
 // Throws Error(service) when none did (a corrupt signature or a chain of another key).
-std::vector<Certificate> leaf_first(std::vector<Certificate> certs, DigestAlgorithm alg,
-                                    ByteView digest, ByteView signature,
-                                    const std::string& context);
+std::vector<crypto::Certificate> leaf_first(std::vector<crypto::Certificate> certs,
+                                            crypto::DigestAlgorithm alg, ByteView digest,
+                                            ByteView signature, const std::string& context);
 
 }  // namespace cipolicy::trusted_signing

@@ -13,18 +13,19 @@ void TrustedSigningSigner::start_root_fetch() const {
     std::call_once(root_started_, [this] {
         root_ = std::async(std::launch::async, [this] {
                     Bytes der = session_.client().root_certificate();
-                    return Certificate::from_der(
+                    return crypto::Certificate::from_der(
                         der, session_.client().config().endpoint + " (sign/rootcert)");
                 }).share();
     });
 }
 
-signing::SignatureResult TrustedSigningSigner::sign_digest(DigestAlgorithm alg, ByteView digest) {
+signing::SignatureResult TrustedSigningSigner::sign_digest(crypto::DigestAlgorithm alg,
+                                                           ByteView digest) {
     ServiceSignature s = session_.client().sign(alg, digest, [this] { start_root_fetch(); });
     return {std::move(s.signature), std::move(s.chain)};
 }
 
-std::vector<Certificate> TrustedSigningSigner::trust_anchors() const {
+std::vector<crypto::Certificate> TrustedSigningSigner::trust_anchors() const {
     start_root_fetch();
     return {root_.get()};  // rethrows the fetch's error in every caller
 }

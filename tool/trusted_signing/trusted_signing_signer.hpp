@@ -17,11 +17,11 @@ class TrustedSigningSigner : public signing::Signer {
     ~TrustedSigningSigner() override;
 
     // Thread-safe: a batch signs several files at once over one session.
-    signing::SignatureResult sign_digest(DigestAlgorithm alg, ByteView digest) override;
+    signing::SignatureResult sign_digest(crypto::DigestAlgorithm alg, ByteView digest) override;
     // The profile's root certificate (GET .../sign/rootcert), fetched once per run: the first
     // signing operation the service accepts starts that request while it runs, so no file waits
     // for it afterwards (and a run whose token or request fails never asks for it).
-    std::vector<Certificate> trust_anchors() const override;
+    std::vector<crypto::Certificate> trust_anchors() const override;
     std::string describe() const override;
 
   private:
@@ -29,7 +29,7 @@ class TrustedSigningSigner : public signing::Signer {
 
     mutable Session session_;
     mutable std::once_flag root_started_;
-    mutable std::shared_future<Certificate> root_;
+    mutable std::shared_future<crypto::Certificate> root_;
 };
 
 }  // namespace cipolicy::trusted_signing

@@ -23,11 +23,11 @@ using policy::AuthorizedSigner;
 
 struct Match {
     const AuthorizedSigner* signer = nullptr;
-    const Certificate* cert = nullptr;
+    const crypto::Certificate* cert = nullptr;
 };
 
 std::optional<Match> find_match(const std::vector<AuthorizedSigner>& signers,
-                                const std::vector<Certificate>& chain) {
+                                const std::vector<crypto::Certificate>& chain) {
     for (const auto& cert : chain) {
         Bytes tbs;
         try {
@@ -43,7 +43,7 @@ std::optional<Match> find_match(const std::vector<AuthorizedSigner>& signers,
     return std::nullopt;
 }
 
-std::vector<std::string> missing_ekus(const AuthorizedSigner& s, const Certificate& leaf) {
+std::vector<std::string> missing_ekus(const AuthorizedSigner& s, const crypto::Certificate& leaf) {
     std::vector<std::string> have = leaf.eku_oids(), missing;
     for (const auto& value : s.eku_values) {
         std::string oid = eku_oid_text(value);
@@ -81,8 +81,8 @@ Finding unsigned_option_finding(const policy::Policy& policy) {
 }
 
 // One signer list (update or supplemental) against the chain.
-Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certificate& leaf,
-                   const std::vector<Certificate>& chain, bool chain_complete,
+Finding check_list(const std::vector<AuthorizedSigner>& signers, const crypto::Certificate& leaf,
+                   const std::vector<crypto::Certificate>& chain, bool chain_complete,
                    const std::string& check, const std::string& list_name,
                    const std::string& add_hint) {
     if (signers.empty()) return no_signers(check, list_name, add_hint);
@@ -116,7 +116,7 @@ Finding check_list(const std::vector<AuthorizedSigner>& signers, const Certifica
 // Roots that issue to many customers: a signer rule naming one of them without a CertEKU lets
 // every customer's certificate sign. Microsoft's Trusted Signing (Artifact Signing) root by name;
 // any root above a leaf with a Trusted Signing customer EKU (1.3.6.1.4.1.311.97.*) by that EKU.
-bool is_shared_root(const Certificate& matched, const Certificate& leaf) {
+bool is_shared_root(const crypto::Certificate& matched, const crypto::Certificate& leaf) {
     if (matched.der() == leaf.der()) return false;
     if (matched.common_name() == "Microsoft Identity Verification Root Certificate Authority 2020")
         return true;
@@ -128,8 +128,8 @@ bool is_shared_root(const Certificate& matched, const Certificate& leaf) {
 
 // A warning when the list authorizes the chain through a shared root with no CertEKU.
 std::optional<Finding> shared_root_finding(const std::vector<AuthorizedSigner>& signers,
-                                           const Certificate& leaf,
-                                           const std::vector<Certificate>& chain,
+                                           const crypto::Certificate& leaf,
+                                           const std::vector<crypto::Certificate>& chain,
                                            const std::string& list_name, const std::string& flag) {
     auto match = find_match(signers, chain);
     if (!match || !match->signer->eku_values.empty() || !is_shared_root(*match->cert, leaf))
@@ -147,8 +147,8 @@ std::optional<Finding> shared_root_finding(const std::vector<AuthorizedSigner>& 
 }  // namespace
 
 std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
-                                                const Certificate& leaf,
-                                                const std::vector<Certificate>& chain,
+                                                const crypto::Certificate& leaf,
+                                                const std::vector<crypto::Certificate>& chain,
                                                 const std::optional<policy::Policy>& base,
                                                 bool chain_complete) {
     std::vector<Finding> out{unsigned_option_finding(policy)};

@@ -18,8 +18,8 @@ namespace cipolicy::verify {
 // none of the chain's certificates may still name the missing root: that is a warning, not a
 // failure, naming the missing issuer.
 std::vector<Finding> check_signer_authorization(const policy::Policy& policy,
-                                                const Certificate& leaf,
-                                                const std::vector<Certificate>& chain,
+                                                const crypto::Certificate& leaf,
+                                                const std::vector<crypto::Certificate>& chain,
                                                 const std::optional<policy::Policy>& base,
                                                 bool chain_complete = true);
 

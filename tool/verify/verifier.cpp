@@ -30,8 +30,8 @@ using S = CheckStatus;
 constexpr std::string_view kWindowsPca2011Tbs =
     "4E80BE107C860DE896384B3EFF50504DC2D76AC7151DF3102A4450637A032146";
 
-bool signed_by_microsoft_windows_pca(const std::vector<Certificate>& chain) {
-    return std::any_of(chain.begin(), chain.end(), [](const Certificate& c) {
+bool signed_by_microsoft_windows_pca(const std::vector<crypto::Certificate>& chain) {
+    return std::any_of(chain.begin(), chain.end(), [](const crypto::Certificate& c) {
         try {
             return to_hex(c.tbs_hash()) == kWindowsPca2011Tbs;
         } catch (const Error&) {
@@ -94,12 +94,12 @@ class Verifier {
         if (!check_envelope(v)) return;
         const cms::SignerInfoView& si = v.signers.front();
         auto digest = check_digest(v, si);
-        std::vector<Certificate> certs = certificates(v);
+        std::vector<crypto::Certificate> certs = certificates(v);
         auto leaf = find_signer(si, certs);
         if (digest && v.content) check_signed_attributes(si, *digest, *v.content);
         if (leaf && digest) check_signature(si, *digest, *leaf);
         if (!leaf) return;
-        std::vector<Certificate> chain = check_chain(*leaf, certs);
+        std::vector<crypto::Certificate> chain = check_chain(*leaf, certs);
         check_unsigned_attributes(si, *leaf);
         if (v.content) check_policy(*v.content, *leaf, chain);
     }
@@ -136,16 +136,16 @@ class Verifier {
         return true;
     }
 
-    std::optional<DigestAlgorithm> check_digest(const cms::SignedPolicyView& v,
-                                                const cms::SignerInfoView& si) {
-        auto alg = digest_from_oid(si.digest_algorithm.oid);
-        if (!alg || *alg == DigestAlgorithm::sha1) {
+    std::optional<crypto::DigestAlgorithm> check_digest(const cms::SignedPolicyView& v,
+                                                        const cms::SignerInfoView& si) {
+        auto alg = crypto::digest_from_oid(si.digest_algorithm.oid);
+        if (!alg || *alg == crypto::DigestAlgorithm::sha1) {
             report_.add(
                 A::signature, S::fail, "digest",
                 "digest algorithm " + si.digest_algorithm.oid + " is not accepted (use SHA-256)");
             return std::nullopt;
         }
-        report_.facts.digest = std::string(digest_name(*alg));
+        report_.facts.digest = std::string(crypto::digest_name(*alg));
         bool listed = v.digest_algorithms.size() == 1 &&
                       v.digest_algorithms.front().oid == si.digest_algorithm.oid;
         if (!listed)
@@ -159,22 +159,22 @@ class Verifier {
         if (!nulls)
             report_.add(A::structure, S::fail, "digest-parameters",
                         "digest AlgorithmIdentifiers must carry explicit NULL parameters");
-        if (*alg == DigestAlgorithm::sha256)
+        if (*alg == crypto::DigestAlgorithm::sha256)
             report_.add(A::signature, S::pass, "digest", "SHA-256");
         else
             report_.add(A::signature, S::warn, "digest",
-                        std::string(digest_name(*alg)) +
+                        std::string(crypto::digest_name(*alg)) +
                             " is accepted only by Windows 11, and Windows 10 / Server 2019 or "
                             "later with the November 2022 update");
         return alg;
     }
 
-    std::vector<Certificate> certificates(const cms::SignedPolicyView& v) {
-        std::vector<Certificate> certs;
+    std::vector<crypto::Certificate> certificates(const cms::SignedPolicyView& v) {
+        std::vector<crypto::Certificate> certs;
         for (std::size_t i = 0; i < v.certificates.size(); ++i) {
             try {
-                certs.push_back(Certificate::from_der(v.certificates[i],
-                                                      "certificate " + std::to_string(i + 1)));
+                certs.push_back(crypto::Certificate::from_der(
+                    v.certificates[i], "certificate " + std::to_string(i + 1)));
             } catch (const Error& e) {
                 report_.add(A::structure, S::fail, "certificates", e.what());
             }
@@ -183,9 +183,9 @@ class Verifier {
         return certs;
     }
 
-    std::optional<Certificate> find_signer(const cms::SignerInfoView& si,
-                                           const std::vector<Certificate>& certs) {
-        if (const Certificate* c = cms::find_signer_certificate(si, certs)) {
+    std::optional<crypto::Certificate> find_signer(const cms::SignerInfoView& si,
+                                                   const std::vector<crypto::Certificate>& certs) {
+        if (const crypto::Certificate* c = cms::find_signer_certificate(si, certs)) {
             report_.facts.signer_subject = c->subject();
             report_.facts.signer_issuer = c->issuer();
             report_.facts.signer_serial = c->serial_hex();
@@ -196,7 +196,7 @@ class Verifier {
         return std::nullopt;
     }
 
-    void check_signed_attributes(const cms::SignerInfoView& si, DigestAlgorithm alg,
+    void check_signed_attributes(const cms::SignerInfoView& si, crypto::DigestAlgorithm alg,
                                  ByteView content) {
         if (!si.signed_attributes_raw) {
             report_.add(A::structure, S::fail, "signed-attributes",
@@ -233,8 +233,8 @@ class Verifier {
                         "messageDigest matches the content");
     }
 
-    void check_signature(const cms::SignerInfoView& si, DigestAlgorithm alg,
-                         const Certificate& leaf) {
+    void check_signature(const cms::SignerInfoView& si, crypto::DigestAlgorithm alg,
+                         const crypto::Certificate& leaf) {
         const std::string& sig_oid = si.signature_algorithm.oid;
         bool rsa_alg = sig_oid == cms::kRsaEncryptionOid || sig_oid == "1.2.840.113549.1.1.11" ||
                        sig_oid == "1.2.840.113549.1.1.12" || sig_oid == "1.2.840.113549.1.1.13";
@@ -244,20 +244,20 @@ class Verifier {
                             " is not RSA PKCS#1 v1.5 (ECDSA and PSS are not accepted)");
             return;
         }
-        if (auto problem = policy_key_problem(leaf.public_key())) {
+        if (auto problem = crypto::policy_key_problem(leaf.public_key())) {
             report_.add(A::signature, S::fail, "signer-key", *problem);
             return;
         }
         if (!si.signed_attributes_raw) return;
         Bytes signed_bytes = cms::signed_attributes_for_signature(*si.signed_attributes_raw);
-        ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
+        crypto::ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
         EVP_PKEY_CTX* pctx = nullptr;
-        bool ok =
-            EVP_DigestVerifyInit(ctx.get(), &pctx, evp_md(alg), nullptr, leaf.public_key()) == 1 &&
-            EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
-            EVP_DigestVerify(ctx.get(), si.signature.data(), si.signature.size(),
-                             signed_bytes.data(), signed_bytes.size()) == 1;
-        ossl::last_error();
+        bool ok = EVP_DigestVerifyInit(ctx.get(), &pctx, crypto::evp_md(alg), nullptr,
+                                       leaf.public_key()) == 1 &&
+                  EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
+                  EVP_DigestVerify(ctx.get(), si.signature.data(), si.signature.size(),
+                                   signed_bytes.data(), signed_bytes.size()) == 1;
+        crypto::ossl::last_error();
         if (ok)
             report_.add(A::signature, S::pass, "signature",
                         "RSA-" + std::to_string(EVP_PKEY_get_bits(leaf.public_key())) +
@@ -268,18 +268,18 @@ class Verifier {
                             leaf.common_name() + "' (signature or signed attributes modified?)");
     }
 
-    std::vector<Certificate> check_chain(const Certificate& leaf,
-                                         const std::vector<Certificate>& certs) {
-        std::vector<Certificate> pool = certs;
+    std::vector<crypto::Certificate> check_chain(const crypto::Certificate& leaf,
+                                                 const std::vector<crypto::Certificate>& certs) {
+        std::vector<crypto::Certificate> pool = certs;
         pool.insert(pool.end(), options_.roots.begin(), options_.roots.end());
-        std::vector<Certificate> chain = order_chain(leaf, pool);
+        std::vector<crypto::Certificate> chain = crypto::order_chain(leaf, pool);
         if (options_.roots.empty()) {
             report_.add(A::chain, S::info, "anchor",
                         "chain not checked against a root (pass " + setting_name("verify.root") +
                             " CERT to check)");
             return chain;
         }
-        std::vector<Certificate> intermediates;
+        std::vector<crypto::Certificate> intermediates;
         for (const auto& c : certs)
             if (c.der() != leaf.der()) intermediates.push_back(c);
         if (auto problem = check_path(leaf, intermediates, options_.roots))
@@ -290,7 +290,7 @@ class Verifier {
         return chain;
     }
 
-    void check_unsigned_attributes(const cms::SignerInfoView& si, const Certificate& leaf) {
+    void check_unsigned_attributes(const cms::SignerInfoView& si, const crypto::Certificate& leaf) {
         bool has_timestamp = cms::has_attribute(si.unsigned_attributes, cms::kTimestampAttrOid);
         int days = 0, seconds = 0;
         if (!has_timestamp &&
@@ -320,7 +320,7 @@ class Verifier {
     }
 
     void check_timestamp(const cms::SignerInfoView& si, const cms::Attribute& a,
-                         const Certificate& leaf) {
+                         const crypto::Certificate& leaf) {
         if (a.values.size() != 1) {
             report_.add(A::timestamp, S::fail, "timestamp",
                         "the timestamp attribute must hold exactly one token");
@@ -339,8 +339,8 @@ class Verifier {
         }
     }
 
-    void check_policy(ByteView content, const Certificate& leaf,
-                      const std::vector<Certificate>& chain) {
+    void check_policy(ByteView content, const crypto::Certificate& leaf,
+                      const std::vector<crypto::Certificate>& chain) {
         policy::Policy p;
         try {
             p = policy::read_policy_binary(content);

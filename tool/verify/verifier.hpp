@@ -13,8 +13,9 @@
 namespace cipolicy::verify {
 
 struct VerifyOptions {
-    std::vector<Certificate> roots;            // --root: the chain must reach one of these
-    std::vector<Certificate> timestamp_roots;  // --timestamp-root: a timestamp must chain here
+    std::vector<crypto::Certificate> roots;  // --root: the chain must reach one of these
+    std::vector<crypto::Certificate>
+        timestamp_roots;                 // --timestamp-root: a timestamp must chain here
     std::optional<policy::Policy> base;  // --base: for supplemental policies
     bool check_file_name = true;         // warn when not {PolicyID}.cip / SiPolicy.p7b
 };
