@@ -81,7 +81,7 @@ extern "C" std::size_t mbsrtowcs(wchar_t* out, const char** in, std::size_t len,
     std::size_t count = 0;
     for (;;) {
         if (out && count == len) break;
-        wchar_t wc;
+        wchar_t wc = 0;  // set by mbrtowc on success; GCC cannot see through it
         std::size_t n = mbrtowc(&wc, s, 4, state);
         if (n == static_cast<std::size_t>(-1) || n == static_cast<std::size_t>(-2)) {
             errno = EILSEQ;
