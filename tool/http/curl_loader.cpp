@@ -104,6 +104,14 @@ CURLcode curl_easy_perform(CURL* h) {
     return curl().easy_perform(h);
 }
 
+// curl.h fixes these signatures with an enum as the last named parameter, which clang's -Wvarargs
+// flags (an enum may promote); libcurl's own setopt.c and getinfo.c call va_start on the same
+// parameter, and CURLoption/CURLINFO are int-sized on every ABI curl supports.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+
 // Every option takes one argument whose type its number says (libcurl reads it the same way):
 // a long, a data pointer (string, list, object), a callback, a curl_off_t or a blob pointer.
 CURLcode curl_easy_setopt(CURL* h, CURLoption option, ...) {
@@ -132,6 +140,10 @@ CURLcode curl_easy_getinfo(CURL* h, CURLINFO info, ...) {
     va_end(args);
     return curl().easy_getinfo(h, info, out);
 }
+
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 const char* curl_easy_strerror(CURLcode code) {
     return curl().easy_strerror(code);
