@@ -36,10 +36,7 @@ SignatureResult LocalKeySigner::sign_digest(crypto::DigestAlgorithm alg, ByteVie
 }
 
 std::vector<crypto::Certificate> LocalKeySigner::trust_anchors() const {
-    std::vector<crypto::Certificate> roots;
-    for (const auto& c : chain_)
-        if (c.is_self_issued()) roots.push_back(c);
-    return roots;
+    return crypto::self_issued(chain_);
 }
 
 std::string LocalKeySigner::describe() const {

@@ -29,14 +29,20 @@ BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNamin
         Bytes data = read_bounded(input, kMaxPolicyBytes, "policy binary");
         SignedPolicy signed_policy = sign_policy(data, name, signer, settings);
         fs::path dest = naming.destination(input, signed_policy.policy);
-        std::lock_guard lock(serial);
-        claims.claim(input, dest);
         nlohmann::json warnings = nlohmann::json::array();
-        for (const auto& w : signed_policy.warnings) {
-            if (report.warning) report.warning(w);
-            warnings.push_back(w.message);
+        {
+            std::lock_guard lock(serial);
+            claims.claim(input, dest);
+            for (const auto& w : signed_policy.warnings) {
+                if (report.warning) report.warning(w);
+                warnings.push_back(w.message);
+            }
         }
-        write(dest, signed_policy.bytes, report);
+        // Outside the lock: a claimed destination is this worker's alone, so the workers' writes
+        // and flushes need not queue behind each other.
+        PendingFile(dest, signed_policy.bytes).commit();
+        std::lock_guard lock(serial);
+        if (report.detail) report.detail("written: " + dest.string());
         return nlohmann::json{{"output", dest.string()},
                               {"status", "signed"},
                               {"policyId", signed_policy.policy.policy_id().to_string()},
