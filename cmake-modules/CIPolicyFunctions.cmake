@@ -27,8 +27,9 @@
 #   cipolicy_get_configure_time_tool(<path-var>)
 #     The cipolicy that execute_process() can run at configure time, or "" if none can yet.
 #
-# Variables: CIPOLICY_CONFIG (project cipolicy.yaml), CIPOLICY_SIGNING (AUTO|ON|OFF),
-# CIPOLICY_EXECUTABLE (run this file instead of the CIPolicy::cipolicy target).
+# Variables: CIPOLICY_CONFIG (project cipolicy.yaml; empty: cipolicy.yaml beside the calling
+# CMakeLists.txt if there is one), CIPOLICY_SIGNING (AUTO|ON|OFF), CIPOLICY_EXECUTABLE (run this
+# file instead of the CIPolicy::cipolicy target).
 # Relative input paths (POLICIES, CONFIG, METADATA, CIPOLICY_CONFIG) resolve against
 # CMAKE_CURRENT_SOURCE_DIR; a relative OUTPUT_DIR against CMAKE_CURRENT_BINARY_DIR.
 include_guard(GLOBAL)
@@ -39,7 +40,7 @@ if(CMAKE_VERSION VERSION_LESS 3.25)
 endif()
 
 set(CIPOLICY_CONFIG "" CACHE FILEPATH
-    "cipolicy.yaml used by cipolicy_sign() when a call gives no CONFIG (empty: none)")
+    "cipolicy.yaml used by cipolicy_sign() when a call gives no CONFIG (empty: cipolicy.yaml beside the calling CMakeLists.txt, if any)")
 set(CIPOLICY_SIGNING "AUTO" CACHE STRING
     "AUTO: sign when a configuration is present, else build unsigned; ON: require signing; OFF: never sign")
 set_property(CACHE CIPOLICY_SIGNING PROPERTY STRINGS AUTO ON OFF)
@@ -126,12 +127,18 @@ function(_cipolicy_signing_plan fn what explicit_config enabled_var config_var)
     set(config "${CIPOLICY_CONFIG}")
     set(source "CIPOLICY_CONFIG")
   endif()
+  # As CIPolicy.Build does beside the project: a cipolicy.yaml beside this CMakeLists.txt.
+  if(config STREQUAL "" AND EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/cipolicy.yaml")
+    set(config "${CMAKE_CURRENT_SOURCE_DIR}/cipolicy.yaml")
+    set(source "cipolicy.yaml beside ${CMAKE_CURRENT_LIST_FILE}")
+  endif()
   if(NOT config STREQUAL "")
     cmake_path(ABSOLUTE_PATH config BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE)
     if(NOT EXISTS "${config}")
-      message(FATAL_ERROR "${fn}: ${what}: the configuration file ${config} (from ${source}) does "
-                          "not exist. Create it from templates/cipolicy.yaml, or point ${source} "
-                          "at your cipolicy.yaml.")
+      message(FATAL_ERROR "${fn}: ${what}: CIP9003: the configuration file ${config} (from "
+                          "${source}) does not exist. Create it (every key: templates/cipolicy.yaml "
+                          "of cipolicy, share/cipolicy/templates/ of an installation), or point "
+                          "${source} at your cipolicy.yaml.")
     endif()
     set(${enabled_var} TRUE PARENT_SCOPE)
     set(${config_var} "${config}" PARENT_SCOPE)
@@ -145,13 +152,17 @@ function(_cipolicy_signing_plan fn what explicit_config enabled_var config_var)
     return()
   endif()
   if(mode STREQUAL "ON")
-    message(FATAL_ERROR "${fn}: ${what}: CIPOLICY_SIGNING is ON but no signing configuration is "
-                        "present. Set CIPOLICY_CONFIG to your cipolicy.yaml (template: "
-                        "templates/cipolicy.yaml), pass CONFIG <file>, or set the environment "
-                        "variable CIPOLICY_CONFIG; or use CIPOLICY_SIGNING=AUTO to build unsigned.")
+    message(FATAL_ERROR "${fn}: ${what}: CIP9002: CIPOLICY_SIGNING is ON but no signing "
+                        "configuration is present. Put cipolicy.yaml beside "
+                        "${CMAKE_CURRENT_LIST_FILE}, set CIPOLICY_CONFIG to your cipolicy.yaml, pass "
+                        "CONFIG <file>, or set the environment variable CIPOLICY_CONFIG; or use "
+                        "CIPOLICY_SIGNING=AUTO to build unsigned.")
   endif()
-  message(STATUS "cipolicy: ${what}: not signed (no configuration: set CIPOLICY_CONFIG to a "
-                 "cipolicy.yaml to sign; CIPOLICY_SIGNING=ON makes this an error)")
+  message(WARNING "${fn}: ${what}: CIP9010: not signed, no signing configuration. Put "
+                  "cipolicy.yaml beside ${CMAKE_CURRENT_LIST_FILE}, set CIPOLICY_CONFIG or pass "
+                  "CONFIG <file> (or set the environment variable CIPOLICY_CONFIG) to sign; "
+                  "-DCIPOLICY_SIGNING=OFF builds unsigned without this warning, "
+                  "-DCIPOLICY_SIGNING=ON makes it an error.")
 endfunction()
 
 # Flags shared by both functions: --config, --metadata, --timestamp-url (only when given).
@@ -231,6 +242,10 @@ function(_cipolicy_xml_identity xml prefix)
   _cipolicy_xml_guid("${text}" PolicyTypeID type_id)
   _cipolicy_xml_guid("${text}" PolicyID id)
   _cipolicy_xml_guid("${text}" BasePolicyID base)
+  set(raw_id "")
+  if(text MATCHES "<([A-Za-z0-9_.-]+:)?PolicyID>([^<]*)</")
+    string(STRIP "${CMAKE_MATCH_2}" raw_id)
+  endif()
   set(name "")
   if(type_id)
     set(name "SiPolicy.p7b")
@@ -253,6 +268,7 @@ function(_cipolicy_xml_identity xml prefix)
     set(supplemental TRUE)
   endif()
   set(${prefix}_NAME "${name}" PARENT_SCOPE)
+  set(${prefix}_RAW_ID "${raw_id}" PARENT_SCOPE)
   set(${prefix}_ID "${id}" PARENT_SCOPE)
   set(${prefix}_BASE "${base}" PARENT_SCOPE)
   set(${prefix}_SUPPLEMENTAL "${supplemental}" PARENT_SCOPE)
@@ -362,6 +378,22 @@ function(cipolicy_sign name)
   _cipolicy_flags(flags flag_depends "${config}" "${arg_METADATA}" "${arg_TIMESTAMP_URLS}")
   _cipolicy_output_dir(dir "${arg_OUTPUT_DIR}" "${CMAKE_CURRENT_BINARY_DIR}/${name}")
   set(work "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/cipolicy_${name}.dir")
+  # Multi-config generators: one dependency file and option stamp per configuration.
+  get_property(multi GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  set(config_subdir "")
+  if(multi)
+    set(config_subdir "/$<CONFIG>")
+  endif()
+  # Ninja reads dependency files with its own grammar; Make generators through CMake's reader.
+  set(depfile_format make)
+  if(CMAKE_GENERATOR MATCHES "Ninja")
+    set(depfile_format ninja)
+  endif()
+  if(tool STREQUAL "CIPolicy::cipolicy")
+    set(tool_identity "$<TARGET_FILE:CIPolicy::cipolicy>")
+  else()
+    set(tool_identity "${tool}")
+  endif()
   set(outputs "")
   set(compiled_files "")
   set(names "")
@@ -381,11 +413,15 @@ function(cipolicy_sign name)
                             "or sign them in separate cipolicy_sign() calls.")
       endif()
       list(APPEND compiled_files "${input}")
+      # The compile options, for Make as for Ninja (see the sign step's stamp).
+      set(compile_stamp "${work}/${stem}.compile-options")
+      string(JOIN "\n" compile_text compile ${format_args})
+      file(GENERATE OUTPUT "${compile_stamp}" CONTENT "${compile_text}\n")
       add_custom_command(
         OUTPUT "${input}"
         COMMAND "${CMAKE_COMMAND}" -E make_directory "${CMAKE_CURRENT_BINARY_DIR}/${name}-compiled"
         COMMAND ${tool} compile "${xml}" -o "${input}" ${format_args}
-        DEPENDS "${xml}" ${tool_depends} ${arg_DEPENDS}
+        DEPENDS "${xml}" "${compile_stamp}" ${tool_depends} ${arg_DEPENDS}
         COMMENT "Compiling policy ${policy}"
         VERBATIM)
       if(EXISTS "${xml}")
@@ -407,6 +443,12 @@ function(cipolicy_sign name)
     endif()
     if(arg_OUTPUT_NAME)
       set(file_name "${arg_OUTPUT_NAME}")
+    elseif(NOT known AND enabled AND DEFINED xml AND EXISTS "${xml}")
+      # The XML is here, so nothing is "made during the build": its PolicyID is missing or no GUID.
+      message(WARNING "cipolicy_sign: ${name}: CIP9007: ${xml} has no PolicyID (or PolicyTypeID) "
+                      "that is a GUID ('${policy_RAW_ID}'), so its signed file's name is unknown; "
+                      "compiling it will fail. Give <PolicyID> a GUID of your own, in braces "
+                      "(cipolicy set-id --reset writes a new one).")
     elseif(NOT known AND enabled)
       message(WARNING "cipolicy_sign: ${name}: CIP9007: the PolicyID of ${policy} cannot be read "
                       "at configure time (made during the build, or no cipolicy to read it yet): "
@@ -427,12 +469,20 @@ function(cipolicy_sign name)
     endif()
     set(output "${dir}/${file_name}")
     string(MAKE_C_IDENTIFIER "${file_name}" depname)
+    set(depfile "${work}${config_subdir}/${depname}.d")
+    # Every option of the command and the tool that runs it: rewritten (by CMake, at generate
+    # time) only when they change, so a new digest, timestamp server, format version or tool
+    # re-signs under Make too (Ninja also compares command lines itself).
+    set(options_stamp "${work}${config_subdir}/${depname}.options")
+    string(JOIN "\n" options_text "${tool_identity}" ${format_args} ${flags})
+    file(GENERATE OUTPUT "${options_stamp}" CONTENT "${options_text}\n")
     add_custom_command(
       OUTPUT "${output}"
       COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
-      COMMAND ${tool} sign "${input}" -o "${output}" --depfile "${work}/${depname}.d" ${flags}
-      DEPENDS "${input}" ${flag_depends} ${tool_depends} ${arg_DEPENDS}
-      DEPFILE "${work}/${depname}.d"
+      COMMAND ${tool} sign "${input}" -o "${output}" --depfile "${depfile}"
+              --depfile-format ${depfile_format} ${flags}
+      DEPENDS "${input}" "${options_stamp}" ${flag_depends} ${tool_depends} ${arg_DEPENDS}
+      DEPFILE "${depfile}"
       COMMENT "Signing policy ${policy}"
       VERBATIM)
     list(APPEND outputs "${output}")

@@ -3,10 +3,11 @@
 find_package(CIPolicy 0.1 REQUIRED)     # -DCMAKE_PREFIX_PATH=<cipolicy install prefix>
 # ... or the source tree: add_subdirectory(path/to/cipolicy EXCLUDE_FROM_ALL)
 
-# Project-wide configuration; -DCIPOLICY_CONFIG=... on the command line overrides it.
-# CIPOLICY_SIGNING: AUTO (default: sign when a configuration is present, else build unsigned),
-# ON (release/CI: fail at configure time without configuration), OFF (never sign).
-set(CIPOLICY_CONFIG "${CMAKE_CURRENT_SOURCE_DIR}/cipolicy.yaml" CACHE FILEPATH "cipolicy.yaml")
+# Signing configuration: cipolicy.yaml beside this CMakeLists.txt (copy templates/cipolicy.yaml);
+# -DCIPOLICY_CONFIG=<file>, CONFIG <file> below, or the environment variable CIPOLICY_CONFIG name
+# another. CIPOLICY_SIGNING: AUTO (default: sign when a configuration is present, else build
+# unsigned with warning CIP9010), ON (release/CI: fail at configure time without configuration),
+# OFF (never sign).
 
 # XML is compiled into the build tree, then signed to signed/{PolicyID}.cip (the name Windows
 # loads); the supplemental is checked against its base. Redone when a policy, the configuration,

@@ -43,14 +43,18 @@ def run(args, cwd=None, env=None, timeout=600):
 
 
 class Counter:
-    """A shell script standing in for cipolicy: logs its arguments, then runs the real tool."""
+    """A shell script standing in for cipolicy: logs its arguments (those of a response file
+    `@file`, as the tool reads them: one per line), then runs the real tool."""
 
     def __init__(self, folder, real=None, name='cipolicy-counting', log=None):
         self.log = log or os.path.join(folder, name + '.log')
         self.path = os.path.join(folder, name)
         with open(self.path, 'w') as f:
             f.write('#!/bin/sh\n'
-                    f'printf "%s\\n" "$*" >> "{self.log}"\n'
+                    'case "$1" in\n'
+                    f'  @*) {{ tr \'\\n\' \' \' < "${{1#@}}"; echo; }} >> "{self.log}" ;;\n'
+                    f'  *) printf "%s\\n" "$*" >> "{self.log}" ;;\n'
+                    'esac\n'
                     f'exec "{real or EXE}" "$@"\n')
         os.chmod(self.path, os.stat(self.path).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
         open(self.log, 'w').close()

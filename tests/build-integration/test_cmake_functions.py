@@ -37,11 +37,22 @@ class CMakeFunctions(BuildTest):
     def build(self, *extra):
         return run(['cmake', '--build', self.path('build'), *extra])
 
-    def test_auto_without_configuration_builds_unsigned(self):
+    def test_auto_without_configuration_builds_unsigned_with_a_warning(self):
+        os.rename(self.config, os.path.join(self.src, 'elsewhere.yaml'))
         r = self.ok(self.project('cipolicy_sign(p ALL POLICIES a.bin)\n'))
-        self.assertIn('cipolicy: p: not signed (no configuration', r.out)
+        self.assertIn('CMake Warning', r.out)
+        self.assertIn('p: CIP9010: not signed, no signing configuration', ' '.join(r.out.split()))
         self.ok(self.build())
         self.assertEqual(self.counter.take(), [])
+
+    def test_cipolicy_yaml_beside_the_cmakelists_is_used(self):
+        r = self.ok(self.project('cipolicy_sign(p ALL POLICIES a.bin OUTPUT_DIR out)\n'))
+        self.assertNotIn('CIP9010', r.out)
+        self.ok(self.build())
+        self.assertVerifies(os.path.join(self.src, 'pki', 'root.cer'), self.path('build', 'out', A_CIP))
+        calls = self.counter.take()
+        self.assertEqual(len(calls), 1, calls)
+        self.assertIn('--config ' + self.config, calls[0])
 
     def test_auto_with_configuration_signs_relative_paths_from_source_dir(self):
         self.ok(self.project('cipolicy_sign(p ALL POLICIES a.bin b.bin OUTPUT_DIR out)\n',
@@ -52,6 +63,7 @@ class CMakeFunctions(BuildTest):
         self.assertEqual(len(self.counter.take()), 2)
 
     def test_on_without_configuration_fails_at_configure_time(self):
+        os.remove(self.config)
         r = self.fails(self.project('cipolicy_sign(p ALL POLICIES a.bin)\n', '-DCIPOLICY_SIGNING=ON'),
                        'CIPOLICY_SIGNING is ON but no signing configuration')
         self.assertIn('Set CIPOLICY_CONFIG', r.out)
@@ -227,6 +239,17 @@ class CMakeFunctions(BuildTest):
         self.assertIn('cipolicy_sign: p: CIP9006: POLICIES is empty', flat)
         self.assertIn('cipolicy_sign: q: CIP9007: the PolicyID of', flat)
         self.assertIn('signed as made.cip, a name Windows does not load', flat)
+
+    def test_malformed_policy_id_is_named_as_the_cause(self):
+        with open(os.path.join(TEMPLATES, 'SignableBase.xml')) as f:
+            text = f.read()
+        self.write(os.path.join(self.src, 'bad.xml'),
+                   re.sub(r'<PolicyID>[^<]*</PolicyID>', '<PolicyID>not-a-guid</PolicyID>', text))
+        r = self.ok(self.project('cipolicy_sign(p ALL POLICIES bad.xml)\n'))
+        flat = ' '.join(r.out.split())
+        self.assertIn("CIP9007: " + os.path.join(self.src, 'bad.xml') +
+                      " has no PolicyID (or PolicyTypeID) that is a GUID ('not-a-guid')", flat)
+        self.assertNotIn('made during the build', flat)
 
     def test_policy_templates_are_well_formed_xml(self):
         # An independent parser: like Windows' own XML reader, it rejects "--" inside comments.

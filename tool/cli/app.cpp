@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/options_table.hpp"
+#include "cli/response_file.hpp"
 #include "core/error.hpp"
 
 namespace cipolicy::cli {
@@ -52,6 +53,7 @@ int run_cli(int argc, char** argv) {
     Args args(argv + 1, argv + argc);
     name_settings_by_flag();
     try {
+        args = expand_response_file(args);
         if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
             print_usage();
             return args.empty() ? static_cast<int>(ExitCode::usage) : 0;

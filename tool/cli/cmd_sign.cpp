@@ -21,13 +21,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// --depfile-format, checked before anything is signed.
+DepfileGrammar requested_grammar(const po::variables_map& vm) {
+    const std::string format =
+        vm.count("depfile-format") ? vm["depfile-format"].as<std::string>() : "make";
+    const std::optional<DepfileGrammar> grammar = depfile_grammar(format);
+    if (!grammar)
+        throw Error(ExitCode::usage,
+                    "sign: --depfile-format '" + format + "' is not one of make, ninja, lines");
+    return *grammar;
+}
+
 // --depfile: written only when every file was signed, so a failed run leaves the build out of date.
 void write_sign_depfile(const po::variables_map& vm, const config::Settings& settings,
                         const std::vector<std::string>& inputs, const nlohmann::json& results) {
     std::vector<fs::path> targets, deps(inputs.begin(), inputs.end());
     for (const auto& r : results) targets.emplace_back(r["output"].get<std::string>());
     for (auto& f : files_read_by(settings, config_file(vm))) deps.push_back(std::move(f));
-    const std::string text = depfile_text(targets, deps);
+    const std::string text = depfile_text(targets, deps, requested_grammar(vm));
     const fs::path file = vm["depfile"].as<std::string>();
     std::error_code ec;
     if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
@@ -50,6 +61,9 @@ int run_sign(const Args& args) {
         "depfile", po::value<std::string>(),
         "after success, write a Make-style dependency file: the outputs depend on the inputs, "
         "the configuration and the key, certificate and metadata files it names")(
+        "depfile-format", po::value<std::string>(),
+        "the --depfile grammar: make (default; GNU Make, CMake's Makefiles), ninja, or lines "
+        "(one path per line, for MSBuild)")(
         "jobs", po::value<unsigned>(),
         "files signed at once (default 32 with Trusted Signing, 8 with Key Vault, 1 with a local "
         "key or a PKCS#11 token)");
@@ -73,6 +87,7 @@ int run_sign(const Args& args) {
     }
     Console out(a.flags);
     const auto& vm = a.vm;
+    requested_grammar(vm);
     const std::vector<std::string> inputs =
         expand_inputs(vm["input"].as<std::vector<std::string>>());
     signing::OutputNaming naming;

@@ -1,10 +1,13 @@
 #pragma once
-// Make-style dependency files (`--depfile`): which files a signing run read, so that Ninja, Make
-// (CMake DEPFILE) and CIPolicy.Build re-sign when a certificate, key, PFX, chain or password file
-// named in the configuration changes, not only when the configuration file itself does.
+// Dependency files (`sign --depfile`): which files a signing run read, so that Ninja, Make (CMake
+// DEPFILE) and CIPolicy.Build re-sign when a certificate, key, PFX, chain or password file named
+// in the configuration changes, not only when the configuration file itself does. Each consumer
+// reads its own grammar, so the file is written in the one it asks for (--depfile-format).
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/settings.hpp"
@@ -16,9 +19,25 @@ namespace cipolicy::cli {
 std::vector<std::filesystem::path> files_read_by(
     const config::Settings& settings, const std::optional<std::filesystem::path>& config);
 
-// "target...: dep dep...\n" on one line (MSBuild reads it too), absolute paths, spaces, '#' and
-// '$' escaped as Ninja and Make read them.
+enum class DepfileGrammar {
+    // GNU Make and CMake's depfile reader (Unix Makefiles): "\ " "\#" "$$".
+    make,
+    // Ninja's depfile parser, which also needs "\*", "\[", "\|" and ends a name at characters it
+    // has no escape for (";", "`", "<", ">", "^", tabs): such a name is written relative to the
+    // working directory when that avoids them, else as it is (the step is then always re-run,
+    // never skipped wrongly).
+    ninja,
+    // CIPolicy.Build (ReadLinesFromFile): the targets, an empty line, the dependencies, one
+    // absolute path per line and nothing escaped.
+    lines,
+};
+
+// "make", "ninja" or "lines"; nullopt for anything else.
+std::optional<DepfileGrammar> depfile_grammar(std::string_view name);
+
+// The dependency file text: `targets` depend on `dependencies` (absolute, normalized paths).
 std::string depfile_text(const std::vector<std::filesystem::path>& targets,
-                         const std::vector<std::filesystem::path>& dependencies);
+                         const std::vector<std::filesystem::path>& dependencies,
+                         DepfileGrammar grammar = DepfileGrammar::make);
 
 }  // namespace cipolicy::cli
