@@ -384,11 +384,6 @@ function(cipolicy_sign name)
   if(multi)
     set(config_subdir "/$<CONFIG>")
   endif()
-  # Ninja reads dependency files with its own grammar; Make generators through CMake's reader.
-  set(depfile_format make)
-  if(CMAKE_GENERATOR MATCHES "Ninja")
-    set(depfile_format ninja)
-  endif()
   if(tool STREQUAL "CIPolicy::cipolicy")
     set(tool_identity "$<TARGET_FILE:CIPolicy::cipolicy>")
   else()
@@ -425,8 +420,11 @@ function(cipolicy_sign name)
         COMMENT "Compiling policy ${policy}"
         VERBATIM)
       if(EXISTS "${xml}")
-        # A changed PolicyID must rename the signed file: re-read the XML when it changes.
-        set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${xml}")
+        # A changed PolicyID must rename the signed file: re-read the XML when it changes (the one
+        # way to know an output's name before Ninja or Make runs), unless OUTPUT_NAME fixes it.
+        if(NOT arg_OUTPUT_NAME)
+          set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${xml}")
+        endif()
         _cipolicy_xml_identity("${xml}" policy)
         if(policy_NAME)
           set(file_name "${policy_NAME}")
@@ -480,7 +478,7 @@ function(cipolicy_sign name)
       OUTPUT "${output}"
       COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
       COMMAND ${tool} sign "${input}" -o "${output}" --depfile "${depfile}"
-              --depfile-format ${depfile_format} ${flags}
+              --depfile-format make ${flags}
       DEPENDS "${input}" "${options_stamp}" ${flag_depends} ${tool_depends} ${arg_DEPENDS}
       DEPFILE "${depfile}"
       COMMENT "Signing policy ${policy}"

@@ -4,6 +4,7 @@ Real cmake (Ninja, Unix Makefiles, Ninja Multi-Config) and the real `dotnet msbu
 on projects copied out of the repository into a temporary folder. Tests count tool runs (a
 wrapper logs each one); they never time anything."""
 import glob
+import json
 import os
 import re
 import shutil
@@ -49,6 +50,34 @@ class LayerTest(BuildTest):
             for dirpath, _, files in os.walk(folder):
                 self.assertFalse([f for f in files if f.startswith('PWNED')],
                                  f'a shell ran text from a file name in {dirpath}')
+
+
+class ToolResponseFile(LayerTest):
+    """`cipolicy @FILE`: what the MSBuild targets run instead of a shell command line."""
+
+    def test_arguments_are_read_verbatim_one_per_line(self):
+        folder = self.path(HOSTILE)
+        self.make_pki_and_policies(folder, [f'p{HOSTILE}.bin'])
+        out = os.path.join(folder, f'out {HOSTILE}')
+        rsp = self.write(self.path('sign.rsp'), '\r\n'.join(
+            ['sign', os.path.join(folder, f'p{HOSTILE}.bin'), '', '--config',
+             os.path.join(folder, 'cipolicy.yaml'), '--output-dir', out, '--depfile',
+             os.path.join(folder, 'p.d'), '--depfile-format', 'lines']) + '\r\n')
+        self.ok(run([EXE, '@' + rsp, '--quiet']))
+        self.assertVerifies(os.path.join(folder, 'pki', 'root.cer'), os.path.join(out, A_CIP))
+        with open(os.path.join(folder, 'p.d'), encoding='utf-8') as f:
+            lines = f.read().split('\n')
+        self.assertEqual(lines[0], os.path.join(out, A_CIP))
+        self.assertIn(os.path.join(folder, 'pki', 'signer.key'), lines)
+        self.assertNoShell(self.dir, os.getcwd())
+
+    def test_errors_name_the_file(self):
+        r = self.fails(run([EXE, '@' + self.path('missing.rsp')]), self.path('missing.rsp'))
+        self.assertEqual(r.code, 3, r.out)
+        rsp = self.write(self.path('nested.rsp'), '@other.rsp\nsign\n')
+        self.fails(run([EXE, '@' + rsp]), 'a response file starts with the command name')
+        rsp = self.write(self.path('bad.rsp'), 'sign\nx.bin\n--depfile\nx.d\n--depfile-format\nyaml\n')
+        self.fails(run([EXE, '@' + rsp]), "--depfile-format 'yaml' is not one of make, ninja, lines")
 
 
 class CMakeTemplates(LayerTest):
@@ -156,19 +185,27 @@ class CMakeGenerators(LayerTest):
         self.assertEqual(counter.take(), [])
 
     def hostile_noop(self, generator):
-        src = self.path(HOSTILE, 'src')
+        # CMake itself refuses '#' and ';' in source and build folders: the names the tool writes
+        # into the depfile are those the configuration names, here a key and certificates in a
+        # folder holding every hostile character.
+        src = self.path('src')
         self.make_pki_and_policies(src, ['a.bin', 'b.bin'])
+        os.rename(os.path.join(src, 'pki'), os.path.join(src, HOSTILE))
+        q = lambda name: json.dumps(HOSTILE + '/' + name)
+        self.write(os.path.join(src, 'cipolicy.yaml'),
+                   f'provider: local\nlocal:\n  cert: {q("signer.pem")}\n  key: {q("signer.key")}\n'
+                   f'  chain: {q("chain.pem")}\n')
         self.project(src)
         counter = Counter(self.dir)
-        b = self.path(HOSTILE, 'build')
+        b = self.path('build')
         self.ok(run(['cmake', '-S', src, '-B', b, '-G', generator, '-DCIPOLICY_EXECUTABLE=' + counter.path]))
         self.ok(run(['cmake', '--build', b]))
         self.assertEqual(len(counter.take()), 2)
-        self.assertVerifies(os.path.join(src, 'pki', 'root.cer'), os.path.join(b, 'out', A_CIP))
+        self.assertVerifies(os.path.join(src, HOSTILE, 'root.cer'), os.path.join(b, 'out', A_CIP))
         r = self.ok(run(['cmake', '--build', b]))
         self.assertEqual(counter.take(), [], 'a no-op build re-signed: ' + r.out[-2000:])
         # The key the configuration names, found through the depfile despite the characters.
-        touch(os.path.join(src, 'pki', 'signer.key'))
+        touch(os.path.join(src, HOSTILE, 'signer.key'))
         self.ok(run(['cmake', '--build', b]))
         self.assertEqual(len(counter.take()), 2, 'an edited key did not re-sign')
         self.ok(run(['cmake', '--build', b]))

@@ -38,8 +38,9 @@ void write_sign_depfile(const po::variables_map& vm, const config::Settings& set
     std::vector<fs::path> targets, deps(inputs.begin(), inputs.end());
     for (const auto& r : results) targets.emplace_back(r["output"].get<std::string>());
     for (auto& f : files_read_by(settings, config_file(vm))) deps.push_back(std::move(f));
-    const std::string text = depfile_text(targets, deps, requested_grammar(vm));
     const fs::path file = vm["depfile"].as<std::string>();
+    const std::string text =
+        depfile_text(targets, deps, requested_grammar(vm), fs::path(file.string() + ".links"));
     std::error_code ec;
     if (file.has_parent_path()) fs::create_directories(file.parent_path(), ec);
     write_file_atomically(

@@ -20,15 +20,13 @@ std::vector<std::filesystem::path> files_read_by(
     const config::Settings& settings, const std::optional<std::filesystem::path>& config);
 
 enum class DepfileGrammar {
-    // GNU Make and CMake's depfile reader (Unix Makefiles): "\ " "\#" "$$".
+    // GNU Make and CMake's depfile reader (which rewrites the file for Ninja and for Make
+    // generators): "\ " "\#" "$$".
     make,
-    // Ninja's depfile parser, which also needs "\*", "\[", "\|" and ends a name at characters it
-    // has no escape for (";", "`", "<", ">", "^", tabs): such a name is written relative to the
-    // working directory when that avoids them, else as it is (the step is then always re-run,
-    // never skipped wrongly).
+    // Ninja's own parser (1.11) reads the same escapes.
     ninja,
-    // CIPolicy.Build (ReadLinesFromFile): the targets, an empty line, the dependencies, one
-    // absolute path per line and nothing escaped.
+    // CIPolicy.Build (ReadLinesFromFile): the targets, then the dependencies, one absolute path per
+    // line and nothing escaped.
     lines,
 };
 
@@ -36,8 +34,15 @@ enum class DepfileGrammar {
 std::optional<DepfileGrammar> depfile_grammar(std::string_view name);
 
 // The dependency file text: `targets` depend on `dependencies` (absolute, normalized paths).
+// Make and Ninja cannot name some files at all (Ninja 1.11 ends a name at ' " & ; ` * | < > ^;
+// Make, and CMake's rewriting of the file for either, break on ; % ( = : and more): with
+// `links_dir`, a dependency whose path holds any character outside a small safe set is named
+// through a symbolic link links_dir/<n> to it instead (stat() follows it, so an edit of the
+// file is seen). Where no link can be made (a Windows account without the privilege) the path is
+// written as it is: the step then re-runs on every build, never skips wrongly.
 std::string depfile_text(const std::vector<std::filesystem::path>& targets,
                          const std::vector<std::filesystem::path>& dependencies,
-                         DepfileGrammar grammar = DepfileGrammar::make);
+                         DepfileGrammar grammar = DepfileGrammar::make,
+                         const std::optional<std::filesystem::path>& links_dir = std::nullopt);
 
 }  // namespace cipolicy::cli
