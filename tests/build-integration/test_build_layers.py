@@ -253,8 +253,10 @@ class MSBuildLayers(LayerTest):
         return self.write(os.path.join(folder, 'app.csproj'), SDK_PROJECT)
 
     def dotnet(self, verb, proj, *args):
-        return run([DOTNET, verb, proj, '--configfile', self.nuget, '-nodeReuse:false', '-v:n',
-                    self.tool, *args], env={'NUGET_PACKAGES': self.path('packages')})
+        # Run in the project's folder: the dotnet CLI drops '"' from a project path argument.
+        source = ['--configfile', self.nuget] if verb == 'build' else []
+        return run([DOTNET, verb, *source, '-nodeReuse:false', '-v:n', self.tool, *args],
+                   cwd=os.path.dirname(proj), env={'NUGET_PACKAGES': self.path('packages')})
 
     def test_sdk_style_with_manual_imports_signs_per_configuration_and_cleans_exactly(self):
         app = self.path('app')
