@@ -66,7 +66,7 @@ class CMakeFunctions(BuildTest):
         os.remove(self.config)
         r = self.fails(self.project('cipolicy_sign(p ALL POLICIES a.bin)\n', '-DCIPOLICY_SIGNING=ON'),
                        'CIPOLICY_SIGNING is ON but no signing configuration')
-        self.assertIn('Set CIPOLICY_CONFIG', r.out)
+        self.assertIn('set CIPOLICY_CONFIG to your cipolicy.yaml', ' '.join(r.out.split()))
 
     def test_missing_config_file_fails(self):
         self.fails(self.project('cipolicy_sign(p POLICIES a.bin CONFIG nope.yaml)\n'),
