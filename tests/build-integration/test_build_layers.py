@@ -280,6 +280,12 @@ class MSBuildLayers(LayerTest):
         self.ok(self.dotnet('build', proj))
         self.assertEqual(self.counter.take(), [])
 
+    def test_sample_copied_out_says_what_it_needs(self):
+        shutil.copytree(os.path.join(SOURCE_DIR, 'samples', 'msbuild'), self.path('sample'))
+        r = self.fails(msbuild(self.path('sample', 'Policies.proj')),
+                       'error : CIPolicy.Build is not imported: pass -p:SampleCIPolicyDir=')
+        self.assertNotIn('Build succeeded', r.out)
+
     def test_no_configuration_warns_naming_the_property(self):
         app = self.path('app')
         proj = self.sdk_app(app)
