@@ -175,9 +175,35 @@ class CompilerTest(CliTest):
         self.assertFalse(os.path.exists(self.path('bad.bin')))
 
     def test_format_version_out_of_range(self):
-        r = run('compile', oracle('compile', 'WOA_SiPolicy.xml'), '--format-version', '4',
+        r = run('compile', oracle('compile', 'WOA_SiPolicy.xml'), '--format-version', '12',
                 '-o', self.path('x.bin'))
-        self.assertExit(r, 2, 'format version 4 is not supported')
+        self.assertExit(r, 2, 'format version 12 is not supported (expected 1 to 11)')
+        self.assertFalse(os.path.exists(self.path('x.bin')))
+
+    def test_format_too_old_for_the_xml_names_the_element(self):
+        xml = self.write(self.path('p.xml'), policy_xml(
+            [('Allow', {'FilePath': 'C:\\Tools\\*'})]).encode())
+        r = run('compile', xml, '--format-version', '6', '-o', self.path('x.bin'))
+        self.assertExit(r, 3, 'format version 6 cannot store file rule ID_ALLOW_R_0 FilePath '
+                              '(needs format 7 or later)')
+        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+        self.assertFalse(os.path.exists(self.path('x.bin')))
+
+    def test_every_format_the_decompiler_reads_compiles(self):
+        # A single-policy-format policy with nothing newer than format 1 compiles at 1 to 11;
+        # each binary decompiles, and the XML compiles back to the same bytes at its format,
+        # which is what decompile's message tells the user to do.
+        src = self.path('p.xml')
+        self.write(src, self.read(oracle('compile', 'WOA_SiPolicy.xml')))
+        for fmt in range(1, 12):
+            out, back, again = (self.path(f'{n}{fmt}') for n in ('f', 'x', 'g'))
+            self.assertExit(run('compile', src, '--format-version', fmt, '-o', out), 0)
+            r = run('decompile', out, '-o', back + '.xml')
+            self.assertExit(r, 0, f'--format-version {fmt}')
+            self.assertExit(run('compile', back + '.xml', '--format-version', fmt,
+                                '-o', again), 0)
+            self.assertEqual(self.read(again), self.read(out), fmt)
+            self.assertEqual(struct.unpack_from('<I', self.read(out), 0)[0], fmt)
 
 
 if __name__ == '__main__':
