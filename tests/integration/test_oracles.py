@@ -4,7 +4,7 @@ import os
 import sys
 import unittest
 
-from support import CliTest, run, shared_dir
+from support import CliTest, openssl, run, shared_dir
 
 SHARED = shared_dir()
 

@@ -246,6 +246,8 @@ class Reader {
                     e, {"ID", "FriendlyName", "FileName", "InternalName", "FileDescription",
                         "ProductName", "PackageFamilyName", "PackageVersion", "MinimumFileVersion",
                         "MaximumFileVersion", "Hash", "AppIDs", "FilePath", "Type"});
+            if (kind != "FileRule" && e.attribute("Type"))  // Type is the generic rule's only
+                src_.fail(e, "Type", "attribute not allowed here");
             FileRule r;
             r.app_ids = app_ids(e);
             r.type = file_rule_type(e);
