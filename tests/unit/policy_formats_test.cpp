@@ -331,8 +331,8 @@ TEST_CASE("UTF-16 and UTF-8 with a byte order mark compile like UTF-8", "[compil
         const XmlSource source("t.xml", text);
         CHECK(source.encoding() == (le ? XmlEncoding::utf16le : XmlEncoding::utf16be));
         CHECK(compile_policy_xml(source) == expected);
-        // Saved as it came: same encoding, same bytes.
-        CHECK(save_xml(source) == text);
+        // Saved as it came (as the editing commands read it): same encoding, same bytes.
+        CHECK(save_xml(XmlSource("t.xml", text, true)) == text);
     }
 }
 

@@ -145,7 +145,7 @@ TEST_CASE("malformed policy XML: one located line per problem", "[compiler][erro
          "t.xml(7,64): SigningScenario Value=\"256\": not a number from 0 to 255"},
         // 23. Macros: an Id the schema's pattern refuses
         {policy_text("  <Macros><Macro Id=\"1A\" Value=\"b\" /></Macros>\n"),
-         "t.xml(7,20): Macro Id=\"1A\": a macro Id is a letter or _, then letters, digits, _ or ."},
+         "t.xml(7,18): Macro Id=\"1A\": a macro Id is a letter or _, then letters, digits, _ or ."},
         // 24. AppIDs naming an undefined macro
         {policy_text("  <FileRules><Allow ID=\"ID_ALLOW_A\" AppIDs=\"$(A)\" /></FileRules>\n"),
          "t.xml(7,37): Allow AppIDs=\"$(A)\": no Macro has the Id 'A'"},

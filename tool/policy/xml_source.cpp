@@ -43,7 +43,9 @@ XmlSource::~XmlSource() = default;
 
 XmlSource XmlSource::load(const std::filesystem::path& path, bool keep_formatting) {
     const Bytes data = read_bounded(path, kMaxPolicyBytes, "policy XML");
-    return XmlSource(path, std::string(data.begin(), data.end()), keep_formatting);
+    // One memcpy: the iterator-pair constructor copies byte by byte (5% of a compile).
+    return XmlSource(path, std::string(reinterpret_cast<const char*>(data.data()), data.size()),
+                     keep_formatting);
 }
 
 TextPosition XmlSource::position(std::size_t offset) const {
