@@ -233,8 +233,11 @@ TEST_CASE("formats below what the XML uses are refused naming the element", "[co
                Contains("t.xml: policy: cannot write the binary: format version 10 cannot store "
                         "signer ID_SIGNER_A CertEKU Condition=\"Except\" (needs format 11 or "
                         "later)"));
-    CHECK_THAT(compile_error(kEverything, 8), Contains("(needs format 9 or later)"));
-    CHECK_THAT(compile_error(kEverything, 2), Contains("file rule ID_FILE_MATCH AppIDs"));
+    CHECK_THAT(compile_error(kEverything, 8),
+               Contains("signer ID_SIGNER_A ArtifactRuleRef (needs format 10 or later)"));
+    // Deny rules come first in compiled order.
+    CHECK_THAT(compile_error(kEverything, 2),
+               Contains("file rule ID_DENY_SINGLE AppIDs (needs format 3 or later)"));
     CHECK_THAT(compile_error(kEverything, 12),
                Contains("format version 12 is not supported (expected 1 to 11)"));
 }
@@ -268,7 +271,8 @@ TEST_CASE("schema 2026 elements compile to the layout and round-trip", "[compile
     CHECK(p.file_rules[rule_index(p, "ID_FILE_EXCLUDE")].type == FileRuleType::deny);
     CHECK(p.file_rules[rule_index(p, "ID_FILE_ATTR")].type == FileRuleType::file_attrib);
     // AppIDs="$(Host1)$(Host2)": a list of two strings; a literal is a list of one.
-    CHECK(occurrences(binary, cat({u32s({2, 10}), utf16("A.EXE"), u32s({0, 0}), u32s({10}),
+    // (Each string: length, UTF-16, padding to 4, a zero u32.)
+    CHECK(occurrences(binary, cat({u32s({2, 10}), utf16("A.EXE"), Bytes{0, 0}, u32s({0, 10}),
                                    utf16("B.EXE")})) == 1);
     CHECK(occurrences(binary, cat({u32s({1, 16}), utf16("HOST.EXE"), u32s({0})})) == 1);
     // Block 9: one requirement, base, target, sequences 2 to 9.
