@@ -349,3 +349,28 @@ TEST_CASE("errors in a UTF-16 document point at UTF-16 lines and columns", "[com
     // The same line and column as the UTF-8 document's.
     CHECK(message == compile_error(bad, std::nullopt));
 }
+
+TEST_CASE("format 11 entries that no writer makes are refused", "[policy]") {
+    const Bytes binary = compile_policy_xml(XmlSource("t.xml", kEverything));
+    const Bytes block = u32s({11, 1, 0, 1, 1, 12});
+    const auto at = std::search(binary.begin(), binary.end(), block.begin(), block.end());
+    REQUIRE(at != binary.end());
+    auto with_block = [&](const Bytes& replacement) {
+        Bytes b(binary.begin(), at);
+        b.insert(b.end(), replacement.begin(), replacement.end());
+        return b;
+    };
+    auto error = [](const Bytes& b) -> std::string {
+        try {
+            read_policy_binary(b);
+        } catch (const Error& e) {
+            return e.what();
+        }
+        return "(no error)";
+    };
+    CHECK(error(with_block(block)) == "(no error)");
+    CHECK_THAT(error(with_block(u32s({11, 1, 0, 0, 12}))),
+               Contains("signer 0 has an empty CertEKU condition list"));
+    CHECK_THAT(error(with_block(u32s({11, 2, 0, 1, 1, 0, 1, 1, 12}))),
+               Contains("signer 0 has CertEKU conditions twice"));
+}

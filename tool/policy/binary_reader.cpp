@@ -302,10 +302,16 @@ class Reader {
         }
         const std::uint32_t refs = in_.count("signer ArtifactRuleRef count", 8);
         for (std::uint32_t k = 0; k < refs; ++k) {
+            const std::size_t at = in_.offset();
             const std::uint32_t i =
                 in_.index("signer with ArtifactRuleRefs", p_.signers.size(), "signers");
-            p_.signers[i].artifact_rule_refs = in_.index_list(
-                item("signer", i) + " ArtifactRuleRef", p_.artifact_rules.size(), "artifact rules");
+            auto& list = p_.signers[i].artifact_rule_refs;
+            if (!list.empty()) in_.fail(at, item("signer", i) + " has ArtifactRuleRefs twice");
+            list = in_.index_list(item("signer", i) + " ArtifactRuleRef", p_.artifact_rules.size(),
+                                  "artifact rules");
+            // Writers list only signers that have some: an empty entry would not survive.
+            if (list.empty())
+                in_.fail(at, item("signer", i) + " has an empty ArtifactRuleRef list");
         }
         for (std::size_t i = 0; i < p_.signing_scenarios.size(); ++i) {
             const std::string w = item("signing scenario", i) + " ArtifactSigners";
@@ -319,10 +325,15 @@ class Reader {
     void cert_eku_condition_block() {
         const std::uint32_t n = in_.count("CertEKU condition count", 8);
         for (std::uint32_t k = 0; k < n; ++k) {
+            const std::size_t at = in_.offset();
             const std::uint32_t i =
                 in_.index("signer with CertEKU conditions", p_.signers.size(), "signers");
-            p_.signers[i].except_cert_ekus = in_.index_list(
-                item("signer", i) + " CertEKU Condition=Except", p_.ekus.size(), "EKUs");
+            auto& list = p_.signers[i].except_cert_ekus;
+            if (!list.empty()) in_.fail(at, item("signer", i) + " has CertEKU conditions twice");
+            list = in_.index_list(item("signer", i) + " CertEKU Condition=Except", p_.ekus.size(),
+                                  "EKUs");
+            if (list.empty())
+                in_.fail(at, item("signer", i) + " has an empty CertEKU condition list");
         }
     }
 
