@@ -178,10 +178,12 @@ def compile_row(exe, work, runs):
     m = peak_kb([exe, 'compile', xml, '-o', ours, '-q'])
     with open(ref, 'wb') as f:
         bm = peak_kb([sys.executable, reference, xml], stdout=f)
-    row(f'compile SiPolicy_Enforced.xml ({"both byte-identical" if same else "OUTPUT DIFFERS"}; '
-        f'CPU {ms(c)}, peak {m // 1024} MB)', ms(w),
-        f'reference/cipcompile.py (CPU {ms(bc)}, peak {bm // 1024} MB)', ms(bw), f'{bw / w:.1f}x',
-        '>= 15x, <= 30 MB')
+    # The goal is in CPU time (user + system): on shared cores the wall time of a 20 ms process
+    # is mostly other people's work.
+    row(f'compile SiPolicy_Enforced.xml, CPU ({"both byte-identical" if same else "OUTPUT DIFFERS"}; '
+        f'wall {ms(w)}, peak {m // 1024} MB)', ms(c),
+        f'reference/cipcompile.py (wall {ms(bw)}, peak {bm // 1024} MB)', ms(bc),
+        f'{bc / c:.1f}x', '>= 15x CPU, <= 30 MB')
     w, c, _ = r['decompile']
     m = peak_kb([exe, 'decompile', ours, '-o', back, '-q'])
     row(f'decompile of the same binary (CPU {ms(c)}, peak {m // 1024} MB)', ms(w), '-', '', '',

@@ -175,9 +175,56 @@ class CompilerTest(CliTest):
         self.assertFalse(os.path.exists(self.path('bad.bin')))
 
     def test_format_version_out_of_range(self):
-        r = run('compile', oracle('compile', 'WOA_SiPolicy.xml'), '--format-version', '4',
+        r = run('compile', oracle('compile', 'WOA_SiPolicy.xml'), '--format-version', '12',
                 '-o', self.path('x.bin'))
-        self.assertExit(r, 2, 'format version 4 is not supported')
+        self.assertExit(r, 2, 'format version 12 is not supported (expected 1 to 11)')
+        self.assertFalse(os.path.exists(self.path('x.bin')))
+
+    def test_format_too_old_for_the_xml_names_the_element(self):
+        xml = self.write(self.path('p.xml'), policy_xml(
+            [('Allow', {'FilePath': 'C:\\Tools\\*'})]).encode())
+        r = run('compile', xml, '--format-version', '6', '-o', self.path('x.bin'))
+        self.assertExit(r, 3, 'format version 6 cannot store file rule ID_ALLOW_R_0 FilePath '
+                              '(needs format 7 or later)')
+        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+        self.assertFalse(os.path.exists(self.path('x.bin')))
+
+    def test_utf16_xml_compiles_and_edits_keep_its_encoding(self):
+        # What Windows PowerShell 5.1 writes: UTF-16LE with a byte order mark, encoding="utf-16".
+        text = self.read(oracle('compile', 'WOA_SiPolicy.xml')).decode('utf-8-sig')
+        xml = self.write(self.path('w16.xml'), b'\xff\xfe' + text.replace(
+            'encoding="utf-8"', 'encoding="utf-16"').encode('utf-16-le'))
+        out = self.path('w16.bin')
+        self.assertExit(run('compile', xml, '--format-version', 7, '-o', out), 0)
+        self.assertEqual(self.read(out), self.read(oracle('compile', 'WOA_SiPolicy.bin')))
+        self.assertExit(run('set-version', xml, '10.9.8.7'), 0)
+        saved = self.read(xml)
+        self.assertEqual(saved[:2], b'\xff\xfe')
+        self.assertIn('<VersionEx>10.9.8.7</VersionEx>', saved[2:].decode('utf-16-le'))
+        # Broken UTF-16 is one line naming the file.
+        bad = self.write(self.path('bad16.xml'), b'\xff\xfe<\x00S')
+        r = run('compile', bad, '-o', self.path('bad.bin'))
+        self.assertExit(r, 3, 'bad16.xml: UTF-16 text with an odd number of bytes')
+        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+
+    def test_every_format_the_decompiler_reads_compiles(self):
+        # A single-policy-format policy with nothing newer than format 1 compiles at 1 to 11;
+        # each binary decompiles, and the XML compiles back to the same bytes at its format,
+        # which is what decompile's message tells the user to do.
+        text = policy_xml([('Allow', {'FileName': 'a.exe', 'MinimumFileVersion': '1.0.0.0'}),
+                           ('Deny', {'Hash': 'AB' * 32})])
+        text = text.replace('<PolicyID>{11111111-2222-3333-4444-555555555555}</PolicyID>', '')
+        text = text.replace('BasePolicyID>', 'PolicyTypeID>')
+        src = self.write(self.path('p.xml'), text.encode())
+        for fmt in range(1, 12):
+            out, back, again = (self.path(f'{n}{fmt}') for n in ('f', 'x', 'g'))
+            self.assertExit(run('compile', src, '--format-version', fmt, '-o', out), 0)
+            r = run('decompile', out, '-o', back + '.xml')
+            self.assertExit(r, 0, f'--format-version {fmt}')
+            self.assertExit(run('compile', back + '.xml', '--format-version', fmt,
+                                '-o', again), 0)
+            self.assertEqual(self.read(again), self.read(out), fmt)
+            self.assertEqual(struct.unpack_from('<I', self.read(out), 0)[0], fmt)
 
 
 if __name__ == '__main__':

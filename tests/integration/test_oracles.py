@@ -4,7 +4,7 @@ import os
 import sys
 import unittest
 
-from support import CliTest, run, shared_dir
+from support import CliTest, openssl, run, shared_dir
 
 SHARED = shared_dir()
 
@@ -87,6 +87,36 @@ class OracleTest(CliTest):
                 '-o', self.path('x.cip'))
         self.assertNotEqual(r.code, 0)
         self.assertFalse(os.path.exists(self.path('x.cip')))
+
+
+class SigntoolOracleTest(CliTest):
+    """compile + sign == real signtool output, byte for byte (oracles/signtool, no timestamp)."""
+
+    def signed(self, pfx, chain=()):
+        policy = self.path('policy.bin')
+        r = run('compile', oracle('signtool', 'IoTKit2020b_DeviceGuard_Enforced.xml'),
+                '--format-version', 7, '-o', policy)
+        self.assertExit(r, 0)
+        args = ['sign', policy, '--pfx', oracle('signtool', 'certs', pfx),
+                '--pfx-password-env', 'EMPTY_PFX_PASSWORD', '-o', self.path('out.p7b')]
+        if chain:
+            # The CA certificates in chain order, one PEM file: the signer's issuer first.
+            pem = b''.join(openssl('x509', '-inform', 'DER', '-in',
+                                   oracle('signtool', 'certs', c)).stdout for c in chain)
+            args += ['--chain', self.write(self.path('chain.pem'), pem)]
+        r = run(*args, env={'EMPTY_PFX_PASSWORD': ''})
+        self.assertExit(r, 0)
+        return self.read(self.path('out.p7b'))
+
+    def test_one_certificate_matches_signtool(self):
+        self.assertEqual(self.signed('Contoso-KEK.pfx'),
+                         self.read(oracle('signtool', 'IoTKit2020b_DeviceGuard_Enforced.p7b')))
+
+    def test_certificate_set_sorted_like_signtool(self):
+        # The chain comes in leaf, CA, PCA order; signtool's SET OF is sorted by DER encoding.
+        self.assertEqual(
+            self.signed('OEM-PAUTH.pfx', chain=('OEM-CA.cer', 'OEM-PCA.cer')),
+            self.read(oracle('signtool', 'IoTKit2020b_DeviceGuard_Enforced.OEM-PAUTH.p7b')))
 
 
 if __name__ == '__main__':

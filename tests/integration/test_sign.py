@@ -59,7 +59,14 @@ class SignAndVerifyTest(SignTestBase):
         # Leaf (+ intermediate), never the root.
         certs = openssl('pkcs7', '-inform', 'DER', '-in', out, '-print_certs', '-noout').stdout.decode()
         subjects = re.findall(r'subject=.*CN ?= ?(.*)', certs)
-        self.assertEqual(subjects, ['Test Signer', 'Test Intermediate'] if intermediate else ['Test Signer'])
+        self.assertEqual(sorted(subjects),
+                         ['Test Intermediate', 'Test Signer'] if intermediate else ['Test Signer'])
+        # A DER SET OF: sorted by encoding (X.690 11.6), as signtool writes it, not chain order.
+        pems = re.findall(rb'-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n', openssl(
+            'pkcs7', '-inform', 'DER', '-in', out, '-print_certs').stdout, re.S)
+        ders = [openssl('x509', '-outform', 'DER', input=p).stdout for p in pems]
+        self.assertEqual(len(ders), 2 if intermediate else 1)
+        self.assertEqual(ders, sorted(ders))
         self.assertTrue(lines)
 
         # Deterministic: a second run gives the same bytes.

@@ -333,6 +333,29 @@ class RetimestampTest(TimestampBase):
         self.assertEqual(dump.count(':1.3.6.1.4.1.311.3.3.1'), 1)
         self.assertExit(run('verify', self.path('stamped.cip'), '--root', self.pki.root_pem), 0)
 
+    def test_timestamp_accepts_certificates_in_chain_order(self):
+        """Files cipolicy signed before it sorted the certificate SET list the chain in order;
+        timestamping them writes the set sorted and changes no signed byte."""
+        r, plain = self.sign(out='plain.cip')
+        self.assertExit(r, 0)
+        data = self.read(plain)
+        pems = re.findall(rb'-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n', openssl(
+            'pkcs7', '-inform', 'DER', '-in', plain, '-print_certs').stdout, re.S)
+        ders = [openssl('x509', '-outform', 'DER', input=p).stdout for p in pems]
+        self.assertEqual(len(ders), 2)
+        self.assertEqual(ders, sorted(ders))
+        at = data.index(ders[0])
+        self.assertEqual(data.index(ders[1]), at + len(ders[0]))
+        swapped = data[:at] + ders[1] + ders[0] + data[at + len(ders[0]) + len(ders[1]):]
+        old = self.write(self.path('old.cip'), swapped)
+        r = run('timestamp', old, '-o', self.path('stamped.cip'), '--timestamp-url',
+                TSA.url + '/ok', *FAST)
+        self.assertExit(r, 0, 'timestamped')
+        stamped = self.read(self.path('stamped.cip'))
+        self.assertLess(stamped.index(ders[0]), stamped.index(ders[1]))
+        self.assertEqual(self.signature_value(self.path('stamped.cip')), self.signature_value(plain))
+        self.assertExit(run('verify', self.path('stamped.cip'), '--root', self.pki.root_pem), 0)
+
     def test_timestamp_command_reads_the_timestamp_settings_of_the_configuration(self):
         """Every timestamp.* key of cipolicy.yaml reaches `cipolicy timestamp`, not only the URLs;
         CIPOLICY_* variables and the command line still win over the file."""

@@ -126,9 +126,9 @@ TEST_CASE("malformed policies are rejected with the offset and the problem", "[p
               "policy binary: offset 0x40: header length field is 0x38, expected 0x40");
     }
     SECTION("format version") {
-        put_u32(bad, 0, 9);
+        put_u32(bad, 0, 12);
         CHECK(read_error(bad) ==
-              "policy binary: offset 0x0: format version 9 is not supported (expected 1 to 8)");
+              "policy binary: offset 0x0: format version 12 is not supported (expected 1 to 11)");
         put_u32(bad, 0, 0);
         CHECK_THAT(read_error(bad), Contains("format version 0 is not supported"));
     }

@@ -135,21 +135,20 @@ TEST_CASE("malformed policy XML: one located line per problem", "[compiler][erro
          "t.xml(2,54): SiPolicy PolicyType=\"Supplemental Policy\": a supplemental policy needs "
          "PolicyID and BasePolicyID"},
         // 21. unknown PolicyType
-        {policy_text("", R"( PolicyType="AppID Tagging Policy")"),
-         "t.xml(2,54): SiPolicy PolicyType=\"AppID Tagging Policy\": not supported yet (only "
-         "'Base Policy' and 'Supplemental Policy')"},
+        {policy_text("", R"( PolicyType="Tagging")"),
+         "t.xml(2,54): SiPolicy PolicyType=\"Tagging\": must be 'Base Policy', 'Supplemental "
+         "Policy' or 'AppID Tagging Policy'"},
         // 22. scenario Value out of range
         {policy_text(
              "  <SigningScenarios><SigningScenario ID=\"ID_SIGNINGSCENARIO_S\" Value=\"256\">"
              "<ProductSigners /></SigningScenario></SigningScenarios>\n"),
          "t.xml(7,64): SigningScenario Value=\"256\": not a number from 0 to 255"},
-        // 23. Macros
-        {policy_text("  <Macros><Macro Id=\"A\" Value=\"b\" /></Macros>\n"),
-         "t.xml(7,4): Macros: Macros are not supported yet (expand them before compiling)"},
-        // 24. AppIDs
-        {policy_text("  <FileRules><Allow ID=\"ID_ALLOW_A\" AppIDs=\"x\" /></FileRules>\n"),
-         "t.xml(7,37): Allow AppIDs=\"x\": not supported yet (its binary encoding is not pinned "
-         "down)"},
+        // 23. Macros: an Id the schema's pattern refuses
+        {policy_text("  <Macros><Macro Id=\"1A\" Value=\"b\" /></Macros>\n"),
+         "t.xml(7,18): Macro Id=\"1A\": a macro Id is a letter or _, then letters, digits, _ or ."},
+        // 24. AppIDs naming an undefined macro
+        {policy_text("  <FileRules><Allow ID=\"ID_ALLOW_A\" AppIDs=\"$(A)\" /></FileRules>\n"),
+         "t.xml(7,37): Allow AppIDs=\"$(A)\": no Macro has the Id 'A'"},
         // 25. bad SignTimeAfter
         {policy_text("  <Signers><Signer ID=\"ID_SIGNER_S\" Name=\"s\" SignTimeAfter=\"yesterday\">"
                      "<CertRoot Type=\"TBS\" Value=\"00\" /></Signer></Signers>\n"),
@@ -178,9 +177,18 @@ TEST_CASE("malformed policy XML: one located line per problem", "[compiler][erro
         // 30. an unused valid signer is fine, but text where elements belong is not
         {policy_text(kSigner + "  <CiSigners>oops</CiSigners>\n"),
          "t.xml(8,4): CiSigners: unexpected text 'oops'"},
-        // 31. UTF-16 (a BOM ConvertFrom-CIPolicy would accept; cipolicy says what to do)
-        {std::string("\xFF\xFE<\0", 4),
-         "t.xml(1,1): UTF-16 policy XML is not supported yet; save it as UTF-8"},
+        // 31. UTF-16 cut short (an odd number of bytes after the byte order mark)
+        {std::string("\xFF\xFE<\0S", 5),
+         "t.xml: UTF-16 text with an odd number of bytes (the file is cut short or not UTF-16); "
+         "save it again"},
+        // 32. UTF-16 with an unpaired surrogate, on line 2 column 3
+        {std::string("\xFF\xFE<\0\n\0a\0b\0\x00\xD8<\0", 14),
+         "t.xml(2,3): not valid UTF-16 (an unpaired surrogate); save the file again as UTF-16 or "
+         "UTF-8"},
+        // 33. UTF-16 without a byte order mark
+        {std::string("<\0?\0", 4),
+         "t.xml(1,1): UTF-16 without a byte order mark; save it with one (PowerShell: Out-File "
+         "-Encoding Unicode) or as UTF-8"},
     };
     REQUIRE(cases.size() >= 20);
     for (std::size_t i = 0; i < cases.size(); ++i) {

@@ -18,8 +18,9 @@ int run_compile(const Args& args) {
         "output,o", po::value<std::string>(),
         "the binary to write (default: {PolicyID}.bin, or SiPolicy.bin for the single-policy "
         "format, beside the input; missing folders are created)")(
-        "format-version", po::value<unsigned>()->default_value(policy::kLatestFormatVersion),
-        "binary format version, 5 to 8 (7: what Windows 10 tools of 2022-2024 wrote)");
+        "format-version", po::value<unsigned>(),
+        "binary format version, 1 to 11 (default: 8, or the lowest that holds what the XML "
+        "uses; 7: what Windows 10 tools of 2022-2024 wrote)");
     po::positional_options_description pos;
     pos.add("input", 1);
     ParsedArgs a = parse_args("compile", args, opts, pos);
@@ -34,8 +35,9 @@ int run_compile(const Args& args) {
     Console out(a.flags);
     const std::filesystem::path input = a.vm["input"].as<std::string>();
     const auto source = policy::XmlSource::load(input);
-    const auto [model, binary] =
-        policy::compile_policy(source, a.vm["format-version"].as<unsigned>());
+    std::optional<std::uint32_t> format;
+    if (a.vm.count("format-version")) format = a.vm["format-version"].as<unsigned>();
+    const auto [model, binary] = policy::compile_policy(source, format);
     // Not the .cip/.p7b name sign gives its output: the unsigned binary would then sit where the
     // signed one is written beside it.
     const std::filesystem::path output =

@@ -29,9 +29,11 @@ static Bytes retag(Bytes encoding, Class cls, int tag) {
 Bytes encode_signed_policy(const SignedPolicyParts& parts) {
     Bytes digest_alg = algorithm_with_null(crypto::digest_oid(parts.digest));
 
-    Bytes certificates;
-    for (const auto& c : parts.certificates)
-        certificates.insert(certificates.end(), c.begin(), c.end());
+    // certificates is a [0] IMPLICIT SET OF: DER sorts its elements by their encodings (X.690
+    // 11.6), as signtool does, whatever order the chain came in. Each certificate's bytes are
+    // kept as they are (re-encoding would change them: several real certificates carry negative
+    // serial numbers a strict encoder would refuse).
+    Bytes certificates = retag(asn1::set_of(parts.certificates), Class::context, 0);
 
     Bytes attrs = retag(signed_attributes(parts.digest, parts.content), Class::context, 0);
     Bytes signer_info_body = asn1::concat({
@@ -57,7 +59,7 @@ Bytes encode_signed_policy(const SignedPolicyParts& parts) {
         asn1::small_integer(1),
         asn1::set_of({digest_alg}),
         encap,
-        asn1::tlv(Class::context, 0, true, certificates),
+        certificates,
         asn1::set_of({signer_info}),
     });
     return asn1::sequence(

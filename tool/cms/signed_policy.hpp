@@ -28,14 +28,14 @@ Bytes signed_attributes(crypto::DigestAlgorithm digest, ByteView content);
 struct SignedPolicyParts {
     crypto::DigestAlgorithm digest = crypto::DigestAlgorithm::sha256;
     ByteView content;                        // the policy binary
-    std::vector<Bytes> certificates;         // DER: the signer first, then intermediates; no root
+    std::vector<Bytes> certificates;         // DER: signer and intermediates, any order; no root
     Bytes issuer_name;                       // DER Name, copied from the signer certificate
     Bytes serial;                            // DER INTEGER, copied from the signer certificate
     Bytes signature;                         // RSA PKCS#1 v1.5 over H(signed_attributes(...))
     std::vector<Bytes> unsigned_attributes;  // DER Attribute each (only ever the timestamp)
 };
 
-// The DER ContentInfo. No randomness, no signing time.
+// The DER ContentInfo. No randomness, no signing time; the certificates sorted by encoding.
 Bytes encode_signed_policy(const SignedPolicyParts& parts);
 
 }  // namespace cipolicy::cms

@@ -109,8 +109,8 @@ class Reader {
         return s;
     }
 
-    SignerGroup group(const std::string& w) {
-        SignerGroup g;
+    template <typename Group>
+    void signers_of(Group& g, const std::string& w) {
         const std::uint32_t allowed = in_.count(w + " AllowedSigner count", kMinScenarioSigner);
         for (std::uint32_t k = 0; k < allowed; ++k) {
             AllowedSigner a;
@@ -127,6 +127,10 @@ class Reader {
                 in_.index_list(w + " ExceptAllowRule", p_.file_rules.size(), "file rules");
             g.denied.push_back(std::move(d));
         }
+    }
+    SignerGroup group(const std::string& w) {
+        SignerGroup g;
+        signers_of(g, w);
         g.file_rules_ref = in_.index_list(w + " FileRulesRef", p_.file_rules.size(), "file rules");
         return g;
     }
@@ -246,6 +250,90 @@ class Reader {
                                      "; AppSettings are not supported yet");
                 break;
             }
+            case 9:
+                hotpatch_block();
+                break;
+            case 10:
+                artifact_block();
+                break;
+            case 11:
+                cert_eku_condition_block();
+                break;
+        }
+    }
+
+    void hotpatch_block() {
+        const std::uint32_t n = in_.count("RequireHotpatchID count", 16);
+        for (std::uint32_t k = 0; k < n; ++k) {
+            const std::string w = item("RequireHotpatchID", k);
+            HotpatchRequirement h;
+            h.base = in_.index(w + " base rule", p_.file_rules.size(), "file rules");
+            h.target = in_.index(w + " target rule", p_.file_rules.size(), "file rules");
+            h.minimum_sequence = in_.u32(w + " MinimumHotpatchSequence");
+            h.maximum_sequence = in_.u32(w + " MaximumHotpatchSequence");
+            p_.hotpatch.push_back(h);
+        }
+    }
+
+    void artifact_block() {
+        constexpr std::size_t kMinArtifact = 4 + 4 + 8 + 8 + 8 + 8 + 4;
+        const std::uint32_t n = in_.count("ArtifactRule count", kMinArtifact);
+        for (std::uint32_t k = 0; k < n; ++k) {
+            const std::string w = item("ArtifactRule", k);
+            ArtifactRule a;
+            const std::size_t type_at = in_.offset();
+            const std::uint32_t type = in_.u32(w + " ArtifactType");
+            if (type > 1)
+                in_.fail(type_at, w + " ArtifactType is " + std::to_string(type) +
+                                      ", expected 0 (CIM) or 1 (Catalog)");
+            const std::size_t action_at = in_.offset();
+            const std::uint32_t action = in_.u32(w + " Action");
+            if (action > 1)
+                in_.fail(action_at, w + " Action is " + std::to_string(action) +
+                                        ", expected 0 (Deny) or 1 (Allow)");
+            a.type = static_cast<ArtifactType>(type);
+            a.action = static_cast<ArtifactAction>(action);
+            a.name = in_.string(w + " ArtifactName");
+            a.description = in_.string(w + " ArtifactDescription");
+            a.minimum_version = in_.version(w + " MinimumVersion");
+            a.maximum_version = in_.version(w + " MaximumVersion");
+            a.hash = in_.blob(w + " ArtifactHash");
+            p_.artifact_rules.push_back(std::move(a));
+        }
+        const std::uint32_t refs = in_.count("signer ArtifactRuleRef count", 8);
+        for (std::uint32_t k = 0; k < refs; ++k) {
+            const std::size_t at = in_.offset();
+            const std::uint32_t i =
+                in_.index("signer with ArtifactRuleRefs", p_.signers.size(), "signers");
+            auto& list = p_.signers[i].artifact_rule_refs;
+            if (!list.empty()) in_.fail(at, item("signer", i) + " has ArtifactRuleRefs twice");
+            list = in_.index_list(item("signer", i) + " ArtifactRuleRef", p_.artifact_rules.size(),
+                                  "artifact rules");
+            // Writers list only signers that have some: an empty entry would not survive.
+            if (list.empty())
+                in_.fail(at, item("signer", i) + " has an empty ArtifactRuleRef list");
+        }
+        for (std::size_t i = 0; i < p_.signing_scenarios.size(); ++i) {
+            const std::string w = item("signing scenario", i) + " ArtifactSigners";
+            auto& g = p_.signing_scenarios[i].artifact_signers;
+            signers_of(g, w);
+            g.artifact_rules_ref =
+                in_.index_list(w + " ArtifactRulesRef", p_.artifact_rules.size(), "artifact rules");
+        }
+    }
+
+    void cert_eku_condition_block() {
+        const std::uint32_t n = in_.count("CertEKU condition count", 8);
+        for (std::uint32_t k = 0; k < n; ++k) {
+            const std::size_t at = in_.offset();
+            const std::uint32_t i =
+                in_.index("signer with CertEKU conditions", p_.signers.size(), "signers");
+            auto& list = p_.signers[i].except_cert_ekus;
+            if (!list.empty()) in_.fail(at, item("signer", i) + " has CertEKU conditions twice");
+            list = in_.index_list(item("signer", i) + " CertEKU Condition=Except", p_.ekus.size(),
+                                  "EKUs");
+            if (list.empty())
+                in_.fail(at, item("signer", i) + " has an empty CertEKU condition list");
         }
     }
 

@@ -1,5 +1,6 @@
 #include "policy/binary_writer.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -23,19 +24,23 @@ struct What {
     static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
     What(const char* name) : kind(name) {}  // a plain name, e.g. "Settings", converts
     What(const char* item_kind, std::size_t item_index) : kind(item_kind), index(item_index) {}
+    What(const char* item_kind, const std::string& item_id) : kind(item_kind), id(&item_id) {}
     What then(const char* field) const {
         What w = *this;
         (part ? w.sub : w.part) = field;
         return w;
     }
     std::string text() const {
-        std::string t = index == kNone ? std::string(kind) : item(kind, index);
+        std::string t = id               ? std::string(kind) + " " + *id
+                        : index == kNone ? std::string(kind)
+                                         : item(kind, index);
         for (const char* f : {part, sub})
             if (f) t += std::string(" ") + f;
         return t;
     }
     const char* kind;
     std::size_t index = kNone;
+    const std::string* id = nullptr;  // the XML ID, when the policy came from XML
     const char* part = nullptr;
     const char* sub = nullptr;
 };
@@ -87,32 +92,59 @@ class Sink {
     Bytes out_;
 };
 
+// Calls need(minimum format, what) for everything in the policy that only newer formats store.
+template <typename Need>
+void for_each_versioned_field(const Policy& p, Need need) {
+    for (std::size_t i = 0; i < p.file_rules.size(); ++i) {
+        const auto& r = p.file_rules[i];
+        const What w = r.xml.id.empty() ? What{"file rule", i} : What{"file rule", r.xml.id};
+        if (r.maximum_version != Version{}) need(3, w.then("MaximumFileVersion"));
+        if (!r.app_ids.empty()) need(3, w.then("AppIDs"));
+        if (r.internal_name || r.file_description || r.product_name)
+            need(4, w.then("InternalName, FileDescription or ProductName"));
+        if (r.package_family_name || r.package_version != Version{})
+            need(5, w.then("PackageFamilyName or PackageVersion"));
+        if (r.file_path) need(7, w.then("FilePath"));
+    }
+    for (std::size_t i = 0; i < p.signers.size(); ++i) {
+        const auto& s = p.signers[i];
+        const What w = s.xml.id.empty() ? What{"signer", i} : What{"signer", s.xml.id};
+        if (s.sign_time_after != 0) need(3, w.then("SignTimeAfter"));
+        if (!s.artifact_rule_refs.empty()) need(10, w.then("ArtifactRuleRef"));
+        if (!s.except_cert_ekus.empty()) need(11, w.then("CertEKU Condition=\"Except\""));
+    }
+    for (const auto& h : p.hotpatch) {
+        const bool named = h.base < p.file_rules.size() && !p.file_rules[h.base].xml.id.empty();
+        need(9, named ? What{"file rule", p.file_rules[h.base].xml.id}.then("RequireHotpatchID")
+                      : What{"file rule", h.base}.then("RequireHotpatchID"));
+    }
+    for (std::size_t i = 0; i < p.artifact_rules.size(); ++i) {
+        const auto& a = p.artifact_rules[i];
+        need(10, a.xml.id.empty() ? What{"ArtifactRule", i} : What{"ArtifactRule", a.xml.id});
+    }
+    for (std::size_t i = 0; i < p.signing_scenarios.size(); ++i) {
+        const auto& sc = p.signing_scenarios[i];
+        if (sc.artifact_signers != ArtifactSignerGroup{})
+            need(10, sc.xml.id.empty()
+                         ? What{"signing scenario", i}.then("ArtifactSigners")
+                         : What{"signing scenario", sc.xml.id}.then("ArtifactSigners"));
+    }
+    if (p.is_multiple_policy_format())
+        need(6, What{"the multiple-policy format (PolicyID/BasePolicyID)"});
+    if (!p.supplemental_policy_signers.empty()) need(6, What{"SupplementalPolicySigners"});
+}
+
 // Fields a format version has no place for would be dropped silently; refuse instead.
 void check_fits_format(const Policy& p) {
     const std::uint32_t f = p.format_version;
     if (f < 1 || f > kLatestFormatVersion)
         refuse("format version " + std::to_string(f) + " is not supported (expected 1 to " +
                std::to_string(kLatestFormatVersion) + ")");
-    auto need = [&](std::uint32_t minimum, bool used, const What& what) {
-        if (used && f < minimum)
+    for_each_versioned_field(p, [&](std::uint32_t minimum, const What& what) {
+        if (f < minimum)
             refuse("format version " + std::to_string(f) + " cannot store " + what.text() +
                    " (needs format " + std::to_string(minimum) + " or later)");
-    };
-    for (std::size_t i = 0; i < p.file_rules.size(); ++i) {
-        const auto& r = p.file_rules[i];
-        const What w{"file rule", i};
-        need(3, r.maximum_version != Version{}, w.then("MaximumFileVersion"));
-        need(3, !r.app_ids.empty(), w.then("AppIDs"));
-        need(4, r.internal_name || r.file_description || r.product_name,
-             w.then("InternalName, FileDescription or ProductName"));
-        need(5, r.package_family_name || r.package_version != Version{},
-             w.then("PackageFamilyName or PackageVersion"));
-        need(7, r.file_path.has_value(), w.then("FilePath"));
-    }
-    for (std::size_t i = 0; i < p.signers.size(); ++i)
-        need(3, p.signers[i].sign_time_after != 0, What{"signer", i}.then("SignTimeAfter"));
-    need(6, p.is_multiple_policy_format(), "the multiple-policy format (PolicyID/BasePolicyID)");
-    need(6, !p.supplemental_policy_signers.empty(), "SupplementalPolicySigners");
+    });
 }
 
 class Writer {
@@ -179,7 +211,8 @@ class Writer {
         out_.list(s.file_attrib_refs, w.then("FileAttribRef"));
     }
 
-    void group(const SignerGroup& g, const What& w) {
+    template <typename Group>
+    void signers_of(const Group& g, const What& w) {
         out_.count(g.allowed.size(), w.then("AllowedSigners"));
         for (const auto& a : g.allowed) {
             out_.u32(a.signer);
@@ -190,6 +223,9 @@ class Writer {
             out_.u32(d.signer);
             out_.list(d.except_allow_rules, w.then("ExceptAllowRule"));
         }
+    }
+    void group(const SignerGroup& g, const What& w) {
+        signers_of(g, w);
         out_.list(g.file_rules_ref, w.then("FileRulesRef"));
     }
 
@@ -266,6 +302,59 @@ class Writer {
             case 8:
                 out_.u32(0);
                 break;  // AppSettings: not modelled, see model.hpp
+            case 9:
+                out_.count(p_.hotpatch.size(), "RequireHotpatchID");
+                for (const auto& h : p_.hotpatch) {
+                    out_.u32(h.base);
+                    out_.u32(h.target);
+                    out_.u32(h.minimum_sequence);
+                    out_.u32(h.maximum_sequence);
+                }
+                break;
+            case 10:
+                artifacts();
+                break;
+            case 11: {
+                std::size_t n = 0;
+                for (const auto& s : p_.signers) n += s.except_cert_ekus.empty() ? 0 : 1;
+                out_.count(n, "CertEKU conditions");
+                for (std::size_t i = 0; i < p_.signers.size(); ++i) {
+                    if (p_.signers[i].except_cert_ekus.empty()) continue;
+                    out_.u32(static_cast<std::uint32_t>(i));
+                    out_.list(p_.signers[i].except_cert_ekus,
+                              What{"signer", i}.then("CertEKU Condition=\"Except\""));
+                }
+                break;
+            }
+        }
+    }
+
+    void artifacts() {
+        out_.count(p_.artifact_rules.size(), "ArtifactRules");
+        for (std::size_t i = 0; i < p_.artifact_rules.size(); ++i) {
+            const auto& a = p_.artifact_rules[i];
+            const What w{"ArtifactRule", i};
+            out_.u32(static_cast<std::uint32_t>(a.type));
+            out_.u32(static_cast<std::uint32_t>(a.action));
+            out_.string(a.name, w.then("ArtifactName"));
+            out_.string(a.description, w.then("ArtifactDescription"));
+            out_.version(a.minimum_version);
+            out_.version(a.maximum_version);
+            out_.blob(a.hash, w.then("ArtifactHash"));
+        }
+        std::size_t n = 0;
+        for (const auto& s : p_.signers) n += s.artifact_rule_refs.empty() ? 0 : 1;
+        out_.count(n, "signers' ArtifactRuleRefs");
+        for (std::size_t i = 0; i < p_.signers.size(); ++i) {
+            if (p_.signers[i].artifact_rule_refs.empty()) continue;
+            out_.u32(static_cast<std::uint32_t>(i));
+            out_.list(p_.signers[i].artifact_rule_refs, What{"signer", i}.then("ArtifactRuleRef"));
+        }
+        for (std::size_t i = 0; i < p_.signing_scenarios.size(); ++i) {
+            const auto& g = p_.signing_scenarios[i].artifact_signers;
+            const What w = What{"signing scenario", i}.then("ArtifactSigners");
+            signers_of(g, w);
+            out_.list(g.artifact_rules_ref, w.then("ArtifactRulesRef"));
         }
     }
 
@@ -274,6 +363,13 @@ class Writer {
 };
 
 }  // namespace
+
+std::uint32_t minimum_format_version(const Policy& policy) {
+    std::uint32_t f = 1;
+    for_each_versioned_field(policy,
+                             [&](std::uint32_t minimum, const What&) { f = std::max(f, minimum); });
+    return f;
+}
 
 Bytes write_policy_binary(const Policy& policy) {
     check_fits_format(policy);

@@ -76,7 +76,19 @@ void apply_compiler_order(Policy& p) {
         remap_group(sc.product_signers, new_index);
         remap_group(sc.test_signers, new_index);
         remap_group(sc.test_signing_signers, new_index);
+        for (auto& a : sc.artifact_signers.allowed) remap(a.except_deny_rules, new_index);
+        for (auto& d : sc.artifact_signers.denied) remap(d.except_allow_rules, new_index);
+        auto& refs = sc.artifact_signers.artifact_rules_ref;
+        std::sort(refs.begin(), refs.end());  // as FileRulesRef (AppControl Manager does too)
     }
+    // One entry per base rule, in the base rules' compiled order.
+    for (auto& h : p.hotpatch) {
+        if (h.base < new_index.size()) h.base = new_index[h.base];
+        if (h.target < new_index.size()) h.target = new_index[h.target];
+    }
+    std::sort(
+        p.hotpatch.begin(), p.hotpatch.end(),
+        [](const HotpatchRequirement& a, const HotpatchRequirement& b) { return a.base < b.base; });
     // A stable sort: settings that tie keep document order.
     std::stable_sort(
         p.settings.begin(), p.settings.end(),

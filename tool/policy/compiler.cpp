@@ -1,5 +1,6 @@
 #include "policy/compiler.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "core/error.hpp"
@@ -9,15 +10,17 @@
 
 namespace cipolicy::policy {
 
-CompiledPolicy compile_policy(const XmlSource& source, std::uint32_t format_version) {
-    // Below 5 the binary lacks fields every current policy uses; Microsoft's tools stopped there.
-    if (format_version < kMinCompileFormatVersion || format_version > kLatestFormatVersion)
-        throw Error(ExitCode::usage, "format version " + std::to_string(format_version) +
+CompiledPolicy compile_policy(const XmlSource& source,
+                              std::optional<std::uint32_t> format_version) {
+    if (format_version &&
+        (*format_version < kMinCompileFormatVersion || *format_version > kLatestFormatVersion))
+        throw Error(ExitCode::usage, "format version " + std::to_string(*format_version) +
                                          " is not supported (expected " +
                                          std::to_string(kMinCompileFormatVersion) + " to " +
                                          std::to_string(kLatestFormatVersion) + ")");
     CompiledPolicy out{read_policy_xml(source), {}};
-    out.model.format_version = format_version;
+    out.model.format_version =
+        format_version.value_or(std::max(kDefaultFormatVersion, minimum_format_version(out.model)));
     apply_compiler_order(out.model);
     try {
         out.binary = write_policy_binary(out.model);

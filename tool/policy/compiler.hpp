@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 
 #include "core/bytes.hpp"
 #include "policy/model.hpp"
@@ -11,21 +12,23 @@
 
 namespace cipolicy::policy {
 
-inline constexpr std::uint32_t kMinCompileFormatVersion = 5;
+inline constexpr std::uint32_t kMinCompileFormatVersion = 1;
 
 struct CompiledPolicy {
     Policy model;  // in compiled order
     Bytes binary;
 };
 
-// Reads, checks and orders the policy, then writes it; format_version 5 to 8. Throws
-// Error(input) "file(line,col): ..." for a bad document (or "file: ..." for what the format
-// version cannot hold) and Error(usage) for an unsupported format version.
+// Reads, checks and orders the policy, then writes it in `format_version` (1 to
+// kLatestFormatVersion; by default the lowest format that holds everything the XML uses, and
+// never below kDefaultFormatVersion). Throws Error(input) "file(line,col): ..." for a bad
+// document (or "file: ..." naming what the format version cannot hold) and Error(usage) for an
+// unsupported format version.
 CompiledPolicy compile_policy(const XmlSource& source,
-                              std::uint32_t format_version = kLatestFormatVersion);
+                              std::optional<std::uint32_t> format_version = std::nullopt);
 
 inline Bytes compile_policy_xml(const XmlSource& source,
-                                std::uint32_t format_version = kLatestFormatVersion) {
+                                std::optional<std::uint32_t> format_version = std::nullopt) {
     return compile_policy(source, format_version).binary;
 }
 

@@ -107,8 +107,11 @@ struct SignerRule {
     PolicyString cert_issuer;
     PolicyString cert_publisher;
     PolicyString cert_oem_id;
-    std::vector<std::uint32_t> file_attrib_refs;  // indices into Policy::file_rules
-    std::uint64_t sign_time_after = 0;            // FILETIME, 0 when unset; format 3 and later
+    std::vector<std::uint32_t> file_attrib_refs;    // indices into Policy::file_rules
+    std::uint64_t sign_time_after = 0;              // FILETIME, 0 when unset; format 3 and later
+    std::vector<std::uint32_t> artifact_rule_refs;  // indices into Policy::artifact_rules; 10+
+    // CertEKU Condition="Except": EKUs that exclude a certificate; format 11 and later.
+    std::vector<std::uint32_t> except_cert_ekus;  // indices into Policy::ekus
 
     friend bool operator==(const SignerRule&, const SignerRule&) = default;
 };
@@ -137,6 +140,14 @@ inline constexpr std::uint32_t kKernelModeScenario = 131;
 inline constexpr std::uint32_t kUserModeScenario = 12;
 inline constexpr std::uint32_t kSha256HashAlgorithm = 0x800C;  // CALG_SHA_256, the default
 
+// ArtifactSigners (format 10): signers for artifacts (CIM, catalogs), not for files.
+struct ArtifactSignerGroup {
+    std::vector<AllowedSigner> allowed;
+    std::vector<DeniedSigner> denied;
+    std::vector<std::uint32_t> artifact_rules_ref;  // indices into Policy::artifact_rules
+    friend bool operator==(const ArtifactSignerGroup&, const ArtifactSignerGroup&) = default;
+};
+
 struct SigningScenario {
     XmlNames xml;
     std::uint32_t value = kUserModeScenario;
@@ -146,6 +157,7 @@ struct SigningScenario {
     SignerGroup product_signers;
     SignerGroup test_signers;
     SignerGroup test_signing_signers;
+    ArtifactSignerGroup artifact_signers;  // format 10 and later
     friend bool operator==(const SigningScenario&, const SigningScenario&) = default;
 };
 
@@ -161,12 +173,40 @@ struct SecureSetting {
     friend bool operator==(const SecureSetting&, const SecureSetting&) = default;
 };
 
-inline constexpr std::uint32_t kLatestFormatVersion = 8;
+// RequireHotpatchID (format 9): the Allow rule `base` lets a hotpatch load only when it also
+// matches the Allow rule `target`, within the target's hotpatch sequence numbers.
+struct HotpatchRequirement {
+    std::uint32_t base = 0;    // index into Policy::file_rules
+    std::uint32_t target = 0;  // index into Policy::file_rules
+    std::uint32_t minimum_sequence = 0;
+    std::uint32_t maximum_sequence = 0xFFFFFFFF;  // none
+    friend bool operator==(const HotpatchRequirement&, const HotpatchRequirement&) = default;
+};
 
-// Format 8's AppSettings section is not modelled: no available policy has any, so its layout
-// cannot be checked. The reader rejects a non-zero count and the writer writes zero.
+// ArtifactRule (format 10). The numbers are what the binary stores.
+enum class ArtifactType : std::uint32_t { cim = 0, catalog = 1 };
+enum class ArtifactAction : std::uint32_t { deny = 0, allow = 1 };
+struct ArtifactRule {
+    XmlNames xml;
+    ArtifactType type = ArtifactType::cim;
+    ArtifactAction action = ArtifactAction::allow;
+    PolicyString name;
+    PolicyString description;
+    Version minimum_version;
+    Version maximum_version;
+    Bytes hash;  // SHA-256, -384 or -512; empty when none
+    friend bool operator==(const ArtifactRule&, const ArtifactRule&) = default;
+};
+
+inline constexpr std::uint32_t kLatestFormatVersion = 11;
+// What compile writes when the XML needs nothing newer (ConvertFrom-CIPolicy's current format).
+inline constexpr std::uint32_t kDefaultFormatVersion = 8;
+
+// Format 8's AppSettings section is not modelled: writing it needs each setting's type from the
+// application manifest its Manifest URI names (docs/compiler.md). The reader rejects a non-zero
+// count and the writer writes zero.
 struct Policy {
-    std::uint32_t format_version = kLatestFormatVersion;
+    std::uint32_t format_version = kDefaultFormatVersion;
     PolicyIdentity identity;
     Guid platform_id;  // nil when the XML has no PlatformID
     RuleOptions options;
@@ -180,6 +220,8 @@ struct Policy {
     std::uint32_t hvci_options = 0;
     std::vector<SecureSetting> settings;
     std::vector<std::uint32_t> supplemental_policy_signers;  // format 6 and later
+    std::vector<HotpatchRequirement> hotpatch;               // format 9 and later
+    std::vector<ArtifactRule> artifact_rules;                // format 10 and later
 
     // The GUID in the header: PolicyTypeID or BasePolicyID.
     Guid header_id() const;

@@ -8,7 +8,7 @@
 namespace cipolicy::policy {
 
 void check_round_trip(const PolicyXml& xml, ByteView binary, std::uint32_t format_version) {
-    const std::uint32_t version = std::max(format_version, kMinCompileFormatVersion);
+    const std::uint32_t version = format_version;
     Bytes again;
     try {
         again = compile_policy_xml(XmlSource("the decompiled XML", xml.text), version);
@@ -18,8 +18,8 @@ void check_round_trip(const PolicyXml& xml, ByteView binary, std::uint32_t forma
                                 "would refuse the XML: ") +
                         e.what());
     }
-    // Warnings already name what differs; format versions below 5 are written as 5.
-    if (!xml.warnings.empty() || version != format_version) return;
+    // Warnings already name what differs.
+    if (!xml.warnings.empty()) return;
     if (!std::equal(again.begin(), again.end(), binary.begin(), binary.end()))
         throw Error(ExitCode::input,
                     "the XML would not compile back to the same bytes (please report this with "

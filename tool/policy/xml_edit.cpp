@@ -189,11 +189,10 @@ std::string save_xml(const XmlSource& source) {
     const auto last_tag_end = original.find_last_of('>');
     std::ostringstream body;
     root.print(body, "", pugi::format_raw, pugi::encoding_utf8);
-    std::string out = source.has_bom() ? "\xEF\xBB\xBF" : "";
-    out += original.substr(0, std::min(root_start, original.size()));
+    std::string out = original.substr(0, std::min(root_start, original.size()));
     out += restore_empty_tags(body.str(), root, original);
     if (last_tag_end != std::string::npos) out += original.substr(last_tag_end + 1);
-    return out;
+    return encode_xml(out, source.encoding());
 }
 
 }  // namespace cipolicy::policy

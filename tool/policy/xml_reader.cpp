@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "policy/setting_rules.hpp"
 #include "policy/xml_values.hpp"
 
 namespace cipolicy::policy {
@@ -45,9 +46,13 @@ class Reader {
         expect_children(
             root, {"VersionEx", "PolicyTypeID", "PlatformID", "PolicyID", "BasePolicyID", "Rules",
                    "EKUs", "FileRules", "Signers", "SigningScenarios", "UpdatePolicySigners",
-                   "CiSigners", "HvciOptions", "Settings", "Macros", "SupplementalPolicySigners"});
-        if (const auto macros = single(root, "Macros"))
-            src_.fail(macros, "Macros are not supported yet (expand them before compiling)");
+                   "CiSigners", "HvciOptions", "Settings", "Macros", "SupplementalPolicySigners",
+                   "ArtifactRules", "AppSettings"});
+        if (const auto app_settings = single(root, "AppSettings"))
+            src_.fail(app_settings,
+                      "AppSettings are not supported yet (the binary stores each setting by the "
+                      "type its application manifest defines, which the policy does not hold)");
+        macros(single(root, "Macros"));
 
         p_.version = values_.version_text(text_child(root, "VersionEx", true));
         if (const auto platform = text_child(root, "PlatformID"))
@@ -56,10 +61,14 @@ class Reader {
         options(root);
         ekus(single(root, "EKUs"));
         file_rules(single(root, "FileRules"));
+        artifact_rules(single(root, "ArtifactRules"));
         signers(single(root, "Signers"));
         p_.update_policy_signers =
             signer_list(single(root, "UpdatePolicySigners"), "UpdatePolicySigner");
         p_.ci_signers = signer_list(single(root, "CiSigners"), "CiSigner");
+        // An AppID tagging policy without CiSigners names every signer (AppControl Manager).
+        if (app_id_tagging_ && !single(root, "CiSigners"))
+            for (std::uint32_t i = 0; i < p_.signers.size(); ++i) p_.ci_signers.push_back(i);
         p_.supplemental_policy_signers =
             signer_list(single(root, "SupplementalPolicySigners"), "SupplementalPolicySigner");
         scenarios(single(root, "SigningScenarios"));
@@ -67,6 +76,7 @@ class Reader {
             p_.hvci_options =
                 static_cast<std::uint32_t>(*values_.number(hvci, nullptr, 0xFFFFFFFF));
         settings(single(root, "Settings"));
+        if (certificate_remapping_) p_.settings.push_back(certificate_remapping_setting());
 
         if (!p_.is_unsigned_policy_allowed() && p_.update_policy_signers.empty())
             src_.fail(root,
@@ -169,9 +179,13 @@ class Reader {
                 src_.fail(root, "PolicyType",
                           "a supplemental policy needs PolicyID and BasePolicyID");
             p_.options.set(option_bit::supplemental);
+        } else if (type_name == "AppID Tagging Policy") {
+            app_id_tagging_ = true;
+            for (std::uint32_t bit : kAppIdTaggingOptions) p_.options.set(bit);
+            p_.settings.push_back(app_id_tagging_default_setting());
         } else if (type && type_name != "Base Policy") {
             src_.fail(root, "PolicyType",
-                      "not supported yet (only 'Base Policy' and 'Supplemental Policy')");
+                      "must be 'Base Policy', 'Supplemental Policy' or 'AppID Tagging Policy'");
         }
     }
 
@@ -184,6 +198,10 @@ class Reader {
             expect_children(rule, {"Option"});
             const auto option = text_child(rule, "Option", true);
             const std::string name(trim(option.child_value()));
+            if (name == kCertificateRemappingOption) {
+                certificate_remapping_ = true;  // a setting, after the document's (see read())
+                continue;
+            }
             const auto* info = find_rule_option(name);
             if (!info)
                 src_.fail(option, "unknown rule option '" + escaped(name) +
@@ -212,21 +230,28 @@ class Reader {
     void file_rules(const pugi::xml_node& list) {
         if (!list) return;
         expect_attributes(list, {});
-        expect_children(list, {"Allow", "Deny", "FileAttrib"});
+        expect_children(list, {"Allow", "Deny", "FileAttrib", "FileRule"});
+        std::vector<pugi::xml_node> hotpatch_bases;
         for (const auto e : list.children()) {
             if (e.type() != pugi::node_element) continue;
-            expect_leaf(e,
-                        {"ID", "FriendlyName", "FileName", "InternalName", "FileDescription",
-                         "ProductName", "PackageFamilyName", "PackageVersion", "MinimumFileVersion",
-                         "MaximumFileVersion", "Hash", "AppIDs", "FilePath"});
-            if (e.attribute("AppIDs"))
-                src_.fail(e, "AppIDs",
-                          "not supported yet (its binary encoding is not pinned down)");
-            FileRule r;
             const std::string_view kind = e.name();
-            r.type = kind == "Deny"    ? FileRuleType::deny
-                     : kind == "Allow" ? FileRuleType::allow
-                                       : FileRuleType::file_attrib;
+            if (kind == "Allow")
+                expect_leaf(
+                    e, {"ID", "FriendlyName", "FileName", "InternalName", "FileDescription",
+                        "ProductName", "PackageFamilyName", "PackageVersion", "MinimumFileVersion",
+                        "MaximumFileVersion", "Hash", "AppIDs", "FilePath", "RequireHotpatchID",
+                        "MinimumHotpatchSequence", "MaximumHotpatchSequence"});
+            else
+                expect_leaf(
+                    e, {"ID", "FriendlyName", "FileName", "InternalName", "FileDescription",
+                        "ProductName", "PackageFamilyName", "PackageVersion", "MinimumFileVersion",
+                        "MaximumFileVersion", "Hash", "AppIDs", "FilePath", "Type"});
+            if (kind != "FileRule" && e.attribute("Type"))  // Type is the generic rule's only
+                src_.fail(e, "Type", "attribute not allowed here");
+            FileRule r;
+            r.app_ids = app_ids(e);
+            r.type = file_rule_type(e);
+            if (e.attribute("RequireHotpatchID")) hotpatch_bases.push_back(e);
             define(rule_ids_, e, "ID", static_cast<std::uint32_t>(p_.file_rules.size()));
             r.xml = {e.attribute("ID").value(), e.attribute("FriendlyName").value()};
             r.file_name = values_.string(e, "FileName");
@@ -247,6 +272,153 @@ class Reader {
             if (e.attribute("Hash")) r.hash = values_.hex(e, "Hash", true);
             p_.file_rules.push_back(std::move(r));
         }
+        hotpatch(list, hotpatch_bases);
+    }
+    FileRuleType file_rule_type(const pugi::xml_node& e) const {
+        const std::string_view kind = e.name();
+        if (kind == "Deny") return FileRuleType::deny;
+        if (kind == "Allow") return FileRuleType::allow;
+        if (kind == "FileAttrib") return FileRuleType::file_attrib;
+        // The schema's generic FileRule: Type says which of the three it is.
+        const std::string type = values_.required(e, "Type");
+        if (type == "Match") return FileRuleType::allow;
+        if (type == "Exclude") return FileRuleType::deny;
+        if (type == "Attribute") return FileRuleType::file_attrib;
+        src_.fail(e, "Type", "must be Match (Allow), Exclude (Deny) or Attribute (FileAttrib)");
+    }
+
+    // RequireHotpatchID on an Allow rule names another Allow rule, whose Minimum- and
+    // MaximumHotpatchSequence bound the hotpatches it admits (format 9).
+    void hotpatch(const pugi::xml_node& list, const std::vector<pugi::xml_node>& bases) {
+        std::vector<bool> targeted(p_.file_rules.size(), false);
+        std::vector<bool> is_base(p_.file_rules.size(), false);
+        for (const auto& e : bases)
+            is_base[rule_ids_.ids.at(e.attribute("ID").value()).first] = true;
+        for (const auto& e : bases) {
+            HotpatchRequirement h;
+            h.base = rule_ids_.ids.at(e.attribute("ID").value()).first;
+            h.target = ref(rule_ids_, e, "RequireHotpatchID");
+            if (h.target == h.base)
+                src_.fail(e, "RequireHotpatchID", "a rule cannot require itself");
+            const auto target = rule_ids_.ids.at(e.attribute("RequireHotpatchID").value()).second;
+            if (p_.file_rules[h.target].type != FileRuleType::allow)
+                src_.fail(e, "RequireHotpatchID", "must name an Allow rule");
+            if (is_base[h.target])
+                src_.fail(e, "RequireHotpatchID",
+                          "names a rule that itself has RequireHotpatchID (no chains)");
+            h.minimum_sequence = static_cast<std::uint32_t>(
+                values_.number(target, "MinimumHotpatchSequence", 0xFFFFFFFF).value_or(0));
+            h.maximum_sequence = static_cast<std::uint32_t>(
+                values_.number(target, "MaximumHotpatchSequence", 0xFFFFFFFF).value_or(0xFFFFFFFF));
+            if (h.maximum_sequence < h.minimum_sequence)
+                src_.fail(target, "MaximumHotpatchSequence", "is below MinimumHotpatchSequence");
+            targeted[h.target] = true;
+            p_.hotpatch.push_back(h);
+        }
+        for (const auto e : list.children("Allow"))
+            for (const char* a : {"MinimumHotpatchSequence", "MaximumHotpatchSequence"})
+                if (e.attribute(a) && !targeted[rule_ids_.ids.at(e.attribute("ID").value()).first])
+                    src_.fail(e, a,
+                              "no RequireHotpatchID names this rule, so the binary has no place "
+                              "for it");
+    }
+
+    void artifact_rules(const pugi::xml_node& list) {
+        if (!list) return;
+        expect_attributes(list, {});
+        expect_children(list, {"ArtifactRule"});
+        for (const auto e : list.children("ArtifactRule")) {
+            expect_attributes(e, {"ID", "ArtifactType", "Action", "FriendlyName", "ArtifactName",
+                                  "ArtifactDescription", "MinimumVersion", "MaximumVersion"});
+            expect_children(e, {"ArtifactHash"});
+            ArtifactRule a;
+            define(artifact_ids_, e, "ID", static_cast<std::uint32_t>(p_.artifact_rules.size()));
+            a.xml = {e.attribute("ID").value(), e.attribute("FriendlyName").value()};
+            const std::string type = values_.required(e, "ArtifactType");
+            if (type != "CIM" && type != "Catalog")
+                src_.fail(e, "ArtifactType", "must be CIM or Catalog");
+            a.type = type == "CIM" ? ArtifactType::cim : ArtifactType::catalog;
+            const std::string action = values_.required(e, "Action");
+            if (action != "Allow" && action != "Deny")
+                src_.fail(e, "Action", "must be Allow or Deny");
+            a.action = action == "Allow" ? ArtifactAction::allow : ArtifactAction::deny;
+            a.name = values_.string(e, "ArtifactName");
+            a.description = values_.string(e, "ArtifactDescription");
+            // The schema's defaults: 0.0.0.0 to 65535.65535.65535.65535.
+            a.minimum_version = values_.version(e, "MinimumVersion").value_or(Version{});
+            a.maximum_version = values_.version(e, "MaximumVersion").value_or(kMaxVersion);
+            if (a.maximum_version.to_u64() < a.minimum_version.to_u64())
+                src_.fail(e, "MaximumVersion", "is below MinimumVersion");
+            if (const auto hash = single(e, "ArtifactHash")) {
+                expect_attributes(hash, {});
+                expect_children(hash, {"Hash"});
+                const auto digest = required_child(hash, "Hash");
+                expect_attributes(digest, {});
+                expect_children(digest, {"sha256", "sha384", "sha512"});
+                const auto v = digest.find_child(
+                    [](pugi::xml_node c) { return c.type() == pugi::node_element; });
+                if (!v) src_.fail(digest, "needs one of sha256, sha384 or sha512");
+                if (v.next_sibling() && v.next_sibling().type() == pugi::node_element)
+                    src_.fail(v.next_sibling(), "a Hash has one digest only");
+                expect_text(v);
+                const std::string_view algo = v.name();
+                const std::size_t size = algo == "sha256" ? 32 : algo == "sha384" ? 48 : 64;
+                if (!from_hex(trim(v.child_value()), a.hash) || a.hash.size() != size)
+                    src_.fail(v, "must be " + std::to_string(size * 2) + " hex digits");
+            }
+            p_.artifact_rules.push_back(std::move(a));
+        }
+    }
+
+    // <Macros><Macro Id="..." Value="..."/></Macros>: values that AppIDs="$(Id)..." names.
+    void macros(const pugi::xml_node& list) {
+        if (!list) return;
+        expect_attributes(list, {});
+        expect_children(list, {"Macro"});
+        for (const auto e : list.children("Macro")) {
+            expect_leaf(e, {"Id", "Value"});
+            const std::string id = values_.required(e, "Id");
+            if (!is_macro_id(id))
+                src_.fail(e, "Id", "a macro Id is a letter or _, then letters, digits, _ or .");
+            const PolicyString value = values_.utf16(e, "Value", values_.required(e, "Value"));
+            if (!value) src_.fail(e, "Value", "must not be empty");
+            if (!macros_.emplace(id, *value).second)
+                src_.fail(e, "Id", "a macro with this Id is already defined");
+        }
+    }
+    static bool is_macro_id(std::string_view id) {
+        auto letter = [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+        };
+        if (id.empty() || !letter(id[0])) return false;
+        for (char c : id)
+            if (!letter(c) && !(c >= '0' && c <= '9') && c != '.') return false;
+        return true;
+    }
+
+    // The schema's AppIdType: one literal value that does not start with '$', or one or more
+    // macro references "$(Id)$(Id2)", each one value of the list the binary stores.
+    std::vector<PolicyString> app_ids(const pugi::xml_node& e) const {
+        const PolicyString literal = values_.string(e, "AppIDs");
+        if (!literal) return {};
+        const std::string_view text = e.attribute("AppIDs").value();
+        if (text.empty() || text[0] != '$') return {*literal};
+        std::vector<PolicyString> out;
+        for (std::string_view rest = text; !rest.empty();) {
+            const auto close = rest.find(')');
+            if (!rest.starts_with("$(") || close == std::string_view::npos ||
+                !is_macro_id(rest.substr(2, close - 2)))
+                src_.fail(e, "AppIDs",
+                          "a value starting with '$' must be macro references only, e.g. "
+                          "$(App1)$(App2)");
+            const std::string id(rest.substr(2, close - 2));
+            const auto it = macros_.find(id);
+            if (it == macros_.end())
+                src_.fail(e, "AppIDs", "no Macro has the Id '" + escaped(id) + "'");
+            out.push_back(it->second);
+            rest.remove_prefix(close + 1);
+        }
+        return out;
     }
 
     void signers(const pugi::xml_node& list) {
@@ -256,7 +428,7 @@ class Reader {
         for (const auto e : list.children("Signer")) {
             expect_attributes(e, {"ID", "Name", "SignTimeAfter"});
             expect_children(e, {"CertRoot", "CertEKU", "CertIssuer", "CertPublisher", "CertOemID",
-                                "FileAttribRef"});
+                                "FileAttribRef", "ArtifactRuleRef"});
             SignerRule s;
             define(signer_ids_, e, "ID", static_cast<std::uint32_t>(p_.signers.size()));
             s.xml = {e.attribute("ID").value(), values_.required(e, "Name")};
@@ -277,8 +449,11 @@ class Reader {
                 src_.fail(root, "Type", "must be TBS or Wellknown");
             }
             for (const auto eku : e.children("CertEKU")) {
-                expect_leaf(eku, {"ID"});
-                s.cert_ekus.push_back(ref(eku_ids_, eku, "ID"));
+                expect_leaf(eku, {"ID", "Condition"});
+                const auto condition = eku.attribute("Condition");
+                if (condition && std::string_view(condition.value()) != "Except")
+                    src_.fail(eku, "Condition", "must be Except (or absent)");
+                (condition ? s.except_cert_ekus : s.cert_ekus).push_back(ref(eku_ids_, eku, "ID"));
             }
             s.cert_issuer = cert_value(e, "CertIssuer");
             s.cert_publisher = cert_value(e, "CertPublisher");
@@ -286,6 +461,10 @@ class Reader {
             for (const auto r : e.children("FileAttribRef")) {
                 expect_leaf(r, {"RuleID"});
                 s.file_attrib_refs.push_back(ref(rule_ids_, r, "RuleID"));
+            }
+            for (const auto r : e.children("ArtifactRuleRef")) {
+                expect_leaf(r, {"RuleID"});
+                s.artifact_rule_refs.push_back(ref(artifact_ids_, r, "RuleID"));
             }
             p_.signers.push_back(std::move(s));
         }
@@ -319,12 +498,8 @@ class Reader {
         for (const auto e : list.children("SigningScenario")) {
             expect_attributes(
                 e, {"ID", "FriendlyName", "Value", "InheritedScenarios", "MinimumHashAlgorithm"});
-            expect_children(e,
-                            {"ProductSigners", "TestSigners", "TestSigningSigners", "AppIDTags"});
-            if (const auto tags = e.child("AppIDTags"))
-                src_.fail(tags,
-                          "AppIDTags are not supported yet (their binary encoding as "
-                          "settings is not pinned down)");
+            expect_children(e, {"ProductSigners", "TestSigners", "TestSigningSigners",
+                                "ArtifactSigners", "AppIDTags"});
             SigningScenario s;
             s.xml = {e.attribute("ID").value(), e.attribute("FriendlyName").value()};
             if (!e.attribute("Value")) values_.required(e, "Value");
@@ -335,6 +510,21 @@ class Reader {
             s.product_signers = group(single(e, "ProductSigners"));
             s.test_signers = group(single(e, "TestSigners"));
             s.test_signing_signers = group(single(e, "TestSigningSigners"));
+            if (const auto a = single(e, "ArtifactSigners")) {
+                expect_attributes(a, {});
+                expect_children(a, {"AllowedSigners", "DeniedSigners", "ArtifactRulesRef"});
+                signers_in(a, s.artifact_signers);
+                if (const auto refs = single(a, "ArtifactRulesRef")) {
+                    expect_attributes(refs, {"Workaround"});
+                    expect_children(refs, {"ArtifactRuleRef"});
+                    for (const auto r : refs.children("ArtifactRuleRef")) {
+                        expect_leaf(r, {"RuleID"});
+                        s.artifact_signers.artifact_rules_ref.push_back(
+                            ref(artifact_ids_, r, "RuleID"));
+                    }
+                }
+            }
+            app_id_tags(e, s);
             p_.signing_scenarios.push_back(std::move(s));
         }
     }
@@ -353,11 +543,40 @@ class Reader {
         }
     }
 
-    SignerGroup group(const pugi::xml_node& g) const {
-        SignerGroup out;
-        if (!g) return out;
-        expect_attributes(g, {});
-        expect_children(g, {"AllowedSigners", "DeniedSigners", "FileRulesRef"});
+    // <AppIDTags EnforceDLL="true"><AppIDTag Key="k" Value="v"/></AppIDTags>: secure settings
+    // WDACAppId/Tagging/<Key> = "<Value>" (and TaggingSettings/EnforceDLL = true).
+    void app_id_tags(const pugi::xml_node& scenario, const SigningScenario& s) {
+        const auto tags = single(scenario, "AppIDTags");
+        if (app_id_tagging_ && s.value != kUserModeScenario)
+            src_.fail(scenario, "Value",
+                      "an AppID Tagging Policy has user-mode signing scenarios (Value 12) only");
+        if (!tags) {
+            if (app_id_tagging_)
+                src_.fail(scenario, "an AppID Tagging Policy needs AppIDTags in its scenario");
+            return;
+        }
+        expect_attributes(tags, {"EnforceDLL"});
+        expect_children(tags, {"AppIDTag"});
+        if (const auto enforce = tags.attribute("EnforceDLL")) {
+            const std::string_view v = trim(enforce.value());
+            if (v != "true" && v != "false" && v != "1" && v != "0")
+                src_.fail(tags, "EnforceDLL", "must be true or false");
+            if (v == "true" || v == "1") p_.settings.push_back(enforce_dll_setting());
+        }
+        for (const auto t : tags.children("AppIDTag")) {
+            expect_leaf(t, {"Key", "Value"});
+            SecureSetting setting{policy_string("WDACAppId"), policy_string("Tagging"),
+                                  values_.utf16(t, "Key", values_.required(t, "Key")),
+                                  values_.utf16(t, "Value", values_.required(t, "Value"))};
+            if (!setting.value_name) src_.fail(t, "Key", "must not be empty");
+            p_.settings.push_back(std::move(setting));
+        }
+        if (app_id_tagging_ && !tags.child("AppIDTag"))
+            src_.fail(tags, "an AppID Tagging Policy needs at least one AppIDTag");
+    }
+
+    template <typename Group>
+    void signers_in(const pugi::xml_node& g, Group& out) const {
         if (const auto list = single(g, "AllowedSigners")) {
             expect_attributes(list, {"Workaround"});
             expect_children(list, {"AllowedSigner"});
@@ -386,6 +605,14 @@ class Reader {
                 out.denied.push_back(std::move(s));
             }
         }
+    }
+
+    SignerGroup group(const pugi::xml_node& g) const {
+        SignerGroup out;
+        if (!g) return out;
+        expect_attributes(g, {});
+        expect_children(g, {"AllowedSigners", "DeniedSigners", "FileRulesRef"});
+        signers_in(g, out);
         if (const auto list = single(g, "FileRulesRef")) {
             expect_attributes(list, {"Workaround"});
             expect_children(list, {"FileRuleRef"});
@@ -442,6 +669,10 @@ class Reader {
     const XmlSource& src_;
     XmlValues values_;
     Policy p_;
+    std::unordered_map<std::string, std::u16string> macros_;
+    bool app_id_tagging_ = false;
+    bool certificate_remapping_ = false;
+    IdTable artifact_ids_{"artifact rule", {}};
     IdTable eku_ids_{"EKU", {}};
     IdTable rule_ids_{"file rule", {}};
     IdTable signer_ids_{"signer", {}};

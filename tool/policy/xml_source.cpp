@@ -13,15 +13,10 @@
 namespace cipolicy::policy {
 
 XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_formatting)
-    : path_(std::move(path)), text_(std::move(text)), doc_(std::make_unique<pugi::xml_document>()) {
-    if (text_.starts_with("\xEF\xBB\xBF")) {
-        bom_ = true;
-        text_.erase(0, 3);
-    }
-    if (text_.starts_with("\xFF\xFE") || text_.starts_with("\xFE\xFF"))
-        throw Error(ExitCode::input, path_.string() +
-                                         "(1,1): UTF-16 policy XML is not supported yet; save "
-                                         "it as UTF-8");
+    : path_(std::move(path)), doc_(std::make_unique<pugi::xml_document>()) {
+    DecodedXml decoded = decode_xml(std::move(text), path_.string());
+    text_ = std::move(decoded.utf8);
+    encoding_ = decoded.encoding;
     unsigned options = pugi::parse_default | pugi::parse_comments;
     // Line ends too (no parse_eol): an edited CRLF document stays CRLF.
     if (keep_formatting)
@@ -48,7 +43,9 @@ XmlSource::~XmlSource() = default;
 
 XmlSource XmlSource::load(const std::filesystem::path& path, bool keep_formatting) {
     const Bytes data = read_bounded(path, kMaxPolicyBytes, "policy XML");
-    return XmlSource(path, std::string(data.begin(), data.end()), keep_formatting);
+    // One memcpy: the iterator-pair constructor copies byte by byte (5% of a compile).
+    return XmlSource(path, std::string(reinterpret_cast<const char*>(data.data()), data.size()),
+                     keep_formatting);
 }
 
 TextPosition XmlSource::position(std::size_t offset) const {

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/bytes.hpp"
+#include "policy/xml_encoding.hpp"
 
 namespace pugi {
 class xml_document;
@@ -27,9 +28,10 @@ struct TextPosition {
 
 class XmlSource {
   public:
-    // Parses `text` (UTF-8, with or without BOM). `keep_formatting` keeps whitespace-only text
-    // and the declaration so that an edited document can be saved looking as it did.
-    // Throws Error(input) "path(line,col): not well-formed XML: ..." on a syntax error.
+    // Parses `text` (UTF-8 with or without BOM, or UTF-16 with one; see xml_encoding.hpp).
+    // `keep_formatting` keeps whitespace-only text and the declaration so that an edited document
+    // can be saved looking as it did. Throws Error(input) "path(line,col): not well-formed XML:
+    // ..." on a syntax error.
     XmlSource(std::filesystem::path path, std::string text, bool keep_formatting = false);
     XmlSource(const XmlSource&) = delete;
     XmlSource& operator=(const XmlSource&) = delete;
@@ -41,8 +43,9 @@ class XmlSource {
     const pugi::xml_document& document() const { return *doc_; }
     pugi::xml_document& document() { return *doc_; }
     const std::filesystem::path& path() const { return path_; }
-    bool has_bom() const { return bom_; }
-    // The text as read (without the BOM); offsets from pugixml index it.
+    // The encoding the file had, which save_xml writes again.
+    XmlEncoding encoding() const { return encoding_; }
+    // The text as read, as UTF-8 without the BOM; offsets from pugixml index it.
     const std::string& text() const { return text_; }
 
     TextPosition position(std::size_t offset) const;
@@ -62,8 +65,8 @@ class XmlSource {
     std::size_t attribute_offset(const pugi::xml_node& node, std::string_view attribute) const;
 
     std::filesystem::path path_;
-    std::string text_;  // without the BOM, as pugixml saw it
-    bool bom_ = false;
+    std::string text_;  // UTF-8 without the BOM, as pugixml saw it
+    XmlEncoding encoding_ = XmlEncoding::utf8;
     std::unique_ptr<pugi::xml_document> doc_;
 };
 

@@ -1,5 +1,7 @@
 #include "signing/retimestamp.hpp"
 
+#include <algorithm>
+
 #include "cms/signed_policy_parts.hpp"
 #include "cms/signer_certificate.hpp"
 #include "core/error.hpp"
@@ -7,6 +9,25 @@
 #include "timestamp/embed.hpp"
 
 namespace cipolicy::signing {
+
+// The file as the encoder would write it if only the certificate SET were reordered: files that
+// cipolicy signed before it sorted that SET list the chain in order, and sorting it changes no
+// signed byte.
+static Bytes with_sorted_certificates(ByteView data, const cms::SignedPolicyView& v) {
+    Bytes out(data.begin(), data.end());
+    if (v.certificates.empty()) return out;
+    std::vector<Bytes> sorted;
+    for (auto c : v.certificates) sorted.emplace_back(c.begin(), c.end());
+    std::sort(sorted.begin(), sorted.end());
+    // The reader's views lie back to back inside the certificates [0].
+    auto at = static_cast<std::size_t>(v.certificates.front().data() - data.data());
+    for (const auto& c : sorted) {
+        if (at + c.size() > out.size()) return Bytes(data.begin(), data.end());
+        std::copy(c.begin(), c.end(), out.begin() + static_cast<std::ptrdiff_t>(at));
+        at += c.size();
+    }
+    return out;
+}
 
 SignedParts read_signed_parts(ByteView data, const std::string& source) {
     // Timestamp only what is validly signed: a token cannot repair a broken signature.
@@ -19,7 +40,7 @@ SignedParts read_signed_parts(ByteView data, const std::string& source) {
 
     cms::SignedPolicyView v = cms::read_signed_policy(data, source);
     cms::SignedPolicyParts parts = cms::parts_of(v, source);
-    if (cms::encode_signed_policy(parts) != Bytes(data.begin(), data.end()))
+    if (cms::encode_signed_policy(parts) != with_sorted_certificates(data, v))
         throw Error(ExitCode::input,
                     source +
                         ": not in signtool's layout, so it cannot be timestamped without "
