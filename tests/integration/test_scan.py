@@ -159,6 +159,11 @@ class HashLevel(ScanTest):
         pe = int.from_bytes(bad[0x3c:0x40], 'little')
         bad[pe + 6:pe + 8] = (200).to_bytes(2, 'little')  # NumberOfSections beyond the limit
         self.write(os.path.join(d, 'sections.exe'), bytes(bad))
+        signed = bytearray(self.read(SAMPLES['signed_exe']))
+        pe = int.from_bytes(signed[0x3c:0x40], 'little')
+        entry = pe + 24 + 112 + 4 * 8  # PE32+ Certificate Table directory entry
+        signed[entry:entry + 4] = (len(signed) - 16).to_bytes(4, 'little')  # runs past the end
+        self.write(os.path.join(d, 'certtable.exe'), bytes(signed))
         out = self.path('damaged.xml')
         r = run('scan', d, '-o', out, '--json')
         self.assertExit(r, 9)
@@ -167,10 +172,11 @@ class HashLevel(ScanTest):
         self.assertEqual(status['contoso.dll'], 'ruled')
         self.assertEqual(status['truncated.exe'], 'damaged')
         self.assertEqual(status['sections.exe'], 'damaged')
+        self.assertEqual(status['certtable.exe'], 'damaged')
         self.assertEqual(report['otherFiles'], 1)
         self.check_policy(out)
         for line in r.err.strip().splitlines():
-            self.assertRegex(line, r'(truncated|sections)\.exe')
+            self.assertRegex(line, r'(truncated|sections|certtable)\.exe')
 
 
 class SignerLevels(ScanTest):
