@@ -313,5 +313,62 @@ class Merge(ScanTest):
         self.assertEqual(self.read(a + '.bin'), self.read(out + '.bin'))
 
 
+class CMakeSupplemental(ScanTest):
+    """cipolicy_supplemental() in a real CMake project cross-built with MinGW-w64 (the project's
+    own toolchain file), the module included from the source tree as an installed package is."""
+
+    def test_scans_the_targets_and_rescans_only_when_they_change(self):
+        if not shutil.which('cmake') or not shutil.which('ninja'):
+            self.skipTest('cmake or ninja not installed')
+        repo = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+        src = self.path('src')
+        os.makedirs(src)
+        shutil.copy(os.path.join(SAMPLES['dir'], 'version.rc'), src)
+        self.write(os.path.join(src, 'hello.c'), b'#include <stdio.h>\nint main(void){puts("hi");return 0;}\n')
+        self.write(os.path.join(src, 'lib.c'), b'__declspec(dllexport) int add(int a,int b){return a+b;}\n')
+        self.assertExit(run('add-signer', os.path.join(repo, 'templates', 'policy', 'SignableBase.xml'),
+                            '--cert', os.path.join(SAMPLES['dir'], 'root.pem'), '--update',
+                            '--supplemental', '-o', os.path.join(src, 'base.xml')), 0)
+        self.write(os.path.join(src, 'CMakeLists.txt'), b"""cmake_minimum_required(VERSION 3.25)
+project(scanned C RC)
+include(${CIPOLICY_MODULES}/CIPolicyFunctions.cmake)
+add_executable(hello hello.c)
+add_library(contoso SHARED lib.c version.rc)
+cipolicy_supplemental(app_supplemental BASE base.xml TARGETS hello contoso LEVEL FilePublisher ALL)
+""")
+        build = self.path('build')
+        exe = os.path.abspath(os.environ.get('CIPOLICY_EXE', 'cipolicy'))
+
+        def cmake(*args):
+            p = subprocess.run(['cmake', *args], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            return p.stdout
+
+        cmake('-S', src, '-B', build, '-G', 'Ninja',
+              f'-DCMAKE_TOOLCHAIN_FILE={repo}/scripts/windows/toolchain-mingw64.cmake',
+              f'-DCIPOLICY_EXECUTABLE={exe}', f'-DCIPOLICY_MODULES={repo}/cmake-modules')
+        self.assertIn('scanning app_supplemental', cmake('--build', build))
+        xml = os.path.join(build, 'app_supplemental-supplemental', 'app_supplemental.xml')
+        self.check_policy(xml)
+        root = self.tree(xml)
+        self.assertEqual(root.get('PolicyType'), 'Supplemental Policy')
+        names = sorted(a.get('FriendlyName') for a in root.iterfind('.//p:Allow', NS))
+        self.assertEqual(len(names), 8)  # unsigned: both files fall back to their hashes
+        self.assertTrue(all(n.startswith(('hello.exe ', 'libcontoso.dll ')) for n in names), names)
+        before = self.read(xml)
+        self.assertIn('no work to do', cmake('--build', build))
+        with open(os.path.join(src, 'hello.c'), 'a') as f:
+            f.write('int unused_symbol = 1;\n')
+        self.assertIn('scanning app_supplemental', cmake('--build', build))
+        after = self.read(xml)
+        self.assertNotEqual(before, after)
+        # The PolicyID is kept; only hello.exe's rules changed.
+        self.assertEqual(self.tree(xml).find('p:PolicyID', NS).text, root.find('p:PolicyID', NS).text)
+        old = set(before.decode().splitlines())
+        for line in after.decode().splitlines():
+            if line not in old:
+                self.assertNotIn('libcontoso', line)
+
+
 if __name__ == '__main__':
     unittest.main()
