@@ -370,5 +370,57 @@ cipolicy_supplemental(app_supplemental BASE base.xml TARGETS hello contoso LEVEL
                 self.assertNotIn('libcontoso', line)
 
 
+class MSBuildSupplemental(ScanTest):
+    """<CIPolicySupplemental> in a real .NET project built with `dotnet build`."""
+
+    def test_scans_the_primary_output_once(self):
+        if not shutil.which('dotnet'):
+            self.skipTest('dotnet not installed')
+        repo = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+        exe = os.path.abspath(os.environ.get('CIPOLICY_EXE', 'cipolicy'))
+        proj = self.path('proj')
+        os.makedirs(proj)
+        self.assertExit(run('add-signer', os.path.join(repo, 'templates', 'policy', 'SignableBase.xml'),
+                            '--cert', os.path.join(SAMPLES['dir'], 'root.pem'), '--update',
+                            '--supplemental', '-o', os.path.join(proj, 'base.xml')), 0)
+        self.write(os.path.join(proj, 'C.cs'),
+                   b'namespace Lib; public static class C { public static int Add(int a, int b) => a + b; }\n')
+        self.write(os.path.join(proj, 'lib.csproj'), f"""<Project>
+  <Import Project="Sdk.props" Sdk="Microsoft.NET.Sdk" />
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <CIPolicyToolPath>{exe}</CIPolicyToolPath>
+  </PropertyGroup>
+  <ItemGroup>
+    <CIPolicySupplemental Include="lib_supplemental" Base="base.xml" Level="FilePublisher" />
+  </ItemGroup>
+  <Import Project="Sdk.targets" Sdk="Microsoft.NET.Sdk" />
+  <Import Project="{repo}/msbuild/build/CIPolicy.Build.targets" />
+</Project>
+""".encode())
+        env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT='1', DOTNET_NOLOGO='1')
+
+        def build():
+            p = subprocess.run(['dotnet', 'build', '-nologo', '-v:n'], cwd=proj, capture_output=True,
+                               text=True, env=env, timeout=600)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            return p.stdout
+
+        build()
+        xml = os.path.join(proj, 'obj', 'Debug', 'net10.0', 'cipolicy-scan', 'lib_supplemental.xml')
+        self.check_policy(xml)
+        root = self.tree(xml)
+        self.assertEqual(root.get('PolicyType'), 'Supplemental Policy')
+        rule = root.find(".//p:Allow[@FriendlyName='lib.dll Hash Sha256']", NS)
+        self.assertIsNotNone(rule)  # unsigned: FilePublisher falls back to Hash
+        direct = self.tree(self.scan(os.path.join(proj, 'bin', 'Debug', 'net10.0', 'lib.dll')))
+        self.assertEqual(rule.get('Hash'),
+                         direct.find(".//p:Allow[@FriendlyName='lib.dll Hash Sha256']", NS).get('Hash'))
+        stamp = os.path.getmtime(xml)
+        out = build()
+        self.assertIn('Skipping target "_CIPolicyScanItems"', out)
+        self.assertEqual(os.path.getmtime(xml), stamp)
+
+
 if __name__ == '__main__':
     unittest.main()
