@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(__file__))
 import pe_samples  # noqa: E402
-from support import CliTest, run, shared_dir  # noqa: E402
+from support import CliTest, run, shared_dir, skip_under_wine  # noqa: E402
 
 NS = {'p': 'urn:schemas-microsoft-com:sipolicy'}
 SAMPLES = None
@@ -313,6 +313,7 @@ class Merge(ScanTest):
         self.assertEqual(self.read(a + '.bin'), self.read(out + '.bin'))
 
 
+@skip_under_wine('the build layers are tested with the native tool')
 class CMakeSupplemental(ScanTest):
     """cipolicy_supplemental() in a real CMake project cross-built with MinGW-w64 (the project's
     own toolchain file), the module included from the source tree as an installed package is."""
@@ -370,6 +371,7 @@ cipolicy_supplemental(app_supplemental BASE base.xml TARGETS hello contoso LEVEL
                 self.assertNotIn('libcontoso', line)
 
 
+@skip_under_wine('the build layers are tested with the native tool')
 class MSBuildSupplemental(ScanTest):
     """<CIPolicySupplemental> in a real .NET project built with `dotnet build`."""
 
