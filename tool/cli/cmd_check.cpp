@@ -71,7 +71,10 @@ int run_check(const Args& args) {
         "PE files (EXE, DLL, SYS); @listfile and wildcards are expanded")(
         "supplemental", po::value<std::vector<std::string>>()->multitoken(),
         "supplemental policies of the base (XML, binary or signed), combined as Windows "
-        "combines them (repeatable)");
+        "combines them (repeatable)")(
+        "allow-audit-only", po::bool_switch(),
+        "exit 0 instead of 14 when files run only because the policy is in audit mode (the "
+        "warnings stay); what build integrations use");
     po::positional_options_description pos;
     pos.add("policy", 1).add("input", -1);
     ParsedArgs a = parse_args("check", args, opts, pos);
@@ -144,7 +147,8 @@ int run_check(const Args& args) {
     }
     const int code = unreadable ? static_cast<int>(ExitCode::input)
                      : worst == 2 ? static_cast<int>(ExitCode::blocked)
-                     : worst == 1 ? static_cast<int>(ExitCode::audit_only)
+                     : worst == 1 && !a.vm["allow-audit-only"].as<bool>()
+                         ? static_cast<int>(ExitCode::audit_only)
                                   : 0;
     out.result(std::to_string(results.size()) + " file(s): " + std::to_string(counts[0]) +
                " allowed, " + std::to_string(counts[1]) + " blocked, " +
