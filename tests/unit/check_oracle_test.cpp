@@ -73,9 +73,10 @@ std::vector<std::filesystem::path> drivers() {
 
 }  // namespace
 
-TEST_CASE("check: Microsoft's vulnerable driver blocklist blocks each real driver, naming the "
-          "Deny rules with its hashes",
-          "[oracle][check]") {
+TEST_CASE(
+    "check: Microsoft's vulnerable driver blocklist blocks each real driver, naming the "
+    "Deny rules with its hashes",
+    "[oracle][check]") {
     const auto expected = expected_hashes();
     REQUIRE(expected.size() == 3);
     const auto xml_path = test::oracle("oracles/compile/SiPolicy_Enforced.xml");

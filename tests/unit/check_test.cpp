@@ -142,11 +142,13 @@ const std::string kAllowAllRule = "<Allow ID=\"ID_ALLOW_ALL\" FileName=\"*\" />"
 
 TEST_CASE("check: an explicit deny wins over an allow-all rule, by hash", "[check]") {
     Xml x;
-    x.file_rules = kAllowAllRule + "<Deny ID=\"ID_DENY_DRV\" FriendlyName=\"drv Hash Sha256\" "
-                                   "Hash=\"" +
+    x.file_rules = kAllowAllRule +
+                   "<Deny ID=\"ID_DENY_DRV\" FriendlyName=\"drv Hash Sha256\" "
+                   "Hash=\"" +
                    kSha256 + "\" />";
-    x.kernel = "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
-               "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
+    x.kernel =
+        "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
+        "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
     const Decision d = run(x, driver());
     CHECK(d.verdict == Verdict::blocked);
     CHECK(d.scenario == 131);
@@ -161,10 +163,11 @@ TEST_CASE("check: an explicit deny wins over an allow-all rule, by hash", "[chec
     CHECK(decided_by(allowed, "ID_ALLOW_ALL"));
 
     // A deny that names another hash leaves it allowed.
-    x.file_rules = kAllowAllRule + "<Deny ID=\"ID_DENY_DRV\" Hash=\"" + std::string(64, 'E') +
-                   "\" />";
-    x.kernel = "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
-               "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
+    x.file_rules =
+        kAllowAllRule + "<Deny ID=\"ID_DENY_DRV\" Hash=\"" + std::string(64, 'E') + "\" />";
+    x.kernel =
+        "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
+        "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
     CHECK(run(x, driver()).verdict == Verdict::allowed);
 }
 
@@ -189,7 +192,8 @@ TEST_CASE("check: no allow rule means blocked", "[check]") {
 TEST_CASE("check: FileName rules compare names case-insensitively, with version ranges",
           "[check]") {
     Xml x;
-    x.file_rules = "<Allow ID=\"ID_ALLOW_DRV\" FileName=\"drv.sys\" MinimumFileVersion=\"1.5.0.0\" />";
+    x.file_rules =
+        "<Allow ID=\"ID_ALLOW_DRV\" FileName=\"drv.sys\" MinimumFileVersion=\"1.5.0.0\" />";
     x.kernel = "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_DRV\" /></FileRulesRef>";
     CHECK(decided_by(run(x, driver()), "ID_ALLOW_DRV"));
     pe::PeFile older = driver();
@@ -197,8 +201,9 @@ TEST_CASE("check: FileName rules compare names case-insensitively, with version 
     CHECK(run(x, older).verdict == Verdict::blocked);
 
     // Allow with both bounds.
-    x.file_rules = "<Allow ID=\"ID_ALLOW_DRV\" ProductName=\"CONTOSO tools\" "
-                   "MinimumFileVersion=\"1.0.0.0\" MaximumFileVersion=\"1.4.0.0\" />";
+    x.file_rules =
+        "<Allow ID=\"ID_ALLOW_DRV\" ProductName=\"CONTOSO tools\" "
+        "MinimumFileVersion=\"1.0.0.0\" MaximumFileVersion=\"1.4.0.0\" />";
     CHECK(run(x, driver()).verdict == Verdict::blocked);
     CHECK(run(x, older).verdict == Verdict::blocked);
     pe::PeFile in_range = driver();
@@ -206,10 +211,12 @@ TEST_CASE("check: FileName rules compare names case-insensitively, with version 
     CHECK(run(x, in_range).verdict == Verdict::allowed);
 
     // A deny's lone MinimumFileVersion is a ceiling ("version or lower").
-    x.file_rules = kAllowAllRule +
-                   "<Deny ID=\"ID_DENY_DRV\" FileName=\"DRV.SYS\" MinimumFileVersion=\"1.4.0.0\" />";
-    x.kernel = "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
-               "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
+    x.file_rules =
+        kAllowAllRule +
+        "<Deny ID=\"ID_DENY_DRV\" FileName=\"DRV.SYS\" MinimumFileVersion=\"1.4.0.0\" />";
+    x.kernel =
+        "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
+        "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
     CHECK(run(x, driver()).verdict == Verdict::allowed);
     CHECK(decided_by(run(x, older), "ID_DENY_DRV"));
     // And a Deny without versions denies every version.
@@ -226,10 +233,13 @@ TEST_CASE("check: FileName rules compare names case-insensitively, with version 
 TEST_CASE("check: signer rules match a TBS at its chain position, CertPublisher and CertEKU",
           "[check]") {
     Xml x;
-    x.ekus = "<EKU ID=\"ID_EKU_CODE\" Value=\"010806" "2B06010505070303\" />";
-    x.signers = "<Signer ID=\"ID_SIGNER_CONTOSO\" Name=\"Contoso PCA\"><CertRoot Type=\"TBS\" "
-                "Value=\"" +
-                kPca + "\" /><CertPublisher Value=\"Contoso\" /></Signer>";
+    x.ekus =
+        "<EKU ID=\"ID_EKU_CODE\" Value=\"010806"
+        "2B06010505070303\" />";
+    x.signers =
+        "<Signer ID=\"ID_SIGNER_CONTOSO\" Name=\"Contoso PCA\"><CertRoot Type=\"TBS\" "
+        "Value=\"" +
+        kPca + "\" /><CertPublisher Value=\"Contoso\" /></Signer>";
     x.kernel = "<AllowedSigners><AllowedSigner SignerId=\"ID_SIGNER_CONTOSO\" /></AllowedSigners>";
     const Decision d = run(x, driver());
     CHECK(d.verdict == Verdict::allowed);
@@ -256,18 +266,20 @@ TEST_CASE("check: signer rules match a TBS at its chain position, CertPublisher 
     CHECK(run(x, ecdsa).verdict == Verdict::blocked);
 
     // CertEKU: the leaf must carry it.
-    x.signers = "<Signer ID=\"ID_SIGNER_CONTOSO\" Name=\"Contoso PCA\"><CertRoot Type=\"TBS\" "
-                "Value=\"" +
-                kPca + "\" /><CertEKU ID=\"ID_EKU_CODE\" /></Signer>";
+    x.signers =
+        "<Signer ID=\"ID_SIGNER_CONTOSO\" Name=\"Contoso PCA\"><CertRoot Type=\"TBS\" "
+        "Value=\"" +
+        kPca + "\" /><CertEKU ID=\"ID_EKU_CODE\" /></Signer>";
     CHECK(run(x, driver()).verdict == Verdict::allowed);
     pe::PeFile no_eku = driver();
     no_eku.signatures[0].chain[0].ekus.clear();
     CHECK(run(x, no_eku).verdict == Verdict::blocked);
 }
 
-TEST_CASE("check: AllowedSigner with ExceptDenyRule, DeniedSigner with FileAttribRef and "
-          "ExceptAllowRule",
-          "[check]") {
+TEST_CASE(
+    "check: AllowedSigner with ExceptDenyRule, DeniedSigner with FileAttribRef and "
+    "ExceptAllowRule",
+    "[check]") {
     Xml x;
     x.file_rules = kAllowAllRule +
                    "<Deny ID=\"ID_DENY_EXCEPT\" FileName=\"drv.sys\" />"
@@ -280,8 +292,9 @@ TEST_CASE("check: AllowedSigner with ExceptDenyRule, DeniedSigner with FileAttri
                 kLeaf + "\" /><FileAttribRef RuleID=\"ID_FILEATTRIB_DRV\" /></Signer>";
 
     // AllowedSigner whose ExceptDenyRule matches: the signer does not allow this file.
-    x.kernel = "<AllowedSigners><AllowedSigner SignerId=\"ID_SIGNER_A\"><ExceptDenyRule "
-               "DenyRuleID=\"ID_DENY_EXCEPT\" /></AllowedSigner></AllowedSigners>";
+    x.kernel =
+        "<AllowedSigners><AllowedSigner SignerId=\"ID_SIGNER_A\"><ExceptDenyRule "
+        "DenyRuleID=\"ID_DENY_EXCEPT\" /></AllowedSigner></AllowedSigners>";
     const Decision e = run(x, driver());
     CHECK(e.verdict == Verdict::blocked);
     bool noted = false;
@@ -304,14 +317,14 @@ TEST_CASE("check: AllowedSigner with ExceptDenyRule, DeniedSigner with FileAttri
     CHECK(run(x, newer).verdict == Verdict::allowed);
 
     // ExceptAllowRule lifts the denial.
-    x.kernel = "<DeniedSigners><DeniedSigner SignerId=\"ID_SIGNER_D\"><ExceptAllowRule "
-               "AllowRuleID=\"ID_ALLOW_EXCEPT\" /></DeniedSigner></DeniedSigners>" +
-               kAllowAllKernel;
+    x.kernel =
+        "<DeniedSigners><DeniedSigner SignerId=\"ID_SIGNER_D\"><ExceptAllowRule "
+        "AllowRuleID=\"ID_ALLOW_EXCEPT\" /></DeniedSigner></DeniedSigners>" +
+        kAllowAllKernel;
     CHECK(run(x, driver()).verdict == Verdict::allowed);
 }
 
-TEST_CASE("check: user-mode files are checked only with Enabled:UMCI, in scenario 12",
-          "[check]") {
+TEST_CASE("check: user-mode files are checked only with Enabled:UMCI, in scenario 12", "[check]") {
     Xml x;
     const Decision no_umci = run(x, user_exe());
     CHECK(no_umci.verdict == Verdict::allowed);
@@ -331,8 +344,9 @@ TEST_CASE("check: audit mode runs what enforcement would block", "[check]") {
     Xml x;
     x.options += "|Enabled:Audit Mode";
     x.file_rules = kAllowAllRule + "<Deny ID=\"ID_DENY_DRV\" Hash=\"" + kSha256 + "\" />";
-    x.kernel = "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
-               "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
+    x.kernel =
+        "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
+        "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
     const Decision d = run(x, driver());
     CHECK(d.verdict == Verdict::audit_only);
     CHECK(decided_by(d, "ID_DENY_DRV"));
@@ -360,8 +374,9 @@ TEST_CASE("check: what only the machine knows is undecided, never allowed", "[ch
     Xml deny;
     deny.options += "|Enabled:UMCI";
     deny.file_rules = kAllowAllRule + "<Deny ID=\"ID_DENY_PATH\" FilePath=\"C:\\Temp\\*\" />";
-    deny.user = "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
-                "RuleID=\"ID_DENY_PATH\" /></FileRulesRef>";
+    deny.user =
+        "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
+        "RuleID=\"ID_DENY_PATH\" /></FileRulesRef>";
     const Decision p = run(deny, user_exe());
     CHECK(p.verdict == Verdict::undecided);
     CHECK(decided_by(p, "ID_DENY_PATH"));
@@ -388,8 +403,9 @@ TEST_CASE("check: supplementals add allow rules, never denials", "[check]") {
     supp.policy_id = kOtherId;
     supp.file_rules = "<Allow ID=\"ID_ALLOW_DRV\" Hash=\"" + kSha256 +
                       "\" /><Deny ID=\"ID_DENY_DRV\" FileName=\"drv.sys\" />";
-    supp.kernel = "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_DRV\" /><FileRuleRef "
-                  "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
+    supp.kernel =
+        "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_DRV\" /><FileRuleRef "
+        "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
     std::vector<PolicySource> supplementals;
     supplementals.push_back(source(supp, "supp.xml"));
     const Checker checker(source(base), std::move(supplementals));

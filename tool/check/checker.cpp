@@ -51,8 +51,8 @@ Finding file_rule_finding(Effect effect, const Loaded& p, std::uint32_t r, std::
 
 Finding signer_finding(Effect effect, const Loaded& p, std::uint32_t s, const char* kind,
                        std::string why) {
-    return {effect,   p.source.path, signer_id(p, s), p.source.policy.signers[s].xml.friendly_name,
-            kind,     std::move(why)};
+    return {effect, p.source.path, signer_id(p, s), p.source.policy.signers[s].xml.friendly_name,
+            kind,   std::move(why)};
 }
 
 std::string signature_label(const pe::Signature& s) {
@@ -64,7 +64,8 @@ void collect_denials(const Loaded& p, const ScenarioRules& sr, const FileFacts& 
     const auto& pol = p.source.policy;
     for (std::uint32_t r : sr.deny.candidates(f)) {
         const Match m = match_file_rule(pol.file_rules[r], f, Context::deny);
-        if (m.state == Match::yes) out.denies.push_back(file_rule_finding(Effect::deny, p, r, m.why));
+        if (m.state == Match::yes)
+            out.denies.push_back(file_rule_finding(Effect::deny, p, r, m.why));
         if (m.state == Match::unknown)
             out.maybe_denies.push_back(file_rule_finding(Effect::undecidable, p, r, m.why));
     }
@@ -104,7 +105,8 @@ void collect_allows(const Loaded& p, const ScenarioRules& sr, const FileFacts& f
     const auto& pol = p.source.policy;
     for (std::uint32_t r : sr.allow.candidates(f)) {
         const Match m = match_file_rule(pol.file_rules[r], f, Context::allow);
-        if (m.state == Match::yes) out.allows.push_back(file_rule_finding(Effect::allow, p, r, m.why));
+        if (m.state == Match::yes)
+            out.allows.push_back(file_rule_finding(Effect::allow, p, r, m.why));
         if (m.state == Match::unknown)
             out.maybe_allows.push_back(file_rule_finding(Effect::undecidable, p, r, m.why));
     }
@@ -127,7 +129,8 @@ void collect_allows(const Loaded& p, const ScenarioRules& sr, const FileFacts& f
             const std::string why = signature_label(*sig) + m.why;
             if (!except.empty())
                 out.notes.push_back(signer_finding(Effect::ignored, p, entry.signer,
-                                                   "AllowedSigner", why + "; not allowed: " + except));
+                                                   "AllowedSigner",
+                                                   why + "; not allowed: " + except));
             else if (m.state == Match::yes)
                 out.allows.push_back(
                     signer_finding(Effect::allow, p, entry.signer, "AllowedSigner", why));
@@ -171,11 +174,11 @@ Checker::Checker(PolicySource base, std::vector<PolicySource> supplementals)
             throw Error(ExitCode::input,
                         s.path + ": this is a base policy, not a supplemental policy");
         if (s.policy.base_policy_id() != base.policy.policy_id())
-            throw Error(ExitCode::input,
-                        s.path + ": its BasePolicyID " + s.policy.base_policy_id().to_string() +
-                            " is not the base policy's PolicyID " +
-                            base.policy.policy_id().to_string() +
-                            "; Windows would not combine them");
+            throw Error(ExitCode::input, s.path + ": its BasePolicyID " +
+                                             s.policy.base_policy_id().to_string() +
+                                             " is not the base policy's PolicyID " +
+                                             base.policy.policy_id().to_string() +
+                                             "; Windows would not combine them");
         if (!base.policy.options.has(bit::allow_supplemental_policies))
             throw Error(ExitCode::input,
                         base.path +
@@ -201,8 +204,9 @@ Decision Checker::check(const pe::PeFile& file) const {
 
     if (!kernel && !bp.options.has(bit::umci)) {
         d.verdict = Verdict::allowed;
-        d.summary = "a user-mode file, and the policy does not set Enabled:UMCI, so Windows "
-                    "checks only kernel-mode files against it";
+        d.summary =
+            "a user-mode file, and the policy does not set Enabled:UMCI, so Windows "
+            "checks only kernel-mode files against it";
         d.deciding.push_back(option_finding(Effect::allow, base, bit::umci,
                                             "not set: user-mode files are not restricted"));
         return d;
@@ -230,10 +234,14 @@ Decision Checker::check(const pe::PeFile& file) const {
         collect_allows(p, *sr, f, all);
     }
     if (!base.index.scenario(f.scenario))
-        d.notes.push_back({Effect::ignored, base.source.path, {}, {}, "scenario",
-                           "the base policy has no signing scenario " +
-                               std::to_string(f.scenario) + ": it allows no " +
-                               (kernel ? "kernel-mode" : "user-mode") + " file"});
+        d.notes.push_back({Effect::ignored,
+                           base.source.path,
+                           {},
+                           {},
+                           "scenario",
+                           "the base policy has no signing scenario " + std::to_string(f.scenario) +
+                               ": it allows no " + (kernel ? "kernel-mode" : "user-mode") +
+                               " file"});
 
     // Options that change the outcome.
     if (kernel && bp.options.has(bit::whql)) {
@@ -255,8 +263,9 @@ Decision Checker::check(const pe::PeFile& file) const {
         for (auto& a : all.allows) {
             if (a.kind == "AllowedSigner") {
                 a.effect = Effect::undecidable;
-                a.why += "; Enabled:Revoked Expired As Unsigned: whether the certificate is "
-                         "revoked is known only on the machine";
+                a.why +=
+                    "; Enabled:Revoked Expired As Unsigned: whether the certificate is "
+                    "revoked is known only on the machine";
                 all.maybe_allows.push_back(std::move(a));
             } else {
                 kept.push_back(std::move(a));
@@ -306,10 +315,10 @@ Decision Checker::check(const pe::PeFile& file) const {
     append(d.notes, all.notes);
 
     if (d.verdict != Verdict::allowed && bp.options.has(bit::audit_mode)) {
-        d.notes.push_back(option_finding(
-            Effect::allow, base, bit::audit_mode,
-            "set: Windows logs the file and runs it (" + std::string(verdict_text(d.verdict)) +
-                " under enforcement)"));
+        d.notes.push_back(option_finding(Effect::allow, base, bit::audit_mode,
+                                         "set: Windows logs the file and runs it (" +
+                                             std::string(verdict_text(d.verdict)) +
+                                             " under enforcement)"));
         d.summary = "runs only because the policy is in audit mode: " + d.summary;
         d.verdict = Verdict::audit_only;
     }

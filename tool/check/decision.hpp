@@ -30,8 +30,8 @@ std::string_view effect_text(Effect e);
 // (names, CNs) is kept as it is; whoever prints it escapes it.
 struct Finding {
     Effect effect = Effect::deny;
-    std::string policy;         // the policy file it comes from
-    std::string rule_id;        // XML ID, "FileRules[12]" / "Signers[3]" from a binary, or the option
+    std::string policy;   // the policy file it comes from
+    std::string rule_id;  // XML ID, "FileRules[12]" / "Signers[3]" from a binary, or the option
     std::string friendly_name;  // FriendlyName or the signer's Name, when the policy has one
     std::string kind;           // "Deny", "Allow", "DeniedSigner", "AllowedSigner", "option", ...
     std::string why;            // "Authenticode SHA256 9DCF... equals the rule's Hash"
@@ -39,8 +39,8 @@ struct Finding {
 
 struct Decision {
     Verdict verdict = Verdict::blocked;
-    int scenario = 0;          // 131 (kernel mode) or 12 (user mode)
-    std::string summary;       // one line: why this verdict
+    int scenario = 0;               // 131 (kernel mode) or 12 (user mode)
+    std::string summary;            // one line: why this verdict
     std::vector<Finding> deciding;  // the rules that decided (the denials when blocked, ...)
     std::vector<Finding> notes;     // rules that were undecidable or ignored, options, caveats
 };

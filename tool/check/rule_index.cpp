@@ -34,9 +34,8 @@ void FileRuleIndex::add(const policy::FileRule& rule, std::uint32_t index) {
     }
     if (!rule.file_path && !(rule.file_name && *rule.file_name == u"*")) {
         // Every named attribute must match, so the first one present is enough for the key.
-        const policy::PolicyString* fields[kNameFields] = {&rule.file_name, &rule.internal_name,
-                                                           &rule.file_description,
-                                                           &rule.product_name};
+        const policy::PolicyString* fields[kNameFields] = {
+            &rule.file_name, &rule.internal_name, &rule.file_description, &rule.product_name};
         for (int f = 0; f < kNameFields; ++f) {
             if (*fields[f]) {
                 by_name[f][upper(**fields[f])].push_back(index);
@@ -70,8 +69,8 @@ void SignerIndex::add(const policy::SignerRule& signer, std::uint32_t entry) {
 }
 
 std::vector<std::uint32_t> SignerIndex::candidates(const FileFacts& file) const {
-    std::vector<std::uint32_t> out = file.usable_signatures.empty() ? std::vector<std::uint32_t>{}
-                                                                     : always;
+    std::vector<std::uint32_t> out =
+        file.usable_signatures.empty() ? std::vector<std::uint32_t>{} : always;
     for (const pe::Signature* s : file.usable_signatures)
         for (const auto& c : s->chain) append(out, by_tbs, c.tbs_hash);
     sort_unique(out);

@@ -80,8 +80,7 @@ Match match_file_rule(const FileRule& rule, const FileFacts& file, Context conte
     const Attribute attributes[] = {
         {&rule.file_name, NameField::original_filename, "FileName", "OriginalFilename"},
         {&rule.internal_name, NameField::internal_name, "InternalName", "InternalName"},
-        {&rule.file_description, NameField::file_description, "FileDescription",
-         "FileDescription"},
+        {&rule.file_description, NameField::file_description, "FileDescription", "FileDescription"},
         {&rule.product_name, NameField::product_name, "ProductName", "ProductName"},
     };
     std::string why;

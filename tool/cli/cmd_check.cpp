@@ -30,9 +30,12 @@ std::string json_text(const std::string& s) {
 }
 
 nlohmann::json to_json(const check::Finding& f) {
-    return {{"effect", check::effect_text(f.effect)}, {"policy", json_text(f.policy)},
-            {"ruleId", json_text(f.rule_id)},         {"friendlyName", json_text(f.friendly_name)},
-            {"kind", f.kind},                         {"why", json_text(f.why)}};
+    return {{"effect", check::effect_text(f.effect)},
+            {"policy", json_text(f.policy)},
+            {"ruleId", json_text(f.rule_id)},
+            {"friendlyName", json_text(f.friendly_name)},
+            {"kind", f.kind},
+            {"why", json_text(f.why)}};
 }
 
 // "  deny   ID_DENY_X "Friendly" (Deny): why" — every untrusted part escaped.
@@ -85,7 +88,8 @@ int run_check(const Args& args) {
             "way App Control does (explicit deny wins; then allow rules of the base and its\n"
             "supplementals; then the options) and names the deciding rules.\n"
             "Exit 0 every file allowed, 13 a file would be blocked or cannot be decided offline,\n"
-            "14 a file runs only because the policy is in audit mode, 3 a file is not a PE file.\n\n"
+            "14 a file runs only because the policy is in audit mode, 3 a file is not a PE "
+            "file.\n\n"
             "Examples:\n"
             "  cipolicy check SiPolicy_Enforced.xml drivers/*.sys\n"
             "  cipolicy check base.cip build/app.exe build/*.dll --supplemental app.cip --json",
@@ -120,8 +124,8 @@ int run_check(const Args& args) {
         const check::Decision& d = *r.decision;
         ++counts[static_cast<int>(d.verdict)];
         worst = std::max(worst, rank(d.verdict));
-        const std::string mode = d.scenario == 131 ? "kernel mode, scenario 131"
-                                                   : "user mode, scenario 12";
+        const std::string mode =
+            d.scenario == 131 ? "kernel mode, scenario 131" : "user mode, scenario 12";
         out.result(r.path + ": " + std::string(check::verdict_text(d.verdict)) + " (" + mode +
                    "): " + escaped(d.summary, kReasonMax));
         for (const auto& f : d.deciding) out.result(finding_line(f, many_policies));
@@ -145,15 +149,14 @@ int run_check(const Args& args) {
                          {"deciding", deciding},
                          {"notes", notes}});
     }
-    const int code = unreadable ? static_cast<int>(ExitCode::input)
+    const int code = unreadable   ? static_cast<int>(ExitCode::input)
                      : worst == 2 ? static_cast<int>(ExitCode::blocked)
                      : worst == 1 && !a.vm["allow-audit-only"].as<bool>()
                          ? static_cast<int>(ExitCode::audit_only)
-                                  : 0;
+                         : 0;
     out.result(std::to_string(results.size()) + " file(s): " + std::to_string(counts[0]) +
-               " allowed, " + std::to_string(counts[1]) + " blocked, " +
-               std::to_string(counts[2]) + " audit-only, " + std::to_string(counts[3]) +
-               " undecided");
+               " allowed, " + std::to_string(counts[1]) + " blocked, " + std::to_string(counts[2]) +
+               " audit-only, " + std::to_string(counts[3]) + " undecided");
     out.json({{"policy", json_text(a.vm["policy"].as<std::string>())},
               {"files", files},
               {"allowed", counts[0]},
