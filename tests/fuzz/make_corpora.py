@@ -72,6 +72,25 @@ def timestamp_reply(data):
             return f.read(), g.read()
 
 
+def minimal_pe():
+    """A small PE32+ image: headers, one section, no signature (a seed for fuzz_pe)."""
+    import struct
+    b = bytearray(0x400)
+    b[0:2] = b'MZ'
+    struct.pack_into('<I', b, 0x3c, 0x40)
+    b[0x40:0x44] = b'PE\0\0'
+    struct.pack_into('<HHIIIHH', b, 0x44, 0x8664, 1, 0, 0, 0, 240, 0x22)
+    opt = 0x58
+    struct.pack_into('<H', b, opt, 0x20b)
+    struct.pack_into('<I', b, opt + 60, 0x200)  # SizeOfHeaders
+    struct.pack_into('<H', b, opt + 68, 3)      # console subsystem
+    struct.pack_into('<I', b, opt + 108, 16)    # NumberOfRvaAndSizes
+    sec = opt + 240
+    b[sec:sec + 8] = b'.text\0\0\0'
+    struct.pack_into('<IIII', b, sec + 8, 0x200, 0x1000, 0x200, 0x200)
+    return bytes(b)
+
+
 def main(out):
     shutil.rmtree(out, ignore_errors=True)
     c = Corpora(out)
@@ -95,8 +114,10 @@ def main(out):
         c.add('fuzz_timestamp_reply', reply + b'\0trailing')
         c.add('fuzz_timestamp_reply', token)
 
+    c.add('fuzz_pe', minimal_pe())
     oracles = shared_oracles()
     if oracles:
+        c.add_files('fuzz_pe', os.path.join(oracles, 'pe', '*.sys'))
         for pattern in ('compile/*.bin', 'samples/*.bin'):
             c.add_files('fuzz_policy_binary', os.path.join(oracles, pattern))
         for pattern in ('compile/*.xml', 'templates/*.xml'):

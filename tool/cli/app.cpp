@@ -25,6 +25,8 @@ const std::vector<CommandInfo>& commands() {
         {"compile", "compile policy XML into the binary (ConvertFrom-CIPolicy equivalent)",
          run_compile},
         {"decompile", "write a policy binary or signed policy as policy XML", run_decompile},
+        {"scan", "generate a policy allowing the PE files in folders (New-CIPolicy)", run_scan},
+        {"merge", "merge policy XML files into one (Merge-CIPolicy)", run_merge},
         {"add-signer", "trust a certificate to sign the policy or its supplementals (XML edit)",
          run_add_signer},
         {"set-option", "add or remove rule options of policy XML", run_set_option},

@@ -27,6 +27,8 @@ int run_root_cert(const Args& args);
 int run_eku(const Args& args);
 int run_cert_chain(const Args& args);
 int run_check(const Args& args);
+int run_scan(const Args& args);
+int run_merge(const Args& args);
 
 struct CommandInfo {
     std::string_view name;
