@@ -109,7 +109,8 @@ class BlocklistTest(CheckTest):
         return out
 
     def deny_ids(self, xml, hashes):
-        text = open(xml, encoding='utf-8-sig').read()
+        with open(xml, encoding='utf-8-sig') as f:
+            text = f.read()
         return {m.group(1) for m in re.finditer(r'<Deny ID="([^"]+)"[^>]*Hash="([0-9A-F]+)"', text)
                 if m.group(2) in hashes}
 

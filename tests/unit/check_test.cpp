@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cstdio>
 #include <string>
 
 #include "check/checker.hpp"
@@ -179,6 +181,18 @@ TEST_CASE("check: page hashes and SHA-1 hashes match too", "[check]") {
     CHECK(d.verdict == Verdict::allowed);
     REQUIRE(decided_by(d, "ID_ALLOW_PAGE"));
     CHECK(d.deciding.front().why.find("first-page SHA1") != std::string::npos);
+
+    // Windows uses page hashes only for a file its signature covers: an unsigned file, or one
+    // changed after signing, is judged by its whole Authenticode hash.
+    pe::PeFile unsigned_file = driver();
+    unsigned_file.signatures.clear();
+    const Decision u = run(x, unsigned_file);
+    CHECK(u.verdict == Verdict::blocked);
+    REQUIRE_FALSE(u.notes.empty());
+    CHECK(u.notes.front().why.find("not applied") != std::string::npos);
+    pe::PeFile changed = driver();
+    changed.signatures[0].digest_matches = false;
+    CHECK(run(x, changed).verdict == Verdict::blocked);
 }
 
 TEST_CASE("check: no allow rule means blocked", "[check]") {

@@ -68,6 +68,8 @@ void collect_denials(const Loaded& p, const ScenarioRules& sr, const FileFacts& 
             out.denies.push_back(file_rule_finding(Effect::deny, p, r, m.why));
         if (m.state == Match::unknown)
             out.maybe_denies.push_back(file_rule_finding(Effect::undecidable, p, r, m.why));
+        if (m.state == Match::no && !m.why.empty())
+            out.notes.push_back(file_rule_finding(Effect::ignored, p, r, m.why));
     }
     const auto& denied = sr.scenario->product_signers.denied;
     for (std::uint32_t e : sr.denied.candidates(f)) {
@@ -109,6 +111,8 @@ void collect_allows(const Loaded& p, const ScenarioRules& sr, const FileFacts& f
             out.allows.push_back(file_rule_finding(Effect::allow, p, r, m.why));
         if (m.state == Match::unknown)
             out.maybe_allows.push_back(file_rule_finding(Effect::undecidable, p, r, m.why));
+        if (m.state == Match::no && !m.why.empty())
+            out.notes.push_back(file_rule_finding(Effect::ignored, p, r, m.why));
     }
     const auto& allowed = sr.scenario->product_signers.allowed;
     for (std::uint32_t e : sr.allowed.candidates(f)) {

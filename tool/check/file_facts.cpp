@@ -39,6 +39,7 @@ FileFacts facts_of(const pe::PeFile& file) {
         upper_utf8(file.version.file_description);
     f.names[static_cast<int>(NameField::product_name)] = upper_utf8(file.version.product_name);
     for (const auto& s : file.signatures) {
+        if (s.digest_matches) f.page_hashes_apply = true;
         const std::string which = s.nested ? "a nested signature" : "the signature";
         if (!s.digest_matches)
             f.signature_notes.push_back(which +

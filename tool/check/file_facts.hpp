@@ -26,6 +26,10 @@ struct FileFacts {
     // Signatures whose digest matches the file and whose signer signature verifies, with an RSA
     // leaf: the ones Windows can match signer rules against.
     std::vector<const pe::Signature*> usable_signatures;
+    // Windows matches first-page hashes only for a file whose signature covers it (it then checks
+    // every page against the signature's page hashes as it loads); for any other file it computes
+    // the whole Authenticode hash. True when a signature's digest matches the file.
+    bool page_hashes_apply = false;
     // Why other signatures are not used (for the notes).
     std::vector<std::string> signature_notes;
 };

@@ -57,10 +57,17 @@ Match match_file_rule(const FileRule& rule, const FileFacts& file, Context conte
                                     {"Authenticode SHA256", &pe.authenticode_sha256},
                                     {"first-page SHA1", &pe.page_sha1},
                                     {"first-page SHA256", &pe.page_sha256}};
-        for (const auto& h : hashes)
-            if (!h.value->empty() && *h.value == rule.hash)
-                return {Match::yes, std::string("hash: the file's ") + h.name + " " +
-                                        to_hex(rule.hash) + " equals the rule's Hash"};
+        for (int i = 0; i < 4; ++i) {
+            const auto& h = hashes[i];
+            if (h.value->empty() || *h.value != rule.hash) continue;
+            if (i >= 2 && !file.page_hashes_apply)
+                return {Match::no, std::string("the file's ") + h.name +
+                                       " equals the rule's Hash, but Windows uses page hashes "
+                                       "only for a file whose signature covers it (this file is "
+                                       "unsigned or changed after signing): not applied"};
+            return {Match::yes, std::string("hash: the file's ") + h.name + " " +
+                                    to_hex(rule.hash) + " equals the rule's Hash"};
+        }
         return Match::none();
     }
     if (rule.file_path)
