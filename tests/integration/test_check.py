@@ -210,11 +210,20 @@ class HashPolicyTest(CheckTest):
         policy = self.path('scanned.xml')
         self.assertExit(run('scan', native_path(exe), '--level', 'Hash', '-o', native_path(policy)),
                         0)
+        # Enforced, with user-mode files checked (scan writes audit mode, as New-CIPolicy does).
         text = self.read(policy).decode('utf-8-sig')
-        if 'Enabled:UMCI' not in text:  # a scan policy for user-mode files: enforce them
-            self.assertExit(run('set-option', native_path(policy), '--add', 'Enabled:UMCI'), 0)
+        edits = ['--add', 'Enabled:UMCI'] if 'Enabled:UMCI' not in text else []
+        if 'Enabled:Audit Mode' in text:
+            edits += ['--remove', 'Enabled:Audit Mode']
+        if edits:
+            self.assertExit(run('set-option', native_path(policy), *edits), 0)
         self.assertExit(self.check(policy, exe), 0)
-        self.assertExit(self.check(policy, self.changed_copy(exe)), 13)
+        r = self.check(policy, self.changed_copy(exe), '--json', '--verbose')
+        self.assertExit(r, 13)
+        entry = r.json()['files'][0]
+        self.assertEqual(entry['verdict'], 'blocked')
+        # Its first page is unchanged, but page hashes count only for a signed file.
+        self.assertIn('not applied', ' '.join(n['why'] for n in entry['notes']))
 
 
 class SmallPolicyTest(CheckTest):

@@ -227,7 +227,7 @@ TEST_CASE("check: FileName rules compare names case-insensitively, with version 
     // A deny's lone MinimumFileVersion is a ceiling ("version or lower").
     x.file_rules =
         kAllowAllRule +
-        "<Deny ID=\"ID_DENY_DRV\" FileName=\"DRV.SYS\" MinimumFileVersion=\"1.4.0.0\" />";
+        "<Deny ID=\"ID_DENY_DRV\" FileName=\"DRV.SYS\" MinimumFileVersion=\"1.4.65535.0\" />";
     x.kernel =
         "<FileRulesRef><FileRuleRef RuleID=\"ID_ALLOW_ALL\" /><FileRuleRef "
         "RuleID=\"ID_DENY_DRV\" /></FileRulesRef>";
@@ -248,8 +248,7 @@ TEST_CASE("check: signer rules match a TBS at its chain position, CertPublisher 
           "[check]") {
     Xml x;
     x.ekus =
-        "<EKU ID=\"ID_EKU_CODE\" Value=\"010806"
-        "2B06010505070303\" />";
+        "<EKU ID=\"ID_EKU_CODE\" Value=\"01082B06010505070303\" />";
     x.signers =
         "<Signer ID=\"ID_SIGNER_CONTOSO\" Name=\"Contoso PCA\"><CertRoot Type=\"TBS\" "
         "Value=\"" +
