@@ -74,7 +74,7 @@ int run_check(const Args& args) {
                        "the base policy: XML, binary or signed (.cip, .p7b)")(
         "input", po::value<std::vector<std::string>>()->required(),
         "PE files (EXE, DLL, SYS); @listfile and wildcards are expanded")(
-        "supplemental", po::value<std::vector<std::string>>()->multitoken(),
+        "supplemental", po::value<std::vector<std::string>>(),
         "supplemental policies of the base (XML, binary or signed), combined as Windows "
         "combines them (repeatable)")(
         "allow-audit-only", po::bool_switch(),
