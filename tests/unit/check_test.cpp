@@ -247,8 +247,7 @@ TEST_CASE("check: FileName rules compare names case-insensitively, with version 
 TEST_CASE("check: signer rules match a TBS at its chain position, CertPublisher and CertEKU",
           "[check]") {
     Xml x;
-    x.ekus =
-        "<EKU ID=\"ID_EKU_CODE\" Value=\"01082B06010505070303\" />";
+    x.ekus = "<EKU ID=\"ID_EKU_CODE\" Value=\"01082B06010505070303\" />";
     x.signers =
         "<Signer ID=\"ID_SIGNER_CONTOSO\" Name=\"Contoso PCA\"><CertRoot Type=\"TBS\" "
         "Value=\"" +
