@@ -59,91 +59,77 @@ std::string signature_label(const pe::Signature& s) {
     return s.nested ? "nested signature: " : "signature: ";
 }
 
-// Deny rules and DeniedSigners of one policy's scenario.
-void collect_denials(const Loaded& p, const ScenarioRules& sr, const FileFacts& f, Findings& out) {
-    const auto& pol = p.source.policy;
-    for (std::uint32_t r : sr.deny.candidates(f)) {
-        const Match m = match_file_rule(pol.file_rules[r], f, Context::deny);
-        if (m.state == Match::yes)
-            out.denies.push_back(file_rule_finding(Effect::deny, p, r, m.why));
+// The file rules of one side (Deny or Allow rules of FileRulesRef) that match the file.
+void collect_file_rules(const Loaded& p, const FileRuleIndex& index, Context context, Effect effect,
+                        const FileFacts& f, std::vector<Finding>& yes, std::vector<Finding>& maybe,
+                        std::vector<Finding>& notes) {
+    const auto& rules = p.source.policy.file_rules;
+    for (std::uint32_t r : index.candidates(f)) {
+        const Match m = match_file_rule(rules[r], f, context);
+        if (m.state == Match::yes) yes.push_back(file_rule_finding(effect, p, r, m.why));
         if (m.state == Match::unknown)
-            out.maybe_denies.push_back(file_rule_finding(Effect::undecidable, p, r, m.why));
+            maybe.push_back(file_rule_finding(Effect::undecidable, p, r, m.why));
         if (m.state == Match::no && !m.why.empty())
-            out.notes.push_back(file_rule_finding(Effect::ignored, p, r, m.why));
+            notes.push_back(file_rule_finding(Effect::ignored, p, r, m.why));
     }
-    const auto& denied = sr.scenario->product_signers.denied;
-    for (std::uint32_t e : sr.denied.candidates(f)) {
-        const auto& entry = denied[e];
-        const auto& signer = pol.signers[entry.signer];
+}
+
+// The signers of one side (DeniedSigners with their ExceptAllowRules, or AllowedSigners with
+// their ExceptDenyRules) that match one of the file's usable signatures.
+template <class Entry>
+void collect_signers(const Loaded& p, const SignerIndex& index, const std::vector<Entry>& entries,
+                     const std::vector<std::uint32_t> Entry::*exceptions, Context context,
+                     Effect effect, const FileFacts& f, std::vector<Finding>& yes,
+                     std::vector<Finding>& maybe, std::vector<Finding>& notes) {
+    const auto& pol = p.source.policy;
+    const bool deny = context == Context::deny;
+    const char* kind = deny ? "DeniedSigner" : "AllowedSigner";
+    for (std::uint32_t e : index.candidates(f)) {
+        const Entry& entry = entries[e];
         for (const pe::Signature* sig : f.usable_signatures) {
-            const Match m = match_signer(pol, signer, *sig, f, Context::deny);
+            const Match m = match_signer(pol, pol.signers[entry.signer], *sig, f, context);
             if (m.state == Match::no) continue;
             std::string except;
-            for (std::uint32_t x : entry.except_allow_rules) {
+            for (std::uint32_t x : entry.*exceptions) {
                 if (x >= pol.file_rules.size()) continue;
-                const Match mx = match_file_rule(pol.file_rules[x], f, Context::allow);
+                const Match mx =
+                    match_file_rule(pol.file_rules[x], f, deny ? Context::allow : Context::deny);
                 if (mx.state == Match::yes) {
-                    except = "ExceptAllowRule " + file_rule_id(p, x) + " matches (" + mx.why + ")";
+                    except = std::string(deny ? "ExceptAllowRule " : "ExceptDenyRule ") +
+                             file_rule_id(p, x) + " matches (" + mx.why + ")";
                     break;
                 }
             }
             const std::string why = signature_label(*sig) + m.why;
             if (!except.empty())
-                out.notes.push_back(signer_finding(Effect::ignored, p, entry.signer, "DeniedSigner",
-                                                   why + "; not denied: " + except));
+                notes.push_back(
+                    signer_finding(Effect::ignored, p, entry.signer, kind,
+                                   why + (deny ? "; not denied: " : "; not allowed: ") + except));
             else if (m.state == Match::yes)
-                out.denies.push_back(
-                    signer_finding(Effect::deny, p, entry.signer, "DeniedSigner", why));
+                yes.push_back(signer_finding(effect, p, entry.signer, kind, why));
             else
-                out.maybe_denies.push_back(
-                    signer_finding(Effect::undecidable, p, entry.signer, "DeniedSigner", why));
+                maybe.push_back(signer_finding(Effect::undecidable, p, entry.signer, kind, why));
             break;
         }
     }
 }
 
+// Deny rules and DeniedSigners of one policy's scenario.
+void collect_denials(const Loaded& p, const ScenarioRules& sr, const FileFacts& f, Findings& out) {
+    collect_file_rules(p, sr.deny, Context::deny, Effect::deny, f, out.denies, out.maybe_denies,
+                       out.notes);
+    collect_signers(p, sr.denied, sr.scenario->product_signers.denied,
+                    &policy::DeniedSigner::except_allow_rules, Context::deny, Effect::deny, f,
+                    out.denies, out.maybe_denies, out.notes);
+}
+
 // Allow rules and AllowedSigners of one policy's scenario.
 void collect_allows(const Loaded& p, const ScenarioRules& sr, const FileFacts& f, Findings& out) {
-    const auto& pol = p.source.policy;
-    for (std::uint32_t r : sr.allow.candidates(f)) {
-        const Match m = match_file_rule(pol.file_rules[r], f, Context::allow);
-        if (m.state == Match::yes)
-            out.allows.push_back(file_rule_finding(Effect::allow, p, r, m.why));
-        if (m.state == Match::unknown)
-            out.maybe_allows.push_back(file_rule_finding(Effect::undecidable, p, r, m.why));
-        if (m.state == Match::no && !m.why.empty())
-            out.notes.push_back(file_rule_finding(Effect::ignored, p, r, m.why));
-    }
-    const auto& allowed = sr.scenario->product_signers.allowed;
-    for (std::uint32_t e : sr.allowed.candidates(f)) {
-        const auto& entry = allowed[e];
-        const auto& signer = pol.signers[entry.signer];
-        for (const pe::Signature* sig : f.usable_signatures) {
-            const Match m = match_signer(pol, signer, *sig, f, Context::allow);
-            if (m.state == Match::no) continue;
-            std::string except;
-            for (std::uint32_t x : entry.except_deny_rules) {
-                if (x >= pol.file_rules.size()) continue;
-                const Match mx = match_file_rule(pol.file_rules[x], f, Context::deny);
-                if (mx.state == Match::yes) {
-                    except = "ExceptDenyRule " + file_rule_id(p, x) + " matches (" + mx.why + ")";
-                    break;
-                }
-            }
-            const std::string why = signature_label(*sig) + m.why;
-            if (!except.empty())
-                out.notes.push_back(signer_finding(Effect::ignored, p, entry.signer,
-                                                   "AllowedSigner",
-                                                   why + "; not allowed: " + except));
-            else if (m.state == Match::yes)
-                out.allows.push_back(
-                    signer_finding(Effect::allow, p, entry.signer, "AllowedSigner", why));
-            else
-                out.maybe_allows.push_back(
-                    signer_finding(Effect::undecidable, p, entry.signer, "AllowedSigner", why));
-            break;
-        }
-    }
+    collect_file_rules(p, sr.allow, Context::allow, Effect::allow, f, out.allows, out.maybe_allows,
+                       out.notes);
+    collect_signers(p, sr.allowed, sr.scenario->product_signers.allowed,
+                    &policy::AllowedSigner::except_deny_rules, Context::allow, Effect::allow, f,
+                    out.allows, out.maybe_allows, out.notes);
 }
 
 Finding option_finding(Effect effect, const Loaded& base, std::uint32_t b, std::string why) {
