@@ -4,37 +4,21 @@ the rule in MSBuild's canonical form; passes when the policy allows it or only a
 not run the check again on a no-op build."""
 import os
 import shutil
+import sys
+
+# The policies the CLI tests write (tests/integration/check_policies.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
+from check_policies import policy_xml, refs  # noqa: E402
 
 from buildsupport import EXE, SKIP, SOURCE_DIR, BuildTest, Counter, main, run, touch
 
-MODULE = os.path.join(SOURCE_DIR, 'cmake-modules', 'CIPolicyCheck.cmake')
-TOOLCHAIN = os.path.join(SOURCE_DIR, 'scripts', 'windows', 'toolchain-mingw64.cmake')
-BASE_ID = '{11111111-2222-3333-4444-555555555555}'
-
 
 def policy(options=(), file_rules='', user=''):
-    rules = ''.join(f'<Rule><Option>{o}</Option></Rule>'
-                    for o in ('Enabled:Unsigned System Integrity Policy', 'Enabled:UMCI', *options))
-    return f'''<?xml version="1.0" encoding="utf-8"?>
-<SiPolicy xmlns="urn:schemas-microsoft-com:sipolicy" PolicyType="Base Policy">
-  <VersionEx>1.0.0.0</VersionEx>
-  <PolicyID>{BASE_ID}</PolicyID>
-  <BasePolicyID>{BASE_ID}</BasePolicyID>
-  <PlatformID>{{2E07F7E4-194C-4D20-B7C9-6F44A6C5A234}}</PlatformID>
-  <Rules>{rules}</Rules>
-  <EKUs />
-  <FileRules>{file_rules}</FileRules>
-  <Signers />
-  <SigningScenarios>
-    <SigningScenario Value="12" ID="ID_SIGNINGSCENARIO_U" FriendlyName="u"><ProductSigners>{user}</ProductSigners></SigningScenario>
-  </SigningScenarios>
-  <UpdatePolicySigners />
-  <CiSigners />
-  <HvciOptions>0</HvciOptions>
-</SiPolicy>
-'''
+    """An enforced policy that checks user-mode files (Enabled:UMCI)."""
+    return policy_xml(('Enabled:UMCI', *options), file_rules, user).decode()
 
-
+MODULE = os.path.join(SOURCE_DIR, 'cmake-modules', 'CIPolicyCheck.cmake')
+TOOLCHAIN = os.path.join(SOURCE_DIR, 'scripts', 'windows', 'toolchain-mingw64.cmake')
 ALLOW_ALL = ('<Allow ID="ID_ALLOW_ALL" FileName="*" />',
              '<FileRulesRef><FileRuleRef RuleID="ID_ALLOW_ALL" /></FileRulesRef>')
 DENY_ALL = ('<Allow ID="ID_ALLOW_ALL" FileName="*" /><Deny ID="ID_DENY_EVERYTHING" FileName="*" />',

@@ -7,42 +7,26 @@ import shutil
 import subprocess
 import sys
 
+# The policies the CLI tests write (tests/integration/check_policies.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
+from check_policies import policy_xml, refs  # noqa: E402
+
 from buildsupport import SKIP, SOURCE_DIR, BuildTest, Counter, main, run, touch
+
+
+def policy(options=(), file_rules='', user=''):
+    """An enforced policy that checks user-mode files (Enabled:UMCI)."""
+    return policy_xml(('Enabled:UMCI', *options), file_rules, user).decode()
+
 
 DOTNET = shutil.which('dotnet')
 MINGW = shutil.which('x86_64-w64-mingw32-gcc')
 TARGETS_DIR = os.path.join(SOURCE_DIR, 'msbuild', 'build') + os.sep
-BASE_ID = '{11111111-2222-3333-4444-555555555555}'
-
-
-def policy(options=(), file_rules='', refs=''):
-    rules = ''.join(f'<Rule><Option>{o}</Option></Rule>'
-                    for o in ('Enabled:Unsigned System Integrity Policy', 'Enabled:UMCI', *options))
-    return f'''<?xml version="1.0" encoding="utf-8"?>
-<SiPolicy xmlns="urn:schemas-microsoft-com:sipolicy" PolicyType="Base Policy">
-  <VersionEx>1.0.0.0</VersionEx>
-  <PolicyID>{BASE_ID}</PolicyID>
-  <BasePolicyID>{BASE_ID}</BasePolicyID>
-  <PlatformID>{{2E07F7E4-194C-4D20-B7C9-6F44A6C5A234}}</PlatformID>
-  <Rules>{rules}</Rules>
-  <EKUs />
-  <FileRules>{file_rules}</FileRules>
-  <Signers />
-  <SigningScenarios>
-    <SigningScenario Value="12" ID="ID_SIGNINGSCENARIO_U" FriendlyName="u"><ProductSigners><FileRulesRef>{refs}</FileRulesRef></ProductSigners></SigningScenario>
-  </SigningScenarios>
-  <UpdatePolicySigners />
-  <CiSigners />
-  <HvciOptions>0</HvciOptions>
-</SiPolicy>
-'''
-
-
 ALLOW_ALL = policy(file_rules='<Allow ID="ID_ALLOW_ALL" FileName="*" />',
-                   refs='<FileRuleRef RuleID="ID_ALLOW_ALL" />')
+                   user=refs('ID_ALLOW_ALL'))
 DENY_ALL = policy(file_rules='<Allow ID="ID_ALLOW_ALL" FileName="*" />'
                              '<Deny ID="ID_DENY_EVERYTHING" FileName="*" />',
-                  refs='<FileRuleRef RuleID="ID_ALLOW_ALL" /><FileRuleRef RuleID="ID_DENY_EVERYTHING" />')
+                  user=refs('ID_ALLOW_ALL', 'ID_DENY_EVERYTHING'))
 
 PROJECT = f'''<Project>
   <Import Project="{TARGETS_DIR}CIPolicy.Build.props" />
