@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(__file__))
 import pe_samples  # noqa: E402
-from support import CliTest, run, shared_dir  # noqa: E402
+from support import CliTest, run, shared_dir, skip_under_wine  # noqa: E402
 
 NS = {'p': 'urn:schemas-microsoft-com:sipolicy'}
 SAMPLES = None
@@ -43,6 +43,25 @@ def tbs_hash(pem_path):
     return hashlib.new(alg, cert.tbs_certificate_bytes).hexdigest().upper()
 
 
+_SCHEMA = []
+
+
+def xsd_schema():
+    """cipolicy.xsd for lxml (libxml2), or None without ../shared. Its Macro pattern writes a
+    literal '$' as '\\$', which XSD regular expressions (unlike Perl's) do not allow and libxml2
+    refuses; '$' is no metacharacter there, so the same pattern is loaded with a plain '$'."""
+    if not _SCHEMA:
+        shared = shared_dir()
+        if not shared:
+            _SCHEMA.append(None)
+        else:
+            from lxml import etree
+            with open(os.path.join(shared, 'oracles/schema/cipolicy.xsd'), 'rb') as f:
+                text = f.read().replace(b'\\$', b'$')
+            _SCHEMA.append(etree.XMLSchema(etree.fromstring(text)))
+    return _SCHEMA[0]
+
+
 class ScanTest(CliTest):
     def scan(self, *args, expect=0):
         out = self.path(f'scan{len(os.listdir(self.dir))}.xml')
@@ -53,12 +72,10 @@ class ScanTest(CliTest):
 
     def check_policy(self, path):
         """Valid against the schema (lxml, independent of the tool) and compiles."""
-        schema_dir = shared_dir()
-        if schema_dir:
+        schema = xsd_schema()
+        if schema is not None:
             from lxml import etree
-            schema = etree.XMLSchema(etree.parse(os.path.join(schema_dir, 'oracles/schema/cipolicy.xsd')))
-            doc = etree.parse(path)
-            self.assertTrue(schema.validate(doc), str(schema.error_log))
+            self.assertTrue(schema.validate(etree.parse(path)), str(schema.error_log))
         r = run('compile', path, '-o', path + '.bin')
         self.assertExit(r, 0)
 
@@ -142,6 +159,11 @@ class HashLevel(ScanTest):
         pe = int.from_bytes(bad[0x3c:0x40], 'little')
         bad[pe + 6:pe + 8] = (200).to_bytes(2, 'little')  # NumberOfSections beyond the limit
         self.write(os.path.join(d, 'sections.exe'), bytes(bad))
+        signed = bytearray(self.read(SAMPLES['signed_exe']))
+        pe = int.from_bytes(signed[0x3c:0x40], 'little')
+        entry = pe + 24 + 112 + 4 * 8  # PE32+ Certificate Table directory entry
+        signed[entry:entry + 4] = (len(signed) - 16).to_bytes(4, 'little')  # runs past the end
+        self.write(os.path.join(d, 'certtable.exe'), bytes(signed))
         out = self.path('damaged.xml')
         r = run('scan', d, '-o', out, '--json')
         self.assertExit(r, 9)
@@ -150,10 +172,11 @@ class HashLevel(ScanTest):
         self.assertEqual(status['contoso.dll'], 'ruled')
         self.assertEqual(status['truncated.exe'], 'damaged')
         self.assertEqual(status['sections.exe'], 'damaged')
+        self.assertEqual(status['certtable.exe'], 'damaged')
         self.assertEqual(report['otherFiles'], 1)
         self.check_policy(out)
         for line in r.err.strip().splitlines():
-            self.assertRegex(line, r'(truncated|sections)\.exe')
+            self.assertRegex(line, r'(truncated|sections|certtable)\.exe')
 
 
 class SignerLevels(ScanTest):
@@ -226,19 +249,21 @@ class SignerLevels(ScanTest):
 
 class Supplemental(ScanTest):
     def test_supplemental_to_a_base(self):
+        template = os.path.join(os.path.dirname(__file__), '..', '..', 'templates', 'policy',
+                                'SignableBase.xml')
         base = self.path('base.xml')
-        self.assertExit(run('new-policy', '--update-signer', os.path.join(SAMPLES['dir'], 'root.pem'),
-                            '-o', base), 0)
+        self.assertExit(run('add-signer', template, '--cert', os.path.join(SAMPLES['dir'], 'root.pem'),
+                            '--update', '--supplemental', '-o', base), 0)
         base_id = self.tree(base).find('p:PolicyID', NS).text
         out = self.scan(self.folder('signed_dll'), '--level', 'FilePublisher',
-                        '--supplemental-to', base)
+                        '--supplemental-to', base, '--name', 'contoso')
         root = self.tree(out)
         self.assertEqual(root.get('PolicyType'), 'Supplemental Policy')
         self.assertEqual(root.find('p:BasePolicyID', NS).text, base_id)
         self.assertNotEqual(root.find('p:PolicyID', NS).text, base_id)
-        # The PolicyID is kept by a rescan.
+        # The PolicyID is kept by a rescan (same --name, another output file).
         again = self.scan(self.folder('signed_dll'), '--level', 'FilePublisher',
-                          '--supplemental-to', base)
+                          '--supplemental-to', base, '--name', 'contoso')
         self.assertEqual(self.tree(again).find('p:PolicyID', NS).text,
                          root.find('p:PolicyID', NS).text)
 
@@ -286,6 +311,117 @@ class Merge(ScanTest):
         self.assertGreater(r.json()['duplicates'], 0)
         self.check_policy(out)  # compiles both to .bin beside them
         self.assertEqual(self.read(a + '.bin'), self.read(out + '.bin'))
+
+
+@skip_under_wine('the build layers are tested with the native tool')
+class CMakeSupplemental(ScanTest):
+    """cipolicy_supplemental() in a real CMake project cross-built with MinGW-w64 (the project's
+    own toolchain file), the module included from the source tree as an installed package is."""
+
+    def test_scans_the_targets_and_rescans_only_when_they_change(self):
+        if not shutil.which('cmake') or not shutil.which('ninja'):
+            self.skipTest('cmake or ninja not installed')
+        repo = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+        src = self.path('src')
+        os.makedirs(src)
+        shutil.copy(os.path.join(SAMPLES['dir'], 'version.rc'), src)
+        self.write(os.path.join(src, 'hello.c'), b'#include <stdio.h>\nint main(void){puts("hi");return 0;}\n')
+        self.write(os.path.join(src, 'lib.c'), b'__declspec(dllexport) int add(int a,int b){return a+b;}\n')
+        self.assertExit(run('add-signer', os.path.join(repo, 'templates', 'policy', 'SignableBase.xml'),
+                            '--cert', os.path.join(SAMPLES['dir'], 'root.pem'), '--update',
+                            '--supplemental', '-o', os.path.join(src, 'base.xml')), 0)
+        self.write(os.path.join(src, 'CMakeLists.txt'), b"""cmake_minimum_required(VERSION 3.25)
+project(scanned C RC)
+include(${CIPOLICY_MODULES}/CIPolicyFunctions.cmake)
+add_executable(hello hello.c)
+add_library(contoso SHARED lib.c version.rc)
+cipolicy_supplemental(app_supplemental BASE base.xml TARGETS hello contoso LEVEL FilePublisher ALL)
+""")
+        build = self.path('build')
+        exe = os.path.abspath(os.environ.get('CIPOLICY_EXE', 'cipolicy'))
+
+        def cmake(*args):
+            p = subprocess.run(['cmake', *args], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            return p.stdout
+
+        cmake('-S', src, '-B', build, '-G', 'Ninja',
+              f'-DCMAKE_TOOLCHAIN_FILE={repo}/scripts/windows/toolchain-mingw64.cmake',
+              f'-DCIPOLICY_EXECUTABLE={exe}', f'-DCIPOLICY_MODULES={repo}/cmake-modules')
+        self.assertIn('scanning app_supplemental', cmake('--build', build))
+        xml = os.path.join(build, 'app_supplemental-supplemental', 'app_supplemental.xml')
+        self.check_policy(xml)
+        root = self.tree(xml)
+        self.assertEqual(root.get('PolicyType'), 'Supplemental Policy')
+        names = sorted(a.get('FriendlyName') for a in root.iterfind('.//p:Allow', NS))
+        self.assertEqual(len(names), 8)  # unsigned: both files fall back to their hashes
+        self.assertTrue(all(n.startswith(('hello.exe ', 'libcontoso.dll ')) for n in names), names)
+        before = self.read(xml)
+        self.assertIn('no work to do', cmake('--build', build))
+        with open(os.path.join(src, 'hello.c'), 'a') as f:
+            f.write('int unused_symbol = 1;\n')
+        self.assertIn('scanning app_supplemental', cmake('--build', build))
+        after = self.read(xml)
+        self.assertNotEqual(before, after)
+        # The PolicyID is kept; only hello.exe's rules changed.
+        self.assertEqual(self.tree(xml).find('p:PolicyID', NS).text, root.find('p:PolicyID', NS).text)
+        old = set(before.decode().splitlines())
+        for line in after.decode().splitlines():
+            if line not in old:
+                self.assertNotIn('libcontoso', line)
+
+
+@skip_under_wine('the build layers are tested with the native tool')
+class MSBuildSupplemental(ScanTest):
+    """<CIPolicySupplemental> in a real .NET project built with `dotnet build`."""
+
+    def test_scans_the_primary_output_once(self):
+        if not shutil.which('dotnet'):
+            self.skipTest('dotnet not installed')
+        repo = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+        exe = os.path.abspath(os.environ.get('CIPOLICY_EXE', 'cipolicy'))
+        proj = self.path('proj')
+        os.makedirs(proj)
+        self.assertExit(run('add-signer', os.path.join(repo, 'templates', 'policy', 'SignableBase.xml'),
+                            '--cert', os.path.join(SAMPLES['dir'], 'root.pem'), '--update',
+                            '--supplemental', '-o', os.path.join(proj, 'base.xml')), 0)
+        self.write(os.path.join(proj, 'C.cs'),
+                   b'namespace Lib; public static class C { public static int Add(int a, int b) => a + b; }\n')
+        self.write(os.path.join(proj, 'lib.csproj'), f"""<Project>
+  <Import Project="Sdk.props" Sdk="Microsoft.NET.Sdk" />
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <CIPolicyToolPath>{exe}</CIPolicyToolPath>
+  </PropertyGroup>
+  <ItemGroup>
+    <CIPolicySupplemental Include="lib_supplemental" Base="base.xml" Level="FilePublisher" />
+  </ItemGroup>
+  <Import Project="Sdk.targets" Sdk="Microsoft.NET.Sdk" />
+  <Import Project="{repo}/msbuild/build/CIPolicy.Build.targets" />
+</Project>
+""".encode())
+        env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT='1', DOTNET_NOLOGO='1')
+
+        def build():
+            p = subprocess.run(['dotnet', 'build', '-nologo', '-v:n'], cwd=proj, capture_output=True,
+                               text=True, env=env, timeout=600)
+            self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+            return p.stdout
+
+        build()
+        xml = os.path.join(proj, 'obj', 'Debug', 'net10.0', 'cipolicy-scan', 'lib_supplemental.xml')
+        self.check_policy(xml)
+        root = self.tree(xml)
+        self.assertEqual(root.get('PolicyType'), 'Supplemental Policy')
+        rule = root.find(".//p:Allow[@FriendlyName='lib.dll Hash Sha256']", NS)
+        self.assertIsNotNone(rule)  # unsigned: FilePublisher falls back to Hash
+        direct = self.tree(self.scan(os.path.join(proj, 'bin', 'Debug', 'net10.0', 'lib.dll')))
+        self.assertEqual(rule.get('Hash'),
+                         direct.find(".//p:Allow[@FriendlyName='lib.dll Hash Sha256']", NS).get('Hash'))
+        stamp = os.path.getmtime(xml)
+        out = build()
+        self.assertIn('Skipping target "_CIPolicyScanItems"', out)
+        self.assertEqual(os.path.getmtime(xml), stamp)
 
 
 if __name__ == '__main__':
