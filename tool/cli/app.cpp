@@ -13,6 +13,8 @@ const std::vector<CommandInfo>& commands() {
     static const std::vector<CommandInfo> table{
         {"sign", "sign policy binaries (signtool /p7co 1.3.6.1.4.1.311.79.1 equivalent)", run_sign},
         {"verify", "check signed policies against Windows' rules", run_verify},
+        {"check", "would Windows run these PE files under this policy? (offline, per rule)",
+         run_check},
         {"timestamp", "add or replace the RFC 3161 timestamp of signed policies", run_timestamp},
         {"inspect", "describe a policy binary or a signed policy", run_inspect},
         {"tbs-hash", "print a certificate's TBS hash (the CertRoot value of a signer rule)",

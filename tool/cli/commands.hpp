@@ -26,6 +26,7 @@ int run_set_id(const Args& args);
 int run_root_cert(const Args& args);
 int run_eku(const Args& args);
 int run_cert_chain(const Args& args);
+int run_check(const Args& args);
 int run_scan(const Args& args);
 int run_merge(const Args& args);
 

@@ -23,6 +23,8 @@ enum class ExitCode : int {
     not_anchored = 11,  // verify: valid signature, but the chain does not reach a given root
     rules_unsatisfied =
         12,         // verify: valid signature, but the policy does not authorize its signer
+    blocked = 13,     // check: a file would be blocked, or cannot be shown to be allowed offline
+    audit_only = 14,  // check: a file runs only because the policy is in audit mode
     internal = 70,  // a bug: please report
 };
 
@@ -37,6 +39,7 @@ enum class WarningCode : int {
     unchecked_signer = 5006,     // signed although the chain stops below its root, so the
                                  // UpdatePolicySigners could not be checked against the root
     shared_root = 5007,          // a signer rule trusts a root shared by many customers, no EKU
+    audit_only = 5014,           // check: a file runs only because the policy is in audit mode
 };
 
 struct Warning {
