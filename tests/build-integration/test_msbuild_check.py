@@ -78,7 +78,7 @@ class MSBuildCheck(BuildTest):
         self.assertIn('warning CIP5014', r.out)
 
     def test_missing_policy_is_a_clear_error(self):
-        r = self.fails(msbuild(self.proj, self.tool), 'CIP9102')
+        r = self.fails(msbuild(self.proj, self.tool), 'CIP9302')
         self.assertIn('policy.xml', r.out)
 
 
