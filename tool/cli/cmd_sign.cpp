@@ -91,7 +91,8 @@ int run_sign(const Args& args) {
     config::Settings settings = resolve_settings(vm);
     if (!naming.output) naming.output_dir = settings.output_dir;
     // Before any key is opened or any request made: no output may replace an input of the run.
-    const OutputGuard guard("sign", vm, {"output", "output-dir", "depfile"}, &settings);
+    OutputGuard guard("sign", vm, {"output", "output-dir", "depfile"}, &settings);
+    for (const auto& input : inputs) guard.add_input(input, "the input");  // wildcards expanded
     if (naming.output) guard.check(*naming.output, "-o");
     if (vm.count("depfile")) {
         const fs::path depfile = vm["depfile"].as<std::string>();
@@ -102,7 +103,9 @@ int run_sign(const Args& args) {
             throw Error(ExitCode::usage, "sign: --depfile " + depfile.string() +
                                              " is the signed output (-o); give another --depfile");
     }
-    const std::string output_flag = naming.output ? "-o" : "--output-dir";
+    const std::string output_flag = naming.output       ? "-o"
+                                    : naming.output_dir ? "--output-dir"
+                                                        : "the output beside its input";
     naming.check = [&guard, output_flag](const fs::path& destination) {
         guard.check(destination, output_flag);
     };

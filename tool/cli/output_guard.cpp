@@ -45,8 +45,8 @@ OutputTarget OutputGuard::check(const fs::path& output, std::string_view flag, b
     if (output == "-" || platform::is_standard_output(output)) {
         if (stream) return OutputTarget::standard_output;
         throw Error(ExitCode::usage, where +
-                                         ": this output cannot go to standard output; give a "
-                                         "file name");
+                                         ": standard output takes text only (PEM, XML); this "
+                                         "output is binary or a file to edit: give a file name");
     }
     try {
         check_replaceable(output);

@@ -8,10 +8,9 @@
 
 #ifdef _WIN32
 #include <windows.h>
-// windows.h first: sddl.h needs its types.
-#include <sddl.h>
 
 #include <cwctype>
+#include <vector>
 #else
 #include <fcntl.h>
 #include <sys/file.h>
@@ -44,18 +43,35 @@ HANDLE as_handle(std::intptr_t h) {
 #ifdef _WIN32
 
 namespace {
-// A protected DACL (nothing inherited from the folder) with one entry: full access for the
-// file's owner, the user who creates it.
-struct OwnerOnlyDescriptor {
-    PSECURITY_DESCRIPTOR descriptor = nullptr;
+// A protected access list (nothing inherited from the folder) with one entry: full access for the
+// user running the tool.
+class OwnerOnlyDescriptor {
+  public:
     OwnerOnlyDescriptor() {
-        if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(
-                L"D:P(A;;FA;;;OW)", SDDL_REVISION_1, &descriptor, nullptr))
+        HANDLE token = nullptr;
+        if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+            fail("cannot read the user's identity");
+        DWORD size = 0;
+        GetTokenInformation(token, TokenUser, nullptr, 0, &size);
+        user_.resize(size);
+        const BOOL ok = GetTokenInformation(token, TokenUser, user_.data(), size, &size);
+        CloseHandle(token);
+        if (!ok) fail("cannot read the user's identity");
+        PSID sid = reinterpret_cast<TOKEN_USER*>(user_.data())->User.Sid;
+        acl_.resize(sizeof(ACL) + sizeof(ACCESS_ALLOWED_ACE) + GetLengthSid(sid));
+        ACL* acl = reinterpret_cast<ACL*>(acl_.data());
+        if (!InitializeAcl(acl, static_cast<DWORD>(acl_.size()), ACL_REVISION) ||
+            !AddAccessAllowedAce(acl, ACL_REVISION, FILE_ALL_ACCESS, sid) ||
+            !InitializeSecurityDescriptor(&descriptor_, SECURITY_DESCRIPTOR_REVISION) ||
+            !SetSecurityDescriptorDacl(&descriptor_, TRUE, acl, FALSE) ||
+            !SetSecurityDescriptorControl(&descriptor_, SE_DACL_PROTECTED, SE_DACL_PROTECTED))
             fail("cannot build an owner-only access list");
     }
-    ~OwnerOnlyDescriptor() { LocalFree(descriptor); }
-    OwnerOnlyDescriptor(const OwnerOnlyDescriptor&) = delete;
-    OwnerOnlyDescriptor& operator=(const OwnerOnlyDescriptor&) = delete;
+    SECURITY_DESCRIPTOR* get() { return &descriptor_; }
+
+  private:
+    std::vector<unsigned char> user_, acl_;  // DWORD-aligned by the allocator
+    SECURITY_DESCRIPTOR descriptor_{};
 };
 }  // namespace
 
@@ -65,7 +81,7 @@ ExclusiveFile::ExclusiveFile(fs::path path, FileAccess access)
     SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), nullptr, FALSE};
     if (access_ == FileAccess::owner_only) {
         owner_only.emplace();
-        attributes.lpSecurityDescriptor = owner_only->descriptor;
+        attributes.lpSecurityDescriptor = owner_only->get();
     }
     // CREATE_NEW fails on anything already there, a link included. No sharing: while this
     // handle is open no other process can open or delete the file (remove_if_abandoned).
