@@ -58,6 +58,7 @@ DEFAULTS = {
                               # last repeated (e.g. a Retry-After on the first poll only)
     'access_tokens': [],      # extra bearer tokens accepted as they are
     'expires_in': 3599,
+    'eku_next_link': None,    # the nextLink of every EKU page (e.g. the page itself: a loop)
 }
 
 SIGN_ALGS = {'RS256': (hashes.SHA256, 32), 'RS384': (hashes.SHA384, 48),
@@ -456,6 +457,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def eku(self, q, body):
         if q['api-version'] == '2022-06-15-preview':
             return self.reply(200, [CUSTOMER_EKU])
+        if self.state.config.get('eku_next_link'):
+            return self.reply(200, {'value': [{'eku': CUSTOMER_EKU}],
+                                    'nextLink': self.state.config['eku_next_link']})
         if q.get('page') == '2':
             return self.reply(200, {'value': [{'eku': '1.3.6.1.4.1.311.97.1.0'}], 'nextLink': None})
         nxt = self.path.split('?')[0] + '?api-version=' + q['api-version'] + '&page=2'

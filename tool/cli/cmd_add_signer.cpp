@@ -7,6 +7,7 @@
 #include "cli/policy_edit_output.hpp"
 #include "cli/service_command.hpp"
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "crypto/certificate.hpp"
 #include "policy/policy_edits.hpp"
 
@@ -58,6 +59,8 @@ int run_add_signer(const Args& args) {
         throw Error(ExitCode::usage,
                     "add-signer: give --cert or a Trusted Signing profile (--metadata, "
                     "--endpoint), not both");
+    // Checked before anything is downloaded.
+    const auto output = policy_edit_output(a.vm, "add-signer", from_service);
     std::optional<crypto::Certificate> cert;
     if (from_service) {
         ProfileIdentity identity = fetch_profile_identity(a.vm, out);
@@ -67,13 +70,12 @@ int run_add_signer(const Args& args) {
         cert = crypto::load_certificates(a.vm["cert"].as<std::string>()).front();
     }
     request.tbs_hash = cert->tbs_hash();
-    request.name = cert->common_name();
+    // The CN is the certificate's word, not ours: a control character in it must not make the
+    // policy XML ill-formed.
+    request.name = xml_safe(cert->common_name());
 
     auto source = policy::XmlSource::load(a.vm["policy"].as<std::string>(), true);
     const auto result = policy::add_signer_rule(source, request);
-    const auto output = policy_edit_output(a.vm);
-    refuse_output_onto_input(
-        output, {from_service ? std::string() : a.vm["cert"].as<std::string>()}, "add-signer");
     write_edited_policy(source, output, out);
     std::string ekus;
     for (const auto& oid : request.eku_oids) ekus += (ekus.empty() ? ", EKU " : ", ") + oid;

@@ -6,6 +6,7 @@
 #include "cli/az_aliases.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/service_command.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -56,6 +57,7 @@ int run_cert_chain(const Args& args) {
         return 0;
     }
     Console out(a.flags);
+    check_output_option("cert-chain", a.vm, a.vm.count("pem") > 0, true);
     auto session = open_session(a.vm, out);
     Bytes der = session->client().certificate_chain();
     std::vector<crypto::Certificate> certs =

@@ -45,7 +45,7 @@ int run_compile(const Args& args) {
             ? std::filesystem::path(a.vm["output"].as<std::string>())
             : input.parent_path() /
                   std::filesystem::path(policy::signed_file_name(model)).replace_extension(".bin");
-    refuse_output_onto_input(output, {input}, "compile");
+    OutputGuard("compile", a.vm, {"output"}).check(output, "-o");
     write_output(output, binary, false);
     out.result("wrote " + output.string() + ": " + std::to_string(binary.size()) +
                " bytes, format " + std::to_string(model.format_version) + ", " +

@@ -44,7 +44,7 @@ int run_decompile(const Args& args) {
     const std::filesystem::path output =
         a.vm.count("output") ? std::filesystem::path(a.vm["output"].as<std::string>())
                              : std::filesystem::path(input).replace_extension(".xml");
-    refuse_output_onto_input(output, {input}, "decompile");
+    OutputGuard("decompile", a.vm, {"output"}).check(output, "-o", true);
     for (const auto& w : xml.warnings) out.warning(input.string() + ": " + w);
     write_output(output,
                  ByteView(reinterpret_cast<const std::uint8_t*>(xml.text.data()), xml.text.size()),

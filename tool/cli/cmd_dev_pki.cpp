@@ -11,20 +11,23 @@ int run_dev_pki(const Args& args) {
     opts.add_options()("out-dir", po::value<std::string>()->required(),
                        "folder for the certificates and key (created if missing)")(
         "name", po::value<std::string>()->default_value("cipolicy Development"),
-        "prefix of the certificate subjects");
+        "prefix of the certificate subjects")(
+        "force", "replace the files of a PKI already in the folder (its root and key are lost)");
     po::positional_options_description pos;
     pos.add("out-dir", 1);
     ParsedArgs a = parse_args("dev-pki", args, opts, pos);
     if (a.help) {
-        print_help("dev-pki --out-dir DIR [--name TEXT]",
+        print_help("dev-pki --out-dir DIR [--name TEXT] [--force]",
                    "Creates a development PKI: root -> intermediate -> RSA-3072 code signing\n"
-                   "certificate. The key is written unencrypted: for tests and demos only.",
+                   "certificate. The key is written unencrypted, readable by you only: for tests\n"
+                   "and demos only. An existing PKI in DIR is kept (refused) unless --force.",
                    opts);
         return 0;
     }
     Console out(a.flags);
-    crypto::DevPkiFiles f =
-        crypto::create_dev_pki(a.vm["out-dir"].as<std::string>(), a.vm["name"].as<std::string>());
+    crypto::DevPkiFiles f = crypto::create_dev_pki(
+        a.vm["out-dir"].as<std::string>(), a.vm["name"].as<std::string>(),
+        a.vm.count("force") ? crypto::ExistingPki::replace : crypto::ExistingPki::keep);
     out.result("root certificate:   " + f.root_cert.string());
     out.result("signer certificate: " + f.signer_cert.string());
     out.result("signer key:         " + f.signer_key.string() + " (unencrypted: development only)");

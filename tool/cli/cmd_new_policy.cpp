@@ -42,6 +42,7 @@ int run_new_policy(const Args& args) {
     }
     Console out(a.flags);
     const std::string output = a.vm["output"].as<std::string>();
+    check_output_option("new-policy", a.vm, false, true);
     std::vector<std::string> ekus;
     if (a.vm.count("eku")) ekus = a.vm["eku"].as<std::vector<std::string>>();
     std::optional<crypto::Certificate> cert;
@@ -51,7 +52,6 @@ int run_new_policy(const Args& args) {
                         "new-policy: give --update-signer or a Trusted Signing profile "
                         "(--metadata, --endpoint), not both");
         const std::string cert_file = a.vm["update-signer"].as<std::string>();
-        refuse_output_onto_input(output, {cert_file}, "new-policy");
         cert = crypto::load_certificates(cert_file).front();
     } else if (names_service_profile(a.vm)) {
         ProfileIdentity identity = fetch_profile_identity(a.vm, out);

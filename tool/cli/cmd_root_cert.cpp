@@ -4,6 +4,7 @@
 #include "cli/az_aliases.hpp"
 #include "cli/commands.hpp"
 #include "cli/output_file.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/service_command.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -42,6 +43,7 @@ int run_root_cert(const Args& args) {
         return 0;
     }
     Console out(a.flags);
+    check_output_option("root-cert", a.vm, a.vm.count("pem") > 0, true);
     auto session = open_session(a.vm, out);
     Bytes der = session->client().root_certificate();
     crypto::Certificate cert = crypto::Certificate::from_der(der, "the service's root certificate");

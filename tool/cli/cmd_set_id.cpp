@@ -48,7 +48,7 @@ int run_set_id(const Args& args) {
     Console out(a.flags);
     auto source = policy::XmlSource::load(a.vm["policy"].as<std::string>(), true);
     const auto ids = policy::set_policy_ids(source, new_id, base);
-    const auto output = policy_edit_output(a.vm);
+    const auto output = policy_edit_output(a.vm, "set-id");
     write_edited_policy(source, output, out);
     out.result("PolicyID " + ids.policy_id.to_string() + ", BasePolicyID " +
                ids.base_policy_id.to_string() + " in " + output.string());

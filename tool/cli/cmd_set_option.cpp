@@ -65,7 +65,7 @@ int run_set_option(const Args& args) {
             changes.push_back({{"option", what}, {"enabled", enable}, {"changed", changed}});
         }
     }
-    const auto output = policy_edit_output(a.vm);
+    const auto output = policy_edit_output(a.vm, "set-option");
     write_edited_policy(source, output, out);
     out.json({{"output", output.string()}, {"changes", changes}});
     return 0;

@@ -34,7 +34,7 @@ int run_set_version(const Args& args) {
     if (*version < previous)
         out.warning("version " + version->to_string() + " is lower than " + previous.to_string() +
                     ": Windows keeps a deployed policy rather than load a lower version");
-    const auto output = policy_edit_output(a.vm);
+    const auto output = policy_edit_output(a.vm, "set-version");
     write_edited_policy(source, output, out);
     out.result("version " + previous.to_string() + " -> " + version->to_string() + " in " +
                output.string());

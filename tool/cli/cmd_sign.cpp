@@ -9,10 +9,12 @@
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
 #include "cli/options_table.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/signer_options.hpp"
 #include "cli/timestamp_options.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/quote.hpp"
 #include "platform/terminal.hpp"
 #include "signing/sign_files.hpp"
 
@@ -34,11 +36,15 @@ DepfileGrammar requested_grammar(const po::variables_map& vm) {
 
 // --depfile: written only when every file was signed, so a failed run leaves the build out of date.
 void write_sign_depfile(const po::variables_map& vm, const config::Settings& settings,
-                        const std::vector<std::string>& inputs, const nlohmann::json& results) {
+                        const std::vector<std::string>& inputs, const nlohmann::json& results,
+                        OutputGuard guard) {
     std::vector<fs::path> targets, deps(inputs.begin(), inputs.end());
     for (const auto& r : results) targets.emplace_back(r["output"].get<std::string>());
     for (auto& f : files_read_by(settings, config_file(vm))) deps.push_back(std::move(f));
     const fs::path file = vm["depfile"].as<std::string>();
+    // The signed files exist now: the depfile may not replace one of them either.
+    for (const auto& target : targets) guard.add_input(target, "the signed output");
+    guard.check(file, "--depfile");
     const std::string text =
         depfile_text(targets, deps, requested_grammar(vm), fs::path(file.string() + ".links"));
     std::error_code ec;
@@ -100,6 +106,25 @@ int run_sign(const Args& args) {
                                          std::to_string(inputs.size()) + " inputs");
     config::Settings settings = resolve_settings(vm);
     if (!naming.output) naming.output_dir = settings.output_dir;
+    // Before any key is opened or any request made: no output may replace an input of the run.
+    OutputGuard guard("sign", vm, {"output", "output-dir", "depfile"}, &settings);
+    for (const auto& input : inputs) guard.add_input(input, "the input");  // wildcards expanded
+    if (naming.output) guard.check(*naming.output, "-o");
+    if (vm.count("depfile")) {
+        const fs::path depfile = vm["depfile"].as<std::string>();
+        guard.check(depfile, "--depfile");
+        std::error_code ec;
+        if (naming.output && fs::absolute(depfile, ec).lexically_normal() ==
+                                 fs::absolute(*naming.output, ec).lexically_normal())
+            throw Error(ExitCode::usage, "sign: --depfile " + depfile.string() +
+                                             " is the signed output (-o); give another --depfile");
+    }
+    const std::string output_flag = naming.output       ? "-o"
+                                    : naming.output_dir ? "--output-dir"
+                                                        : "the output beside its input";
+    naming.check = [&guard, output_flag](const fs::path& destination) {
+        guard.check(destination, output_flag);
+    };
     signing::SignSettings sign;
     sign.digest = settings.digest.value_or(crypto::DigestAlgorithm::sha256);
     sign.allow_unsigned_option = vm.count("allow-unsigned-option") > 0;
@@ -149,7 +174,7 @@ int run_sign(const Args& args) {
         const std::string input = entry["input"], output = entry["output"];
         if (progress)
             std::fprintf(stderr, "\r[%zu/%zu] %s", finished, inputs.size(),
-                         fs::path(input).filename().string().c_str());
+                         escaped(fs::path(input).filename().string(), 80).c_str());
         out.result("signed " + input + " -> " + output);
     };
     report.failed = [&](const Error& e) { out.error(e.what(), e.code()); };
@@ -157,7 +182,7 @@ int run_sign(const Args& args) {
     if (progress) std::fprintf(stderr, "\n");
     out.json(result.entries);
     if (result.failed == 0 && vm.count("depfile"))
-        write_sign_depfile(vm, settings, inputs, result.entries);
+        write_sign_depfile(vm, settings, inputs, result.entries, guard);
     return result.exit_code();
 }
 

@@ -4,6 +4,7 @@
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
 #include "cli/options_table.hpp"
+#include "cli/output_guard.hpp"
 #include "cli/timestamp_options.hpp"
 #include "core/error.hpp"
 #include "signing/sign_files.hpp"
@@ -16,7 +17,11 @@ int run_timestamp(const Args& args) {
                        "signed policies (paths, wildcards, @listfile)")(
         "output,o", po::value<std::string>(),
         "write here instead of replacing the input (one input only)")(
-        "continue-on-error", "go on with the next file after a failure");
+        "continue-on-error", "go on with the next file after a failure")(
+        // http.ca-file, as for the signing service: the TLS hint names it, so it is taken here.
+        "ca-file", po::value<std::string>()->value_name("FILE"),
+        "CA bundle to verify an https timestamp server (default: CURL_CA_BUNDLE, SSL_CERT_FILE, "
+        "the system store)");
     opts.add(config_option());
     opts.add(timestamp_options());
     po::positional_options_description pos;
@@ -34,6 +39,12 @@ int run_timestamp(const Args& args) {
     std::vector<std::string> inputs = expand_inputs(a.vm["input"].as<std::vector<std::string>>());
     if (a.vm.count("output") && inputs.size() > 1)
         throw Error(ExitCode::usage, "timestamp: -o/--output takes one input");
+    if (a.vm.count("output")) {
+        // The input itself may be replaced (that is the default), no other input of the run.
+        const config::Settings settings = resolve_settings(a.vm);
+        OutputGuard("timestamp", a.vm, {"output", "input"}, &settings)
+            .check(a.vm["output"].as<std::string>(), "-o");
+    }
     // The servers and their options come from the command line, CIPOLICY_* or cipolicy.yaml, as
     // for sign.
     auto client = make_timestamp_client(resolve_settings(a.vm));

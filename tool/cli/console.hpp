@@ -24,7 +24,8 @@ class Console {
     explicit Console(ConsoleFlags flags) : flags_(flags) {}
     const ConsoleFlags& flags() const { return flags_; }
 
-    // A result line for people (stdout); silent with --quiet or --json.
+    // A result line for people (stdout); silent with --quiet or --json. Like every line this
+    // class prints, escaped (one_line): untrusted text in it cannot end the line.
     void result(std::string_view line) const;
     // Progress and details (stderr), only with --verbose.
     void detail(std::string_view line) const;

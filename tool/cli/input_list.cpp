@@ -10,15 +10,26 @@
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
 
-static bool wildcard_match(std::string_view pattern, std::string_view name) {
-    if (pattern.empty()) return name.empty();
-    if (pattern[0] == '*')
-        return wildcard_match(pattern.substr(1), name) ||
-               (!name.empty() && wildcard_match(pattern, name.substr(1)));
-    if (name.empty()) return false;
-    if (pattern[0] == '?' || pattern[0] == name[0])
-        return wildcard_match(pattern.substr(1), name.substr(1));
-    return false;
+bool wildcard_match(std::string_view pattern, std::string_view name) {
+    // Greedy with one backtrack point (the last '*'): at most pattern x name steps, never the
+    // exponential recursion a hostile name and '*a*a*a*b' would cost. '?' is one byte.
+    std::size_t p = 0, n = 0, star = std::string_view::npos, resume = 0;
+    while (n < name.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            resume = n;
+        } else if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+            ++p;
+            ++n;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            n = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
 }
 
 static void expand_one(const std::string& arg, std::vector<std::string>& out) {

@@ -8,7 +8,7 @@
 
 namespace cipolicy::cli {
 
-// True for "-": the output goes to standard output.
+// True for "-" and for paths naming standard output (/dev/stdout): the output goes there.
 bool is_stdout(const std::filesystem::path& output);
 
 // Creates the missing folders above `output`, then writes it atomically. `text` outputs may go

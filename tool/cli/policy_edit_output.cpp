@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "cli/options_table.hpp"
+#include "cli/output_guard.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "policy/xml_reader.hpp"
@@ -18,8 +20,16 @@ void add_policy_edit_options(po::options_description& options,
     positional.add("policy", 1);
 }
 
-std::filesystem::path policy_edit_output(const po::variables_map& vm) {
-    return vm.count("output") ? vm["output"].as<std::string>() : vm["policy"].as<std::string>();
+std::filesystem::path policy_edit_output(const po::variables_map& vm, const std::string& command,
+                                         bool reads_settings) {
+    const std::filesystem::path output =
+        vm.count("output") ? vm["output"].as<std::string>() : vm["policy"].as<std::string>();
+    std::optional<config::Settings> settings;
+    if (reads_settings) settings = resolve_settings(vm);
+    // The policy itself is the one input an edit may replace.
+    OutputGuard(command, vm, {"output", "policy"}, settings ? &*settings : nullptr)
+        .check(output, vm.count("output") ? "-o" : "POLICY.xml");
+    return output;
 }
 
 void write_edited_policy(const policy::XmlSource& source, const std::filesystem::path& output,

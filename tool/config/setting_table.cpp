@@ -45,7 +45,15 @@ SettingBinding text(Get get, Check check = nullptr) {
 }
 
 template <typename Get>
-SettingBinding file(Get get) {
+auto read_one(Get get) {
+    return [get](const Settings& s, std::vector<fs::path>& out) {
+        if (get(s)) out.push_back(*get(s));
+    };
+}
+
+// A folder the run writes into.
+template <typename Get>
+SettingBinding folder(Get get) {
     return {SettingArity::one, ";",
             [get](Settings& s, const Values& v, const fs::path* base) {
                 get(s) = resolved(base, v.front());
@@ -53,15 +61,27 @@ SettingBinding file(Get get) {
             take_from(get)};
 }
 
+// A file the run reads.
+template <typename Get>
+SettingBinding file(Get get) {
+    SettingBinding b = folder(get);
+    b.files_read = read_one(get);
+    return b;
+}
+
 template <typename Get>
 SettingBinding files(Get get) {
-    return {SettingArity::many, ";",
-            [get](Settings& s, const Values& v, const fs::path* base) {
-                std::vector<fs::path> out;
-                for (const auto& item : v) out.push_back(resolved(base, item));
-                get(s) = out;
-            },
-            take_from(get)};
+    SettingBinding b{SettingArity::many, ";",
+                     [get](Settings& s, const Values& v, const fs::path* base) {
+                         std::vector<fs::path> out;
+                         for (const auto& item : v) out.push_back(resolved(base, item));
+                         get(s) = out;
+                     },
+                     take_from(get)};
+    b.files_read = [get](const Settings& s, std::vector<fs::path>& out) {
+        if (get(s)) out.insert(out.end(), get(s)->begin(), get(s)->end());
+    };
+    return b;
 }
 
 template <typename Get>
@@ -159,12 +179,14 @@ SettingBinding digest() {
 // the loader to look up.
 SettingBinding module_file() {
     auto get = CIPOLICY_AT(pkcs11.module);
-    return {SettingArity::one, ";",
-            [get](Settings& s, const Values& v, const fs::path* base) {
-                fs::path p(v.front());
-                get(s) = p.has_parent_path() ? resolved(base, v.front()) : p;
-            },
-            take_from(get)};
+    SettingBinding b{SettingArity::one, ";",
+                     [get](Settings& s, const Values& v, const fs::path* base) {
+                         fs::path p(v.front());
+                         get(s) = p.has_parent_path() ? resolved(base, v.front()) : p;
+                     },
+                     take_from(get)};
+    b.files_read = read_one(get);
+    return b;
 }
 
 void check_api_version(const std::string& v) {
@@ -317,13 +339,20 @@ const std::vector<SettingDef>& setting_table() {
         {"output.dir", "CIPOLICY_OUTPUT_DIR", "output-dir", "DIR", G::output,
          "output folder; files are named {PolicyID}.cip or SiPolicy.p7b",
          "`sign` uses it when neither `-o` nor `--output-dir` is given",
-         file(CIPOLICY_AT(output_dir))},
+         folder(CIPOLICY_AT(output_dir))},
     };
     return table;
 }
 // clang-format on
 
 #undef CIPOLICY_AT
+
+std::vector<fs::path> files_read_by(const Settings& s) {
+    std::vector<fs::path> files;
+    for (const auto& def : setting_table())
+        if (def.binding.files_read) def.binding.files_read(s, files);
+    return files;
+}
 
 const SettingDef* find_setting(std::string_view key) {
     for (const auto& def : setting_table())

@@ -41,6 +41,10 @@ struct SettingBinding {
                        const std::filesystem::path* base)>
         store;
     std::function<void(Settings& s, const Settings& top)> take;  // top's value, if it has one
+    // Adds the files this setting makes a run read (a key, a certificate, a token file), if it
+    // names any: what no output may replace (cli/output_guard). Empty for other settings.
+    std::function<void(const Settings& s, std::vector<std::filesystem::path>& files)> files_read =
+        nullptr;
 };
 
 struct SettingDef {
@@ -55,6 +59,10 @@ struct SettingDef {
 };
 
 const std::vector<SettingDef>& setting_table();
+
+// Every file `s` makes a run read, as the table's bindings say (keys, certificates, chains,
+// roots, PFX, password, PIN, token, metadata and CA files, the PKCS#11 module).
+std::vector<std::filesystem::path> files_read_by(const Settings& s);
 
 // The entry for `key`, or null.
 const SettingDef* find_setting(std::string_view key);

@@ -1,5 +1,6 @@
 #include "core/file_io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -32,6 +33,52 @@ std::string read_text_file(const fs::path& path) {
     return text;
 }
 
+bool is_temporary_name_of(std::string_view name, std::string_view destination_name) {
+    constexpr std::size_t kSuffix = 11;  // ".XXXXXX.tmp"
+    if (destination_name.empty() || name.size() != destination_name.size() + kSuffix ||
+        name.substr(0, destination_name.size()) != destination_name)
+        return false;
+    const std::string_view suffix = name.substr(destination_name.size());
+    if (suffix[0] != '.' || suffix.substr(7) != ".tmp") return false;
+    return std::all_of(suffix.begin() + 1, suffix.begin() + 7,
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+void check_replaceable(const fs::path& destination) {
+    const char* what = nullptr;
+    switch (platform::path_kind(destination)) {
+        case platform::PathKind::absent:
+        case platform::PathKind::regular:
+            return;
+        case platform::PathKind::directory:
+            what = "is a folder";
+            break;
+        case platform::PathKind::symlink:
+            what = "is a symbolic link (the link itself would be replaced)";
+            break;
+        case platform::PathKind::special:
+            what = "is a device, FIFO or socket";
+            break;
+    }
+    throw Error(ExitCode::output, destination.string() + ": " + what +
+                                      "; an output is written to a regular file only: give a "
+                                      "file name (or the file the link points to)");
+}
+
+// A killed run (kill -9, a power cut before the rename) leaves its temporary file; the next run
+// of the same destination removes those that no process holds. Bounded: a folder of a million
+// entries is not read to the end for this.
+static void remove_abandoned_temporaries(const fs::path& destination) {
+    const std::string name = destination.filename().string();
+    fs::path folder = destination.parent_path();
+    if (folder.empty()) folder = ".";
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec), end;
+    for (int seen = 0; !ec && it != end && seen < 100000; it.increment(ec), ++seen)
+        if (is_temporary_name_of(it->path().filename().string(), name))
+            platform::remove_if_abandoned(it->path());
+}
+
 static fs::path temp_name_beside(const fs::path& destination) {
     std::random_device rd;
     std::uniform_int_distribution<unsigned> dist(0, 0xFFFFFF);
@@ -44,10 +91,16 @@ static fs::path temp_name_beside(const fs::path& destination) {
 
 // A temporary name is taken exclusively; another process (or a planted file or link) holding one
 // name only makes us pick the next.
-static std::unique_ptr<platform::ExclusiveFile> create_beside(const fs::path& destination) {
+static std::unique_ptr<platform::ExclusiveFile> create_beside(const fs::path& destination,
+                                                              OutputAccess access) {
+    check_replaceable(destination);
+    remove_abandoned_temporaries(destination);
+    const auto file_access = access == OutputAccess::private_key ? platform::FileAccess::owner_only
+                                                                 : platform::FileAccess::ordinary;
     for (int attempt = 0;; ++attempt) {
         try {
-            return std::make_unique<platform::ExclusiveFile>(temp_name_beside(destination));
+            return std::make_unique<platform::ExclusiveFile>(temp_name_beside(destination),
+                                                             file_access);
         } catch (const std::system_error& e) {
             if (e.code() != std::errc::file_exists || attempt == 15)
                 throw Error(
@@ -57,8 +110,8 @@ static std::unique_ptr<platform::ExclusiveFile> create_beside(const fs::path& de
     }
 }
 
-PendingFile::PendingFile(fs::path destination, ByteView contents)
-    : destination_(std::move(destination)), file_(create_beside(destination_)) {
+PendingFile::PendingFile(fs::path destination, ByteView contents, OutputAccess access)
+    : destination_(std::move(destination)), file_(create_beside(destination_, access)) {
     try {
         file_->write(contents.data(), contents.size());
         // On disk before anything can rename it into place: a crash right after "signed" must
@@ -77,6 +130,8 @@ const fs::path& PendingFile::temp_path() const {
 }
 
 void PendingFile::commit() {
+    // Again at the last moment: a device or link put there while the file was being made.
+    check_replaceable(destination_);
     try {
         platform::replace_file(file_->path(), destination_);
     } catch (const std::system_error& e) {
@@ -86,8 +141,8 @@ void PendingFile::commit() {
     file_->release();
 }
 
-void write_file_atomically(const fs::path& destination, ByteView contents) {
-    PendingFile file(destination, contents);
+void write_file_atomically(const fs::path& destination, ByteView contents, OutputAccess access) {
+    PendingFile file(destination, contents, access);
     file.commit();
 }
 

@@ -84,7 +84,29 @@ std::string quote(std::string_view text, std::size_t max) {
 }
 
 std::string one_line(std::string_view message, std::size_t max) {
-    return escape(message, max, Mode::line);
+    return escape(redact_userinfo(message), max, Mode::line);
+}
+
+std::string redact_userinfo(std::string_view text) {
+    std::string out;
+    std::size_t done = 0;
+    for (std::size_t sep = text.find("://"); sep != std::string_view::npos;
+         sep = text.find("://", sep + 3)) {
+        const std::size_t start = sep + 3;
+        // The authority ends where the path, query or fragment starts, or where the URL ends in
+        // the surrounding text.
+        std::size_t end = start;
+        while (end < text.size() &&
+               std::string_view("/?#\"'<>() \t\r\n").find(text[end]) == std::string_view::npos)
+            ++end;
+        const std::size_t at = text.substr(start, end - start).rfind('@');
+        if (at == std::string_view::npos) continue;
+        out.append(text.substr(done, start - done));
+        out += "***";
+        done = start + at;  // from the '@' on
+    }
+    out.append(text.substr(done));
+    return out;
 }
 
 }  // namespace cipolicy

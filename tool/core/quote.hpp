@@ -21,7 +21,12 @@ std::string quote(std::string_view text, std::size_t max = kQuotedMax);
 
 // The last line of defence where a diagnostic is printed: the same escapes, but backslashes and
 // quotes stay as they are (Windows paths), and the cut is longer.
+// It also hides the user name and password of every URL in the message (redact_userinfo).
 inline constexpr std::size_t kDiagnosticMax = 4096;
 std::string one_line(std::string_view message, std::size_t max = kDiagnosticMax);
+
+// `text` with the userinfo of every URL in it ("https://user:secret@host/") replaced by "***":
+// a --timestamp-url with a password is never printed with it.
+std::string redact_userinfo(std::string_view text);
 
 }  // namespace cipolicy

@@ -1,5 +1,7 @@
 #include "core/utf8.hpp"
 
+#include <algorithm>
+
 namespace cipolicy {
 
 std::size_t decode_utf8(std::string_view text, std::size_t at, char32_t& cp) {
@@ -27,6 +29,33 @@ std::size_t decode_utf8(std::string_view text, std::size_t at, char32_t& cp) {
     }
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
     return n;
+}
+
+std::string xml_safe(std::string_view text) {
+    static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+                out += kReplacement;
+            else
+                out.push_back(static_cast<char>(c));
+            ++i;
+            continue;
+        }
+        char32_t cp = 0;
+        const std::size_t n = decode_utf8(text, i, cp);
+        if (n == 0 || cp == 0xFFFE || cp == 0xFFFF) {
+            out += kReplacement;
+            i += std::max<std::size_t>(n, 1);
+        } else {
+            out.append(text.substr(i, n));
+            i += n;
+        }
+    }
+    return out;
 }
 
 }  // namespace cipolicy

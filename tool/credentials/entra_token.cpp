@@ -11,6 +11,7 @@
 #include "core/quote.hpp"
 #include "http/encoding.hpp"
 #include "http/retry.hpp"
+#include "http/url.hpp"
 
 namespace cipolicy::credentials {
 using nlohmann::json;
@@ -23,6 +24,12 @@ std::optional<std::string> env(const char* name) {
 
 std::string authority_host() {
     std::string host = env("AZURE_AUTHORITY_HOST").value_or("https://login.microsoftonline.com/");
+    // Client secrets and assertions are posted there: https only, as the Azure SDKs require.
+    const auto origin = http::origin_of(host);
+    if (!origin || origin->scheme != "https")
+        throw Error(ExitCode::usage, "AZURE_AUTHORITY_HOST " + quote(host) +
+                                         ": must be an https URL (credentials are sent there), "
+                                         "e.g. https://login.microsoftonline.com/");
     if (host.back() != '/') host += '/';
     return host;
 }

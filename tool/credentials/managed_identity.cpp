@@ -1,8 +1,10 @@
 #include "credentials/managed_identity.hpp"
 
 #include "core/error.hpp"
+#include "core/quote.hpp"
 #include "credentials/entra_token.hpp"
 #include "http/encoding.hpp"
+#include "http/url.hpp"
 
 namespace cipolicy::credentials {
 
@@ -23,6 +25,12 @@ class ManagedIdentityCredential : public TokenCredential {
         std::string source;
         if (endpoint && header) {
             source = "managed identity (App Service, IDENTITY_ENDPOINT)";
+            // The identity header is a secret: App Service's endpoint is on this machine (plain
+            // http on loopback, by design), anything else must be https.
+            const auto origin = http::origin_of(*endpoint);
+            if (!origin || (origin->scheme != "https" && !http::is_loopback(*origin)))
+                throw CredentialUnavailable(name() + ": IDENTITY_ENDPOINT " + quote(*endpoint) +
+                                            " must be https, or http on this machine (loopback)");
             request.url = *endpoint + "?api-version=2019-08-01&" + query;
             request.headers = {"X-IDENTITY-HEADER: " + *header};
         } else {

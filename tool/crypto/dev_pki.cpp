@@ -95,7 +95,23 @@ Bytes pem_of_key(EVP_PKEY* key) {
 
 }  // namespace
 
-DevPkiFiles create_dev_pki(const fs::path& dir, const std::string& name) {
+DevPkiFiles create_dev_pki(const fs::path& dir, const std::string& name, ExistingPki existing) {
+    DevPkiFiles f{dir / "root.cer",   dir / "root.pem",   dir / "intermediate.pem",
+                  dir / "signer.pem", dir / "signer.key", dir / "chain.pem"};
+    std::string present;
+    for (const fs::path* file : {&f.root_cert, &f.root_pem, &f.intermediate_pem, &f.signer_cert,
+                                 &f.signer_key, &f.chain}) {
+        check_replaceable(*file);
+        std::error_code ec;
+        if (fs::symlink_status(*file, ec).type() != fs::file_type::not_found)
+            present += (present.empty() ? "" : ", ") + file->filename().string();
+    }
+    if (!present.empty() && existing == ExistingPki::keep)
+        throw Error(ExitCode::usage,
+                    dir.string() + ": already holds a PKI (" + present +
+                        "); nothing was written. Policies that authorize its root would not "
+                        "accept a new key: keep it, choose another folder, or replace it with "
+                        "--force");
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw Error(ExitCode::output, dir.string() + ": cannot create folder: " + ec.message());
@@ -103,13 +119,11 @@ DevPkiFiles create_dev_pki(const fs::path& dir, const std::string& name) {
     Issued inter = issue(name + " Intermediate CA", Role::intermediate, &root, 3072, 1825);
     Issued leaf = issue(name + " Policy Signer", Role::code_signing, &inter, 3072, 365);
 
-    DevPkiFiles f{dir / "root.cer",   dir / "root.pem",   dir / "intermediate.pem",
-                  dir / "signer.pem", dir / "signer.key", dir / "chain.pem"};
     write_file_atomically(f.root_cert, ossl::to_der(root.cert.get(), i2d_X509));
     write_file_atomically(f.root_pem, pem_of(root.cert.get()));
     write_file_atomically(f.intermediate_pem, pem_of(inter.cert.get()));
     write_file_atomically(f.signer_cert, pem_of(leaf.cert.get()));
-    write_file_atomically(f.signer_key, pem_of_key(leaf.key.get()));
+    write_file_atomically(f.signer_key, pem_of_key(leaf.key.get()), OutputAccess::private_key);
     Bytes chain = pem_of(inter.cert.get());
     Bytes root_pem = pem_of(root.cert.get());
     chain.insert(chain.end(), root_pem.begin(), root_pem.end());

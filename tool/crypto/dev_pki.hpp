@@ -16,8 +16,14 @@ struct DevPkiFiles {
     std::filesystem::path chain;             // chain.pem: intermediate + root
 };
 
-// Creates the folder and the files; replaces files left by an earlier run. `name` prefixes the
-// subjects ("<name> Root CA", ...).
-DevPkiFiles create_dev_pki(const std::filesystem::path& dir, const std::string& name);
+// Whether existing files of an earlier PKI in the folder are replaced.
+enum class ExistingPki { keep, replace };
+
+// Creates the folder and the files. `name` prefixes the subjects ("<name> Root CA", ...). The
+// private key is owner-only (0600; an owner-only ACL on Windows). When any of the files exists
+// already, nothing is written unless `existing` is replace: throws Error(usage) naming them
+// (policies authorized by the old root would no longer sign with the new key).
+DevPkiFiles create_dev_pki(const std::filesystem::path& dir, const std::string& name,
+                           ExistingPki existing = ExistingPki::keep);
 
 }  // namespace cipolicy::crypto

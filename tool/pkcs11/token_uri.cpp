@@ -2,11 +2,12 @@
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "pkcs11/uri_pin.hpp"
 
 namespace cipolicy::pkcs11 {
 
 TokenUri::TokenUri(const std::string& text) : uri_(p11_kit_uri_new()), text_(text) {
-    if (text.find("pin-value") != std::string::npos || text.find("pin-source") != std::string::npos)
+    if (uri_carries_pin(text))
         throw Error(ExitCode::usage,
                     "the PKCS#11 URI carries a PIN (pin-value/pin-source), which would be visible "
                     "to every user of the machine; remove it and give the PIN with --pin-env VAR "

@@ -53,9 +53,9 @@ void refuse_colliding_outputs(const OutputNaming& naming, const std::vector<std:
 void OutputClaims::claim(const fs::path& input, const fs::path& destination) {
     std::error_code ec;
     if (fs::exists(destination, ec) && fs::equivalent(input, destination, ec))
-        throw Error(ExitCode::usage,
-                    input.string() + ": the output would overwrite the input; choose " +
-                        setting_name("sign.output") + " or " + setting_name("output.dir"));
+        throw Error(ExitCode::usage, input.string() +
+                                         ": the output would overwrite the input; give another " +
+                                         "-o/--output or " + setting_name("output.dir"));
     if (!claimed_.insert(fs::absolute(destination).lexically_normal()).second)
         throw Error(ExitCode::usage, input.string() + ": " + destination.string() +
                                          " was already written in this run (two inputs "

@@ -3,6 +3,7 @@
 // beside its input; and the checks that no run overwrites an input or writes one name twice.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +16,9 @@ namespace cipolicy::signing {
 struct OutputNaming {
     std::optional<std::filesystem::path> output;      // one input only
     std::optional<std::filesystem::path> output_dir;  // else beside the input
+    // Refuses (throws) a destination that may not be written, before it is claimed: the
+    // command's rule for outputs (cli/output_guard). Optional.
+    std::function<void(const std::filesystem::path&)> check;
 
     std::filesystem::path destination(const std::filesystem::path& input,
                                       const policy::Policy& p) const;

@@ -29,6 +29,7 @@ BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNamin
         Bytes data = read_bounded(input, kMaxPolicyBytes, "policy binary");
         SignedPolicy signed_policy = sign_policy(data, name, signer, settings);
         fs::path dest = naming.destination(input, signed_policy.policy);
+        if (naming.check) naming.check(dest);
         nlohmann::json warnings = nlohmann::json::array();
         {
             std::lock_guard lock(serial);

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "core/setting_name.hpp"
 #include "http/encoding.hpp"
+#include "http/url.hpp"
 #include "trusted_signing/poll_schedule.hpp"
 #include "trusted_signing/service_errors.hpp"
 #include "trusted_signing/signing_result.hpp"
@@ -79,6 +81,14 @@ std::string ServiceClient::resolve(const std::string& location) const {
 http::Response ServiceClient::call(const std::string& method, const std::string& url,
                                    const std::string& body, Clock::time_point deadline,
                                    const std::string& operation_id, const std::string& accept) {
+    // The bearer token was issued for the endpoint: a URL the service returns (Operation-Location,
+    // nextLink) gets it only on the endpoint's own origin, over https.
+    if (!http::same_https_origin(url, config_.endpoint))
+        throw Error(ExitCode::service,
+                    "the service sent the client to " + quote(url.substr(0, url.find('?'))) +
+                        ", which is not " + config_.endpoint +
+                        " over https; refused, since the access token goes only there" +
+                        context_suffix(config_, operation_id));
     std::string last_problem;
     for (int attempt = 1;; ++attempt) {
         auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
@@ -226,19 +236,36 @@ std::vector<std::string> ServiceClient::customer_ekus() {
     auto deadline = Clock::now() + config_.deadline;
     std::string url = profile_base_url(config_) + "/sign/eku" + query();
     std::vector<std::string> ekus;
-    for (int page = 0; !url.empty() && page < 100; ++page) {
+    std::set<std::string> visited;
+    auto add = [&ekus](const std::string& oid) {
+        if (std::find(ekus.begin(), ekus.end(), oid) == ekus.end()) ekus.push_back(oid);
+    };
+    constexpr int kMaxPages = 100;
+    for (int page = 0; !url.empty(); ++page) {
+        // A nextLink back to a page already read would repeat forever (and repeat its EKUs).
+        if (!visited.insert(url).second)
+            throw Error(ExitCode::service,
+                        quote(url.substr(0, url.find('?'))) +
+                            ": the EKU list's nextLink leads back to a page already read; the "
+                            "service's answer loops, so the list was not used" +
+                            context_suffix(config_, {}));
+        if (page == kMaxPages)
+            throw Error(ExitCode::service, "the EKU list has more than " +
+                                               std::to_string(kMaxPages) +
+                                               " pages; the service's answer was not used" +
+                                               context_suffix(config_, {}));
         http::Response r = call("GET", url, {}, deadline, {});
         json body = json::parse(r.body, nullptr, false);
         std::string next;
         if (body.is_array()) {  // 2022-06-15-preview: ["1.3.6...", ...]
             for (const auto& v : body)
-                if (v.is_string()) ekus.push_back(v);
+                if (v.is_string()) add(v);
         } else if (body.is_object() && body.contains("value") && body["value"].is_array()) {
             for (const auto& v : body["value"]) {
                 if (v.is_string())
-                    ekus.push_back(v);
+                    add(v);
                 else if (auto e = string_field(v, "eku"); !e.empty())
-                    ekus.push_back(e);
+                    add(e);
             }
             next = string_field(body, "nextLink");
         } else {
