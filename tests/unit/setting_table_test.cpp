@@ -155,7 +155,8 @@ TEST_CASE("azure.* is shared by Trusted Signing and Key Vault; the old keys are 
     CHECK_THROWS_WITH(
         config::load_settings_file(
             test::write_config("azure:\n  timeout: 30\ntrusted-signing:\n  timeout: 40\n")),
-        Catch::Contains("'trusted-signing.timeout' and 'azure.timeout' name the same setting "
+        Catch::Contains("\"trusted-signing.timeout\" and \"azure.timeout\" name the same "
+                        "setting "
                         "(azure.timeout): give one"));
     CHECK(config::find_setting("trusted-signing.timeout") == config::find_setting("azure.timeout"));
     CHECK_THAT(config::settings_doc_table(),

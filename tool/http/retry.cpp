@@ -113,7 +113,8 @@ std::string RetryFailure::message() const {
                    (problem.empty() ? "" : "; last: " + problem);
         case Kind::wait:
             return problem + "; waiting " + seconds_text(wait) + " more would pass the " +
-                   deadline_text(deadline) + " deadline";
+                   seconds_text(deadline.length) + " deadline" +
+                   (deadline.setting.empty() ? "" : " (" + deadline.setting + ")");
         case Kind::attempts:
             break;
     }
