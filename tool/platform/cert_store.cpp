@@ -269,34 +269,67 @@ class WindowsStoreKey final : public StoreKey {
         return aes_;
     }
 
-    Der sign_capi(const std::string& hash, const Der& digest) {
-        HCRYPTPROV provider = capi_;
+    // One signature with `provider`, trying the key spec the certificate names and then both
+    // others: a PFX import may keep a signing key as AT_KEYEXCHANGE. Returns 0 or the error.
+    DWORD capi_sign(HCRYPTPROV provider, const std::string& hash, const Der& digest, Der& out) {
         HCRYPTHASH h = 0;
-        if (!CryptCreateHash(provider, capi_hash(hash), 0, 0, &h)) {
-            provider = aes_provider();
-            if (!provider || !CryptCreateHash(provider, capi_hash(hash), 0, 0, &h))
-                throw StoreError(StoreError::Kind::key,
-                                 "the CryptoAPI provider of " + display_name(cert_.get()) +
-                                     " cannot use " + hash + " (CryptCreateHash " +
-                                     hex_code(GetLastError()) + ")");
+        if (!CryptCreateHash(provider, capi_hash(hash), 0, 0, &h)) return GetLastError();
+        DWORD error = CryptSetHashParam(h, HP_HASHVAL, digest.data(), 0) ? 0 : GetLastError();
+        if (error == 0) {
+            // Wine's PFXImportCertStore records key spec 3 for a key kept as AT_KEYEXCHANGE.
+            for (DWORD spec : {spec_, DWORD(AT_KEYEXCHANGE), DWORD(AT_SIGNATURE)}) {
+                DWORD size = 0;
+                bool ok = CryptSignHashW(h, spec, nullptr, 0, nullptr, &size);
+                if (ok) {
+                    out.resize(size);
+                    ok = CryptSignHashW(h, spec, nullptr, 0, out.data(), &size);
+                }
+                error = ok ? 0 : GetLastError();
+                if (ok) {
+                    out.resize(size);
+                    break;
+                }
+                if (error != static_cast<DWORD>(NTE_NO_KEY)) break;
+            }
         }
-        Der out;
-        DWORD size = 0;
-        bool ok = CryptSetHashParam(h, HP_HASHVAL, digest.data(), 0) &&
-                  CryptSignHashW(h, spec_, nullptr, 0, nullptr, &size);
-        if (ok) {
-            out.resize(size);
-            ok = CryptSignHashW(h, spec_, nullptr, 0, out.data(), &size);
-        }
-        const DWORD error = GetLastError();
         CryptDestroyHash(h);
-        if (!ok)
-            throw StoreError(StoreError::Kind::key,
-                             "the CryptoAPI key of " + display_name(cert_.get()) +
-                                 " did not sign (CryptSignHash " + hex_code(error) + ")");
-        out.resize(size);
+        return error;
+    }
+
+    Der sign_capi(const std::string& hash, const Der& digest) {
+        Der out;
+        // The handle CryptAcquireCertificatePrivateKey gave, then the same container reopened in
+        // the RSA/AES provider (the base and enhanced providers cannot hash with SHA-2).
+        DWORD error = capi_sign(capi_, hash, digest, out);
+        if (error != 0) {
+            const DWORD first = error;
+            HCRYPTPROV aes = aes_provider();
+            error = aes ? capi_sign(aes, hash, digest, out) : first;
+            if (error != 0)
+                throw StoreError(StoreError::Kind::key,
+                                 "the CryptoAPI key of " + display_name(cert_.get()) +
+                                     " did not sign (" + key_container() + "; CryptSignHash " +
+                                     hex_code(first) + ", in the RSA/AES provider " +
+                                     hex_code(error) + ")");
+        }
         std::reverse(out.begin(), out.end());  // CryptoAPI writes little-endian
         return out;
+    }
+
+    // "container NAME of PROVIDER, key spec N", for messages.
+    std::string key_container() const {
+        DWORD size = 0;
+        if (!CertGetCertificateContextProperty(cert_.get(), CERT_KEY_PROV_INFO_PROP_ID, nullptr,
+                                               &size))
+            return "no key provider information";
+        std::vector<BYTE> buffer(size);
+        if (!CertGetCertificateContextProperty(cert_.get(), CERT_KEY_PROV_INFO_PROP_ID,
+                                               buffer.data(), &size))
+            return "no key provider information";
+        const auto* info = reinterpret_cast<const CRYPT_KEY_PROV_INFO*>(buffer.data());
+        return "container '" + narrow(info->pwszContainerName ? info->pwszContainerName : L"") +
+               "' of '" + narrow(info->pwszProvName ? info->pwszProvName : L"") + "', type " +
+               std::to_string(info->dwProvType) + ", key spec " + std::to_string(info->dwKeySpec);
     }
 
     CertPtr cert_;
