@@ -4,9 +4,10 @@
 Reads every `#include "folder/file"` line under tool/ and prints one edge per line,
 `from -> to (n includes)`, where a folder is the first path component below tool/ (tool/main.cpp
 is `main`). Exits 1 when two or more folders include each other, directly or around a loop,
-naming each such cycle; 0 otherwise.
+naming each such cycle, or when one key provider's folder includes another's (providers sit side
+by side; what they share lives a layer down, in crypto/ or http/); 0 otherwise.
 
-  scripts/include-graph.py [--root tool] [--quiet]
+  scripts/include-graph.py [--root tool] [--quiet] [--providers a,b,...]
 """
 import argparse
 import os
@@ -15,6 +16,8 @@ import sys
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 SOURCE_SUFFIXES = ('.hpp', '.cpp', '.h', '.hh', '.cc', '.inc')
+# The key providers' folders (tool/providers/registry.cpp has one row for each).
+PROVIDERS = 'trusted_signing,key_vault,pkcs11,cert_store'
 
 
 def folder_of(relative):
@@ -107,6 +110,8 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument('--root', default=os.path.join(here, '..', 'tool'))
     parser.add_argument('--quiet', action='store_true', help='print only cycles')
+    parser.add_argument('--providers', default=PROVIDERS,
+                        help='comma-separated provider folders that must not include each other')
     args = parser.parse_args()
     if not os.path.isdir(args.root):
         print(f'include-graph: {args.root}: not a folder', file=sys.stderr)
@@ -126,7 +131,12 @@ def main():
         loop = ' -> '.join(cycle_in(component, graph))
         print(f'include-graph: cycle between folders {", ".join(component)}: {loop}',
               file=sys.stderr)
-    return 1 if cycles else 0
+    providers = set(filter(None, args.providers.split(',')))
+    sideways = sorted((a, b) for (a, b) in found if a in providers and b in providers)
+    for a, b in sideways:
+        print(f'include-graph: provider {a} includes provider {b} ({found[(a, b)]} includes); '
+              'move what they share to a lower folder', file=sys.stderr)
+    return 1 if cycles or sideways else 0
 
 
 if __name__ == '__main__':

@@ -49,6 +49,23 @@ class IncludeGraphTest(unittest.TestCase):
         self.assertIn('cycle between folders a, b, c: a -> b -> c -> a', r.stderr)
         self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)  # d only leads into it
 
+    def test_provider_including_another_provider_fails(self):
+        root = self.tree({'crypto/rsa.hpp': [], 'key_vault/k.cpp': ['trusted_signing/t.hpp',
+                                                                    'crypto/rsa.hpp'],
+                          'trusted_signing/t.hpp': ['crypto/rsa.hpp']})
+        r = self.run_on(root)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stderr.splitlines(),
+                         ['include-graph: provider key_vault includes provider trusted_signing '
+                          '(1 includes); move what they share to a lower folder'])
+
+    def test_providers_over_shared_folders_pass(self):
+        root = self.tree({'crypto/rsa.hpp': [], 'key_vault/k.cpp': ['crypto/rsa.hpp'],
+                          'pkcs11/p.cpp': ['crypto/rsa.hpp'], 'providers/r.cpp':
+                          ['key_vault/k.cpp', 'pkcs11/p.cpp']})
+        r = self.run_on(root)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
 
 if __name__ == '__main__':
     unittest.main(verbosity=2)

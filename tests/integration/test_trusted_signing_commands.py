@@ -42,6 +42,15 @@ class CommandsTest(TrustedSigningTest):
         r = self.cli('eku', *self.service_args())
         self.assertIn(mockdef.CUSTOMER_EKU + '  01', r.out)
 
+    def test_eku_refuses_a_value_add_signer_would_refuse(self):
+        # An OID whose DER is 128 bytes or more needs DER's long length form, which a policy's
+        # one-byte EKU length cannot hold: add-signer refuses it, so eku must not print one.
+        long_oid = '1.3.6.1.4.1.311.' + '.'.join(['4294967295'] * 30)
+        self.mock.configure(faults=[self.fault('eku', status=200, body=json.dumps([long_oid]))])
+        r = self.cli('eku', *self.service_args())
+        self.assertExit(r, 6, 'too long for a policy EKU')
+        self.assertNotIn('  01', r.out)
+
     def test_known_eku_value(self):
         # 1.3.6.1.4.1.311.97.1.0 is stored as 010A2B0601040182376101 00 in Microsoft's policies.
         r = self.cli('eku', *self.service_args('2024-06-15'), '--json')

@@ -180,5 +180,29 @@ class CredentialTest(TrustedSigningTest):
         self.assertExit(r, 7, 'AZURE_FEDERATED_TOKEN_FILE')
 
 
+class TokenDeadlineTest(TrustedSigningTest):
+    """The Entra token request honours --timeout and --request-timeout like every other request
+    (issue 20, item 14). Counted at the mock, never timed in the client."""
+
+    def test_retry_after_beyond_the_deadline_is_not_waited_for(self):
+        # Before: a fixed 3 attempts, waiting what the server asked (up to 30 s) each time.
+        self.mock.configure(faults=[self.fault('token', status=503, times=3,
+                                               headers={'Retry-After': '5'})])
+        r, out = self.sign('--timeout', '2')
+        self.assertExit(r, 7, '--timeout')
+        self.assertIn('deadline', r.err)
+        self.assertEqual(self.mock.requests('token'), 1)
+        self.assertEqual(self.mock.requests('sign_start'), 0)
+        self.assertFalse(os.path.exists(out))
+
+    def test_slow_token_answer_is_cut_at_the_request_timeout_and_retried(self):
+        # Before: a fixed 60 s per token request, so the slow answer was waited for.
+        self.mock.configure(faults=[self.fault('token', action='slow', seconds=8)])
+        r, out = self.sign('--request-timeout', '1')
+        self.assertExit(r, 0)
+        self.assertVerifies(out)
+        self.assertEqual(self.mock.requests('token'), 2)
+
+
 if __name__ == '__main__':
     unittest.main(verbosity=2)

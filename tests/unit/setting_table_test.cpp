@@ -75,7 +75,7 @@ TEST_CASE(
     config::Settings s = config::load_settings_file(file);
     CHECK(*s.http.ca_file == file.parent_path() / "ca.pem");
     CHECK(*s.trusted_signing.api_version == "2024-06-15");
-    CHECK(*s.trusted_signing.timeout == 120);
+    CHECK(*s.azure.timeout == 120);
     CHECK(*s.trusted_signing.correlation_id == "from-file");
     CHECK(*s.timestamp.roots == std::vector<fs::path>{file.parent_path() / "tsa-root.pem"});
     CHECK(*s.timestamp.retries == 5);
@@ -95,7 +95,7 @@ TEST_CASE(
     test::set_env("CIPOLICY_CORRELATION_ID", nullptr);
     CHECK(*r.timestamp.retries == 1);
     CHECK(*r.trusted_signing.correlation_id == "from-cli");
-    CHECK(*r.trusted_signing.timeout == 120);
+    CHECK(*r.azure.timeout == 120);
 }
 
 TEST_CASE("bad values name where they came from", "[config]") {
@@ -137,6 +137,40 @@ TEST_CASE("messages name a setting by its key, and by its flag once the CLI says
     CHECK(setting_name("sign.allow-unsigned-option") == "--allow-unsigned-option");
     CHECK_THROWS_WITH(resolve_settings(both, std::nullopt),
                       Catch::Equals("give a local key (--cert/--key, --pfx), Trusted Signing "
-                                    "(--endpoint, --metadata), a PKCS#11 token (--pkcs11-uri) or "
-                                    "Azure Key Vault (--key-vault): one of them, not both"));
+                                    "(--endpoint, --metadata), a PKCS#11 token (--pkcs11-uri), "
+                                    "Azure Key Vault (--key-vault) or a certificate store "
+                                    "(--thumbprint): one of them, not both"));
+}
+
+TEST_CASE("azure.* is shared by Trusted Signing and Key Vault; the old keys are aliases",
+          "[config]") {
+    config::Settings s = config::load_settings_file(test::write_config(
+        "azure:\n  credential: azure-cli\n  timeout: 30\n  request-timeout: 5\n"));
+    CHECK(*s.azure.credential == "azure-cli");
+    CHECK(*s.azure.timeout == 30);
+    CHECK(*s.azure.request_timeout == 5);
+    s = config::load_settings_file(
+        test::write_config("trusted-signing:\n  credential: managed-identity\n"));
+    CHECK(*s.azure.credential == "managed-identity");
+    CHECK_THROWS_WITH(
+        config::load_settings_file(
+            test::write_config("azure:\n  timeout: 30\ntrusted-signing:\n  timeout: 40\n")),
+        Catch::Contains("\"trusted-signing.timeout\" and \"azure.timeout\" name the same "
+                        "setting "
+                        "(azure.timeout): give one"));
+    CHECK(config::find_setting("trusted-signing.timeout") == config::find_setting("azure.timeout"));
+    CHECK_THAT(config::settings_doc_table(),
+               Catch::Contains("(old key: `trusted-signing.request-timeout`)"));
+}
+
+TEST_CASE("the files a depfile lists come from the setting table", "[config]") {
+    config::Settings s;
+    s.local.cert = "c.pem";
+    s.pkcs11.pin_file = "pin.txt";
+    s.local.roots = std::vector<fs::path>{"r1.pem", "r2.pem"};
+    s.azure.access_token_file = "token.txt";  // rotates: not a reason to sign again
+    s.http.ca_file = "ca.pem";
+    s.output_dir = "out";
+    CHECK(config::files_named_by(s) ==
+          std::vector<fs::path>{"c.pem", "r1.pem", "r2.pem", "pin.txt"});
 }

@@ -4,15 +4,11 @@
 #include <cctype>
 #include <map>
 
+#include "core/ascii.hpp"
+
 namespace cipolicy::cli {
 
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 // Az parameter (lower case, without dashes) -> cipolicy option; "" = a positional input.
 const std::map<std::string, std::string>& aliases() {
@@ -46,9 +42,9 @@ Args map_az_aliases(const Args& args) {
             name = name.substr(0, colon);
             inline_value = true;
         }
-        auto it = aliases().find(lower(name));
+        auto it = aliases().find(ascii_lower(name));
         bool az_spelling = dashes == 1 || std::isupper(static_cast<unsigned char>(name[0]));
-        if (it == aliases().end() || !az_spelling || (dashes == 2 && lower(name) == name)) {
+        if (it == aliases().end() || !az_spelling || (dashes == 2 && ascii_lower(name) == name)) {
             out.push_back(a);
             continue;
         }

@@ -4,23 +4,23 @@
 #include "cli/commands.hpp"
 #include "cli/service_command.hpp"
 #include "core/error.hpp"
-#include "crypto/ossl.hpp"
+#include "policy/eku_value.hpp"
 
 namespace cipolicy::cli {
 
 namespace {
-// The form a policy's <EKU Value="..."/> takes: the DER of the OID with its tag 06 written as 01.
+
+// The Value add-signer writes for the OID (policy/eku_value.cpp, with its checks), so that eku
+// never prints a value add-signer would refuse.
 std::string policy_eku_value(const std::string& oid) {
-    crypto::ossl::Asn1ObjectPtr obj(OBJ_txt2obj(oid.c_str(), 1));
-    if (!obj)
-        throw Error(ExitCode::service,
-                    "the service returned an EKU that is not an OID: '" + oid + "'");
-    Bytes der = crypto::ossl::to_der(obj.get(), i2d_ASN1_OBJECT);
-    if (der.empty() || der[0] != 0x06)
-        throw Error(ExitCode::internal, "cannot encode the OID " + oid);
-    der[0] = 0x01;
-    return to_hex(der);
+    try {
+        return to_hex(policy::oid_to_eku_value(oid));
+    } catch (const Error& e) {
+        throw Error(ExitCode::service, "the service returned an EKU add-signer cannot use: " +
+                                           std::string(e.what()));
+    }
 }
+
 }  // namespace
 
 int run_eku(const Args& args) {

@@ -4,18 +4,19 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/az_aliases.hpp"
+#include "cli/batch_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/depfile.hpp"
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
 #include "cli/options_table.hpp"
 #include "cli/output_guard.hpp"
-#include "cli/signer_options.hpp"
 #include "cli/timestamp_options.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "core/quote.hpp"
 #include "platform/terminal.hpp"
+#include "providers/registry.hpp"
 #include "signing/sign_files.hpp"
 
 namespace cipolicy::cli {
@@ -36,10 +37,10 @@ DepfileGrammar requested_grammar(const po::variables_map& vm) {
 
 // --depfile: written only when every file was signed, so a failed run leaves the build out of date.
 void write_sign_depfile(const po::variables_map& vm, const config::Settings& settings,
-                        const std::vector<std::string>& inputs, const nlohmann::json& results,
-                        OutputGuard guard) {
+                        const std::vector<std::string>& inputs,
+                        const std::vector<signing::FileResult>& results, OutputGuard guard) {
     std::vector<fs::path> targets, deps(inputs.begin(), inputs.end());
-    for (const auto& r : results) targets.emplace_back(r["output"].get<std::string>());
+    for (const auto& r : results) targets.emplace_back(r.output);
     for (auto& f : files_read_by(settings, config_file(vm))) deps.push_back(std::move(f));
     const fs::path file = vm["depfile"].as<std::string>();
     // The signed files exist now: the depfile may not replace one of them either.
@@ -73,7 +74,7 @@ int run_sign(const Args& args) {
         "(one path per line, for MSBuild)")(
         "jobs", po::value<unsigned>(),
         "files signed at once (default 32 with Trusted Signing, 8 with Key Vault, 1 with a local "
-        "key or a PKCS#11 token)");
+        "key, a PKCS#11 token or a certificate store)");
     opts.add(signing_options());
     opts.add(timestamp_options());
     po::positional_options_description pos;
@@ -85,6 +86,7 @@ int run_sign(const Args& args) {
             "| (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
             "| --pkcs11-module LIB --pkcs11-uri URI (--pin-env VAR | --pin-file FILE) "
             "| --key-vault URL --key-vault-certificate NAME "
+            "| [--cert-store STORE] (--thumbprint SHA1 | --subject TEXT) "
             "[-o OUT | --output-dir DIR]",
             "Signs compiled policy binaries the way `signtool sign /p7co "
             "1.3.6.1.4.1.311.79.1 /fd sha256` does.\nWithout -o or --output-dir, each "
@@ -132,33 +134,29 @@ int run_sign(const Args& args) {
     signing::BatchOptions batch;
     batch.continue_on_error = vm.count("continue-on-error") > 0;
     signing::refuse_colliding_outputs(naming, inputs);
-    sign.roots = load_roots(settings);
+    sign.roots = providers::load_roots(settings);
     std::mutex detail_mutex;
     auto detail = [&](const std::string& line) {
         std::lock_guard lock(detail_mutex);
         out.detail(line);
     };
     if (a.flags.verbose) sign.detail = detail;
-    batch.jobs = config::wants_trusted_signing(settings)            ? 32
-                 : settings.provider == config::Provider::key_vault ? 8
-                                                                    : 1;
+    const providers::ProviderRow& provider = providers::chosen_provider(settings);
+    batch.jobs = provider.jobs;
     if (vm.count("jobs")) {
         batch.jobs = vm["jobs"].as<unsigned>();
         if (batch.jobs < 1 || batch.jobs > 64)
             throw Error(ExitCode::usage, "sign: --jobs must be between 1 and 64");
     }
     std::unique_ptr<signing::Signer> signer =
-        open_signer(settings, [&](const std::string& w) { out.warning(w); });
-    // Trusted Signing certificates live three days: without a timestamp the policy stops
-    // validating almost at once, so timestamping is on by default there.
-    bool short_lived = settings.provider == config::Provider::trusted_signing;
+        provider.open(settings, [&](const std::string& w) { out.warning(w); });
     std::unique_ptr<timestamp::TsaClient> timestamper =
-        make_timestamp_client(settings, short_lived ? timestamp::kMicrosoftTsaUrl : "");
-    if (short_lived && !timestamper)
-        out.warning(
-            "--no-timestamp: Trusted Signing certificates are valid for 3 days; without a "
-            "timestamp this policy's signature stops validating when the certificate expires",
-            WarningCode::no_timestamp);
+        make_timestamp_client(settings, std::string(provider.timestamp_url));
+    if (provider.short_lived && !timestamper)
+        out.warning("--no-timestamp: " + std::string(provider.title) +
+                        " certificates are valid for a few days; without a timestamp this "
+                        "policy's signature stops validating when the certificate expires",
+                    WarningCode::no_timestamp);
     sign.timestamper = timestamper.get();
     sign.timestamp_optional = settings.timestamp.optional.value_or(false);
     out.detail("key loaded: " + signer->describe());
@@ -170,17 +168,16 @@ int run_sign(const Args& args) {
     signing::BatchReport report;
     report.detail = detail;
     report.warning = [&](const Warning& w) { out.warning(w.message, w.code); };
-    report.succeeded = [&](const nlohmann::json& entry, std::size_t finished) {
-        const std::string input = entry["input"], output = entry["output"];
+    report.succeeded = [&](const signing::FileResult& r, std::size_t finished) {
         if (progress)
             std::fprintf(stderr, "\r[%zu/%zu] %s", finished, inputs.size(),
-                         escaped(fs::path(input).filename().string(), 80).c_str());
-        out.result("signed " + input + " -> " + output);
+                         escaped(fs::path(r.input).filename().string(), 80).c_str());
+        out.result("signed " + r.input + " -> " + r.output);
     };
     report.failed = [&](const Error& e) { out.error(e.what(), e.code()); };
     signing::BatchResult result = signing::sign_files(inputs, naming, *signer, sign, batch, report);
     if (progress) std::fprintf(stderr, "\n");
-    out.json(result.entries);
+    out.json(batch_json(result.entries));
     if (result.failed == 0 && vm.count("depfile"))
         write_sign_depfile(vm, settings, inputs, result.entries, guard);
     return result.exit_code();

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "cli/batch_json.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_list.hpp"
 #include "cli/options.hpp"
@@ -60,14 +61,13 @@ int run_timestamp(const Args& args) {
     batch.continue_on_error = a.vm.count("continue-on-error") > 0;
     signing::BatchReport report;
     report.detail = [&](const std::string& line) { out.detail(line); };
-    report.succeeded = [&](const nlohmann::json& entry, std::size_t) {
-        const std::string input = entry["input"], written = entry["output"];
-        out.result("timestamped " + input + " (" + entry["time"].get<std::string>() + ")" +
-                   (written == input ? "" : " -> " + written));
+    report.succeeded = [&](const signing::FileResult& r, std::size_t) {
+        out.result("timestamped " + r.input + " (" + r.time + ")" +
+                   (r.output == r.input ? "" : " -> " + r.output));
     };
     report.failed = [&](const Error& e) { out.error(e.what(), e.code()); };
     signing::BatchResult result = signing::timestamp_files(inputs, output, *client, batch, report);
-    out.json(result.entries);
+    out.json(batch_json(result.entries));
     return result.exit_code();
 }
 

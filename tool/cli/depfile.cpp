@@ -2,23 +2,16 @@
 
 #include <cctype>
 
+#include "config/setting_table.hpp"
+
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
 
 std::vector<fs::path> files_read_by(const config::Settings& s,
                                     const std::optional<fs::path>& config) {
     std::vector<fs::path> files;
-    auto add = [&](const std::optional<fs::path>& p) {
-        if (p) files.push_back(*p);
-    };
-    add(config);
-    add(s.local.cert);
-    add(s.local.key);
-    add(s.local.chain);
-    add(s.local.pfx);
-    add(s.local.key_password_file);
-    add(s.local.pfx_password_file);
-    add(s.trusted_signing.metadata);
+    if (config) files.push_back(*config);
+    for (auto& f : config::files_named_by(s)) files.push_back(std::move(f));
     return files;
 }
 

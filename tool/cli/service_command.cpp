@@ -1,8 +1,8 @@
 #include "cli/service_command.hpp"
 
 #include "cli/options_table.hpp"
-#include "cli/service_options.hpp"
 #include "core/error.hpp"
+#include "providers/trusted_signing_options.hpp"
 
 namespace cipolicy::cli {
 
@@ -15,7 +15,7 @@ po::options_description service_command_options() {
 std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& vm,
                                                        const Console& out) {
     config::Settings settings = resolve_settings(vm);
-    trusted_signing::SessionOptions options = session_options(settings);
+    trusted_signing::SessionOptions options = providers::session_options(settings);
     if (auto w = trusted_signing::endpoint_warning(options.service.endpoint); !w.empty())
         out.warning(w);
     out.detail("Trusted Signing: account " + options.service.account + ", profile " +

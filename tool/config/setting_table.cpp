@@ -4,9 +4,9 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/ascii.hpp"
 #include "core/quote.hpp"
 #include "platform/paths.hpp"
-#include "trusted_signing/service_config.hpp"
 
 namespace cipolicy::config {
 namespace fs = std::filesystem;
@@ -44,6 +44,10 @@ SettingBinding text(Get get, Check check = nullptr) {
             take_from(get)};
 }
 
+// Whether a file's content shapes the signed output (a key, a certificate, metadata), so that
+// a --depfile names it; a folder, a CA bundle or a token file does not.
+enum class Shapes { output, nothing };
+
 template <typename Get>
 auto read_one(Get get) {
     return [get](const Settings& s, std::vector<fs::path>& out) {
@@ -61,11 +65,16 @@ SettingBinding folder(Get get) {
             take_from(get)};
 }
 
-// A file the run reads.
+// A file the run reads (what no output may replace); `shapes` says whether its content also
+// shapes the signed output, so that a --depfile names it.
 template <typename Get>
-SettingBinding file(Get get) {
+SettingBinding file(Get get, Shapes shapes = Shapes::output) {
     SettingBinding b = folder(get);
     b.files_read = read_one(get);
+    if (shapes == Shapes::output)
+        b.inputs = [get](const Settings& s) {
+            return get(s) ? std::vector<fs::path>{*get(s)} : std::vector<fs::path>{};
+        };
     return b;
 }
 
@@ -81,6 +90,7 @@ SettingBinding files(Get get) {
     b.files_read = [get](const Settings& s, std::vector<fs::path>& out) {
         if (get(s)) out.insert(out.end(), get(s)->begin(), get(s)->end());
     };
+    b.inputs = [get](const Settings& s) { return get(s).value_or(std::vector<fs::path>{}); };
     return b;
 }
 
@@ -138,9 +148,7 @@ template <typename Get>
 SettingBinding on_off(Get get) {
     return {SettingArity::on_off, ";",
             [get](Settings& s, const Values& v, const fs::path*) {
-                std::string t = v.front();
-                std::transform(t.begin(), t.end(), t.begin(),
-                               [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+                const std::string t = ascii_lower(v.front());
                 if (t == "true" || t == "yes" || t == "on" || t == "1")
                     get(s) = true;
                 else if (t == "false" || t == "no" || t == "off" || t == "0")
@@ -157,7 +165,8 @@ SettingBinding provider() {
             [get](Settings& s, const Values& v, const fs::path*) {
                 get(s) = provider_from_name(v.front());
                 if (!get(s))
-                    throw BadSettingValue{" must be local, trusted-signing, pkcs11 or key-vault"};
+                    throw BadSettingValue{
+                        " must be local, trusted-signing, pkcs11, key-vault or cert-store"};
             },
             take_from(get)};
 }
@@ -189,8 +198,11 @@ SettingBinding module_file() {
     return b;
 }
 
+// The Trusted Signing REST API versions the client speaks (trusted_signing/service_client.cpp
+// shapes its requests by them).
 void check_api_version(const std::string& v) {
-    const auto& known = trusted_signing::supported_api_versions();
+    static const std::vector<std::string> known{"2022-06-15-preview", "2023-06-15-preview",
+                                                "2024-06-15"};
     if (std::find(known.begin(), known.end(), v) != known.end()) return;
     std::string list;
     for (std::size_t i = 0; i < known.size(); ++i)
@@ -208,7 +220,7 @@ using G = SettingGroup;
 const std::vector<SettingDef>& setting_table() {
     static const std::vector<SettingDef> table{
         {"provider", "CIPOLICY_PROVIDER", "", "", G::key,
-         "local, trusted-signing (artifact-signing too), pkcs11 or key-vault",
+         "local, trusted-signing (artifact-signing too), pkcs11, key-vault or cert-store",
          "a local key on the command line (`--cert`/`--pfx`) implies `local`, `--metadata`/"
          "`--endpoint` imply `trusted-signing`; without any, a metadata file or endpoint and no "
          "local key choose Trusted Signing",
@@ -267,8 +279,20 @@ const std::vector<SettingDef>& setting_table() {
          "the certificate version (default: the current one)", "",
          text(CIPOLICY_AT(key_vault.version))},
         {"key-vault.credential", "", "", "", G::key_store,
-         "credential for the vault, as trusted-signing.credential (default: that one, else "
-         "default)", "", text(CIPOLICY_AT(key_vault.credential))},
+         "credential for the vault, as azure.credential (default: that one, else default)", "",
+         text(CIPOLICY_AT(key_vault.credential))},
+        {"cert-store.store", "CIPOLICY_CERT_STORE", "cert-store", "STORE", G::key_store,
+         "Windows certificate store, [CurrentUser\\|LocalMachine\\]NAME (default "
+         "CurrentUser\\My); with --thumbprint or --subject (cipolicy.exe only)",
+         "naming it, a thumbprint or a subject chooses the `cert-store` provider; the key stays "
+         "in its CNG or CryptoAPI provider (smart cards, TPM, HSMs)",
+         text(CIPOLICY_AT(cert_store.store))},
+        {"cert-store.thumbprint", "CIPOLICY_THUMBPRINT", "thumbprint", "SHA1", G::key_store,
+         "SHA-1 thumbprint of the signing certificate in the store (signtool /sha1)", "",
+         text(CIPOLICY_AT(cert_store.thumbprint))},
+        {"cert-store.subject", "CIPOLICY_SUBJECT", "subject", "TEXT", G::key_store,
+         "text in the subject of the one signing certificate in the store (signtool /n)", "",
+         text(CIPOLICY_AT(cert_store.subject))},
 
         {"trusted-signing.metadata", "CIPOLICY_METADATA", "metadata", "FILE", G::trusted_signing,
          "metadata.json with Endpoint, CodeSigningAccountName, CertificateProfileName",
@@ -282,29 +306,30 @@ const std::vector<SettingDef>& setting_table() {
          "code signing account name", "", text(CIPOLICY_AT(trusted_signing.account))},
         {"trusted-signing.profile", "CIPOLICY_PROFILE", "profile", "NAME", G::trusted_signing,
          "certificate profile name", "", text(CIPOLICY_AT(trusted_signing.profile))},
-        {"trusted-signing.credential", "CIPOLICY_CREDENTIAL", "credential", "TYPE",
-         G::trusted_signing,
+        {"azure.credential", "CIPOLICY_CREDENTIAL", "credential", "TYPE", G::trusted_signing,
          "default, access-token, environment, client-secret, client-certificate, "
-         "workload-identity, managed-identity or azure-cli",
+         "workload-identity, managed-identity or azure-cli (Trusted Signing and Key Vault)",
          "`default` is the chain. Tokens and secrets come only from variables or files "
          "([trusted-signing.md](trusted-signing.md))",
-         text(CIPOLICY_AT(trusted_signing.credential))},
-        {"trusted-signing.access-token-file", "CIPOLICY_ACCESS_TOKEN_FILE", "access-token-file",
-         "FILE", G::trusted_signing,
-         "file holding an access token (or set CIPOLICY_ACCESS_TOKEN)", "",
-         file(CIPOLICY_AT(trusted_signing.access_token_file))},
+         text(CIPOLICY_AT(azure.credential)), "trusted-signing.credential"},
+        {"azure.access-token-file", "CIPOLICY_ACCESS_TOKEN_FILE", "access-token-file", "FILE",
+         G::trusted_signing, "file holding an access token (or set CIPOLICY_ACCESS_TOKEN)", "",
+         file(CIPOLICY_AT(azure.access_token_file), Shapes::nothing),
+         "trusted-signing.access-token-file"},
         {"trusted-signing.api-version", "CIPOLICY_API_VERSION", "api-version", "VERSION",
          G::trusted_signing, "2022-06-15-preview (default), 2023-06-15-preview or 2024-06-15", "",
          text(CIPOLICY_AT(trusted_signing.api_version), check_api_version)},
         {"http.ca-file", "CIPOLICY_CA_FILE", "ca-file", "FILE", G::trusted_signing,
          "CA bundle to verify the service's TLS certificate (default: CURL_CA_BUNDLE, "
-         "SSL_CERT_FILE, the system store)", "", file(CIPOLICY_AT(http.ca_file))},
-        {"trusted-signing.timeout", "CIPOLICY_TIMEOUT", "timeout", "SECONDS", G::trusted_signing,
-         "seconds allowed per signed file, retries and polling included (default 300)", "",
-         seconds(CIPOLICY_AT(trusted_signing.timeout))},
-        {"trusted-signing.request-timeout", "CIPOLICY_REQUEST_TIMEOUT", "request-timeout",
-         "SECONDS", G::trusted_signing, "seconds allowed per HTTP request (default 60)", "",
-         seconds(CIPOLICY_AT(trusted_signing.request_timeout))},
+         "SSL_CERT_FILE, the system store)", "", file(CIPOLICY_AT(http.ca_file), Shapes::nothing)},
+        {"azure.timeout", "CIPOLICY_TIMEOUT", "timeout", "SECONDS", G::trusted_signing,
+         "seconds allowed per signed file and per token request, retries and polling included "
+         "(default 300)",
+         "Trusted Signing, Key Vault and Entra ID token requests", seconds(CIPOLICY_AT(azure.timeout)),
+         "trusted-signing.timeout"},
+        {"azure.request-timeout", "CIPOLICY_REQUEST_TIMEOUT", "request-timeout", "SECONDS",
+         G::trusted_signing, "seconds allowed per HTTP request (default 60)", "",
+         seconds(CIPOLICY_AT(azure.request_timeout)), "trusted-signing.request-timeout"},
         {"trusted-signing.correlation-id", "CIPOLICY_CORRELATION_ID", "correlation-id", "ID",
          G::trusted_signing,
          "x-correlation-id for every request of the run (default: metadata CorrelationId, else "
@@ -356,8 +381,16 @@ std::vector<fs::path> files_read_by(const Settings& s) {
 
 const SettingDef* find_setting(std::string_view key) {
     for (const auto& def : setting_table())
-        if (def.key == key) return &def;
+        if (def.key == key || (!def.alias.empty() && def.alias == key)) return &def;
     return nullptr;
+}
+
+std::vector<fs::path> files_named_by(const Settings& s) {
+    std::vector<fs::path> out;
+    for (const auto& def : setting_table())
+        if (def.binding.inputs)
+            for (auto& f : def.binding.inputs(s)) out.push_back(std::move(f));
+    return out;
 }
 
 std::string settings_doc_table() {
@@ -372,6 +405,7 @@ std::string settings_doc_table() {
         if (many && !def.flag.empty()) flag += " (repeatable)";
         std::string meaning(def.doc);
         if (!def.details.empty()) meaning += "; " + std::string(def.details);
+        if (!def.alias.empty()) meaning += " (old key: `" + std::string(def.alias) + "`)";
         out += "| `" + std::string(def.key) + "` | " + variable + " | " + flag + " | " + meaning +
                " |\n";
     }

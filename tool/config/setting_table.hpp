@@ -45,6 +45,9 @@ struct SettingBinding {
     // names any: what no output may replace (cli/output_guard). Empty for other settings.
     std::function<void(const Settings& s, std::vector<std::filesystem::path>& files)> files_read =
         nullptr;
+    // The files whose content shapes a signed output (keys, certificates, password files,
+    // metadata), for --depfile; empty for other settings (folders, CA bundles, token files).
+    std::function<std::vector<std::filesystem::path>(const Settings& s)> inputs = {};
 };
 
 struct SettingDef {
@@ -56,6 +59,7 @@ struct SettingDef {
     std::string_view doc;      // one line: --help and docs/configuration.md
     std::string_view details;  // more for docs/configuration.md only, or empty
     SettingBinding binding;
+    std::string_view alias = {};  // an older key that still works (documented), or empty
 };
 
 const std::vector<SettingDef>& setting_table();
@@ -64,8 +68,12 @@ const std::vector<SettingDef>& setting_table();
 // roots, PFX, password, PIN, token, metadata and CA files, the PKCS#11 module).
 std::vector<std::filesystem::path> files_read_by(const Settings& s);
 
-// The entry for `key`, or null.
+// The entry for `key` or for an alias of it, or null.
 const SettingDef* find_setting(std::string_view key);
+
+// Every file the settings name whose content shapes a signed output (SettingBinding::inputs), in
+// table order: what a --depfile lists besides the inputs and the configuration file.
+std::vector<std::filesystem::path> files_named_by(const Settings& s);
 
 // The Markdown table of docs/configuration.md (key | variable | command line | meaning), one row
 // per setting in table order; a unit test keeps the document equal to it.

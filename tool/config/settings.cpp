@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "config/setting_table.hpp"
@@ -21,9 +22,10 @@ const std::set<std::string>& sections() {
     static const std::set<std::string> names = [] {
         std::set<std::string> out;
         for (const auto& def : setting_table())
-            for (auto dot = def.key.find('.'); dot != std::string_view::npos;
-                 dot = def.key.find('.', dot + 1))
-                out.emplace(def.key.substr(0, dot));
+            for (std::string_view key : {def.key, def.alias})
+                for (auto dot = key.find('.'); dot != std::string_view::npos;
+                     dot = key.find('.', dot + 1))
+                    out.emplace(key.substr(0, dot));
         return out;
     }();
     return names;
@@ -76,6 +78,11 @@ class FileReader {
             if (!def)
                 throw Error(ExitCode::input, where(kv.first.Mark()) + "unknown key " + quote(key) +
                                                  " (see docs/configuration.md)");
+            // An old key and its new name both given: which one wins would be a guess.
+            if (auto [it, fresh] = given_.emplace(def->key, key); !fresh && it->second != key)
+                throw Error(ExitCode::input, where(kv.first.Mark()) + quote(key) + " and " +
+                                                 quote(it->second) + " name the same setting (" +
+                                                 std::string(def->key) + "): give one");
             std::vector<std::string> values;
             if (def->binding.arity == SettingArity::many && value.IsSequence()) {
                 for (const auto& item : value) values.push_back(scalar(item, key));
@@ -101,6 +108,7 @@ class FileReader {
 
     fs::path path_, dir_;
     Settings s_;
+    std::map<std::string_view, std::string> given_;  // canonical key -> the key as written
 };
 
 std::vector<std::string> split(const std::string& text, std::string_view separators) {
@@ -122,6 +130,10 @@ bool names_local_key(const Settings& s) {
     return s.local.cert || s.local.key || s.local.pfx;
 }
 
+bool names_cert_store(const Settings& s) {
+    return s.cert_store.store || s.cert_store.thumbprint || s.cert_store.subject;
+}
+
 }  // namespace
 
 std::optional<Provider> provider_from_name(std::string_view name) {
@@ -129,17 +141,20 @@ std::optional<Provider> provider_from_name(std::string_view name) {
     if (name == "trusted-signing" || name == "artifact-signing") return Provider::trusted_signing;
     if (name == "pkcs11") return Provider::pkcs11;
     if (name == "key-vault") return Provider::key_vault;
+    if (name == "cert-store") return Provider::cert_store;
     return std::nullopt;
 }
 
 std::optional<Provider> wanted_key_store(const Settings& s) {
     if (s.provider) {
-        if (*s.provider == Provider::pkcs11 || *s.provider == Provider::key_vault)
+        if (*s.provider == Provider::pkcs11 || *s.provider == Provider::key_vault ||
+            *s.provider == Provider::cert_store)
             return s.provider;
         return std::nullopt;
     }
     if (s.pkcs11.uri) return Provider::pkcs11;
     if (s.key_vault.url) return Provider::key_vault;
+    if (names_cert_store(s)) return Provider::cert_store;
     return std::nullopt;
 }
 
@@ -189,11 +204,14 @@ bool wants_trusted_signing(const Settings& s) {
 Settings resolve_settings(Settings cli, const std::optional<fs::path>& config) {
     // On the command line, naming a key, a key store or a service chooses the provider.
     const bool trusted_signing = cli.trusted_signing.metadata || cli.trusted_signing.endpoint;
-    if (cli.pkcs11.uri && cli.key_vault.url)
-        throw Error(ExitCode::usage, "give a PKCS#11 key (" + setting_name("pkcs11.uri") +
-                                         ") or a Key Vault certificate (" +
-                                         setting_name("key-vault.url") + "), not both");
-    const bool key_store = cli.pkcs11.uri || cli.key_vault.url;
+    const bool cert_store = names_cert_store(cli);
+    if (int(bool(cli.pkcs11.uri)) + int(bool(cli.key_vault.url)) + int(cert_store) > 1)
+        throw Error(ExitCode::usage,
+                    "give a PKCS#11 key (" + setting_name("pkcs11.uri") +
+                        "), a Key Vault certificate (" + setting_name("key-vault.url") +
+                        ") or a certificate store key (" + setting_name("cert-store.thumbprint") +
+                        ", " + setting_name("cert-store.subject") + "): one of them, not both");
+    const bool key_store = cli.pkcs11.uri || cli.key_vault.url || cert_store;
     // With a key store, a certificate names the store key's certificate: only a key or a PFX is
     // local then.
     const bool local = cli.local.key || cli.local.pfx || (cli.local.cert && !key_store);
@@ -203,11 +221,13 @@ Settings resolve_settings(Settings cli, const std::optional<fs::path>& config) {
                         setting_name("local.key") + ", " + setting_name("local.pfx") +
                         "), Trusted Signing (" + setting_name("trusted-signing.endpoint") + ", " +
                         setting_name("trusted-signing.metadata") + "), a PKCS#11 token (" +
-                        setting_name("pkcs11.uri") + ") or Azure Key Vault (" +
-                        setting_name("key-vault.url") + "): one of them, not both");
+                        setting_name("pkcs11.uri") + "), Azure Key Vault (" +
+                        setting_name("key-vault.url") + ") or a certificate store (" +
+                        setting_name("cert-store.thumbprint") + "): one of them, not both");
     if (trusted_signing) cli.provider = Provider::trusted_signing;
     if (cli.pkcs11.uri) cli.provider = Provider::pkcs11;
     if (cli.key_vault.url) cli.provider = Provider::key_vault;
+    if (cert_store) cli.provider = Provider::cert_store;
     if (local) cli.provider = Provider::local;
 
     Settings s;

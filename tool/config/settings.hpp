@@ -13,7 +13,8 @@
 
 namespace cipolicy::config {
 
-enum class Provider { local, trusted_signing, pkcs11, key_vault };
+// The key providers (providers/registry.cpp has one row for each).
+enum class Provider { local, trusted_signing, pkcs11, key_vault, cert_store };
 
 struct LocalKeySettings {
     std::optional<std::filesystem::path> cert, key, chain, pfx;
@@ -25,8 +26,15 @@ struct LocalKeySettings {
 };
 
 struct TrustedSigningSettings {
-    std::optional<std::filesystem::path> metadata, access_token_file;
-    std::optional<std::string> endpoint, account, profile, credential, api_version, correlation_id;
+    std::optional<std::filesystem::path> metadata;
+    std::optional<std::string> endpoint, account, profile, api_version, correlation_id;
+};
+
+// What Trusted Signing and Key Vault share (azure.*; the old trusted-signing.* keys are aliases):
+// how a token is obtained and how long the run waits for the network.
+struct AzureSettings {
+    std::optional<std::filesystem::path> access_token_file;
+    std::optional<std::string> credential;
     std::optional<double> timeout, request_timeout;  // seconds
 };
 
@@ -41,7 +49,14 @@ struct Pkcs11Settings {
 // A certificate and its key in Azure Key Vault.
 struct KeyVaultSettings {
     std::optional<std::string> url, certificate, version;
-    std::optional<std::string> credential;  // else trusted-signing's, else default
+    std::optional<std::string> credential;  // else azure.credential, else default
+};
+
+// A certificate and its private key in a Windows certificate store (CNG or CryptoAPI keys).
+struct CertStoreSettings {
+    std::optional<std::string> store;       // [CurrentUser\|LocalMachine\]NAME
+    std::optional<std::string> thumbprint;  // SHA-1 of the certificate (signtool /sha1)
+    std::optional<std::string> subject;     // text in the subject (signtool /n)
 };
 
 struct HttpSettings {
@@ -61,8 +76,10 @@ struct Settings {
     std::optional<crypto::DigestAlgorithm> digest;
     LocalKeySettings local;
     TrustedSigningSettings trusted_signing;
+    AzureSettings azure;
     Pkcs11Settings pkcs11;
     KeyVaultSettings key_vault;
+    CertStoreSettings cert_store;
     HttpSettings http;
     TimestampSettings timestamp;
     std::optional<std::filesystem::path> output_dir;
@@ -98,7 +115,7 @@ bool wants_trusted_signing(const Settings& s);
 // The key store the settings choose (explicitly, or by naming a PKCS#11 URI or a vault), if any.
 std::optional<Provider> wanted_key_store(const Settings& s);
 
-// "local" / "trusted-signing" / "pkcs11" / "key-vault".
+// "local" / "trusted-signing" / "pkcs11" / "key-vault" / "cert-store".
 std::optional<Provider> provider_from_name(std::string_view name);
 
 }  // namespace cipolicy::config

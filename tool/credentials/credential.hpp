@@ -20,6 +20,15 @@ inline std::string scope_of(const std::string& audience) {
     return audience + "/.default";
 }
 
+// Who a token is for and how long asking for it may take: the token request honours the same
+// deadline (--timeout) and request timeout (--request-timeout) as the requests it serves.
+struct TokenTarget {
+    std::string audience = kAudience;
+    std::chrono::milliseconds deadline{300000};
+    std::chrono::milliseconds request_timeout{60000};
+    std::string deadline_setting = "--timeout";  // for messages
+};
+
 struct AccessToken {
     crypto::Secret value;
     std::chrono::system_clock::time_point expires_on;

@@ -100,19 +100,21 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
         else if (sdk == "AzureCliCredential")
             type = "azure-cli";
     }
+    const TokenTarget target{options.audience, options.deadline, options.request_timeout,
+                             options.deadline_setting};
     std::unique_ptr<TokenCredential> one;
     if (type == "access-token")
         one = access_token_credential(options.access_token_file);
     else if (type == "environment")
-        one = environment_credential(client, {}, options.audience);
+        one = environment_credential(client, {}, target);
     else if (type == "client-secret")
-        one = environment_credential(client, "secret", options.audience);
+        one = environment_credential(client, "secret", target);
     else if (type == "client-certificate")
-        one = environment_credential(client, "certificate", options.audience);
+        one = environment_credential(client, "certificate", target);
     else if (type == "workload-identity")
-        one = workload_identity_credential(client, options.audience);
+        one = workload_identity_credential(client, target);
     else if (type == "managed-identity")
-        one = managed_identity_credential(client, options.audience);
+        one = managed_identity_credential(client, target);
     else if (type == "azure-cli")
         one = azure_cli_credential(options.audience);
     else if (type != "default") {
@@ -144,11 +146,11 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
     if (options.access_token_file || env("CIPOLICY_ACCESS_TOKEN"))
         chain.push_back(access_token_credential(options.access_token_file));
     if (allowed("EnvironmentCredential"))
-        chain.push_back(environment_credential(client, {}, options.audience));
+        chain.push_back(environment_credential(client, {}, target));
     if (allowed("WorkloadIdentityCredential"))
-        chain.push_back(workload_identity_credential(client, options.audience));
+        chain.push_back(workload_identity_credential(client, target));
     if (allowed("ManagedIdentityCredential"))
-        chain.push_back(managed_identity_credential(client, options.audience));
+        chain.push_back(managed_identity_credential(client, target));
     if (allowed("AzureCliCredential")) chain.push_back(azure_cli_credential(options.audience));
     return std::make_unique<ChainedCredential>(std::move(chain));
 }

@@ -21,6 +21,10 @@ struct CredentialOptions {
     std::vector<std::string> exclude;  // Azure SDK names, e.g. "AzureCliCredential"
     // The resource the token is for: Trusted Signing, or kKeyVaultAudience.
     std::string audience = kAudience;
+    // The operation's deadline and the per-request timeout, which token requests honour too.
+    std::chrono::milliseconds deadline{300000};
+    std::chrono::milliseconds request_timeout{60000};
+    std::string deadline_setting = "--timeout";
 };
 
 // Throws Error(usage) for an unknown type or an ExcludeCredentials name that is not known.

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
@@ -103,32 +102,40 @@ AccessToken parse_token_response(const http::Response& response, const std::stri
 
 AccessToken request_client_credentials_token(http::Client& client, const std::string& tenant,
                                              const std::string& form, const std::string& who,
-                                             const std::string& audience) {
+                                             const TokenTarget& target) {
     http::Request request;
     request.method = "POST";
     request.url = token_endpoint(tenant);
     request.headers = {"Content-Type: application/x-www-form-urlencoded",
                        "Accept: application/json"};
-    request.body =
-        "grant_type=client_credentials&" + form + "&scope=" + http::url_escape(scope_of(audience));
-    request.timeout = std::chrono::seconds(60);
-    // A few attempts: Entra ID has short outages too, and a run should not fail on one.
-    http::Backoff backoff;
-    backoff.max_attempts = 3;
-    for (int attempt = 1;; ++attempt) {
-        std::chrono::milliseconds wait = backoff.delay(attempt + 1);
-        try {
-            http::Response response = client.perform(request);
-            if (!http::retryable_status(response.status) || attempt >= backoff.max_attempts)
-                return parse_token_response(response, who + ": " + request.url);
-            wait = std::min(http::server_retry_delay(response).value_or(wait),
-                            std::chrono::milliseconds(30000));
-        } catch (const http::TransportError& e) {
-            if (!e.retryable() || attempt >= backoff.max_attempts)
-                throw Error(ExitCode::credential, who + ": " + e.what());
-        }
-        std::this_thread::sleep_for(wait);
-    }
+    request.body = "grant_type=client_credentials&" + form +
+                   "&scope=" + http::url_escape(scope_of(target.audience));
+    // A few attempts: Entra ID has short outages too, and a run should not fail on one. Never
+    // past the run's deadline, though (--timeout), nor any request past --request-timeout.
+    http::RetryPlan plan;
+    plan.backoff.max_attempts = 3;
+    plan.deadline = http::Deadline::after(target.deadline, target.deadline_setting);
+    plan.request_timeout = target.request_timeout;
+    plan.max_server_delay = std::chrono::seconds(30);
+    std::optional<AccessToken> token;
+    auto failure = http::retry_with_deadline(
+        plan, [&](const http::Attempt& a) -> std::optional<http::AttemptFailed> {
+            request.timeout = a.timeout;
+            try {
+                http::Response response = client.perform(request);
+                if (!http::retryable_status(response.status) || a.last) {
+                    token = parse_token_response(response, who + ": " + request.url);
+                    return std::nullopt;
+                }
+                return http::AttemptFailed{"HTTP " + std::to_string(response.status),
+                                           http::server_retry_delay(response)};
+            } catch (const http::TransportError& e) {
+                return http::failed_transport(e);
+            }
+        });
+    if (failure)
+        throw Error(ExitCode::credential, who + ": " + request.url + ": " + failure->message());
+    return std::move(*token);
 }
 
 }  // namespace cipolicy::credentials

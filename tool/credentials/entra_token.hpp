@@ -19,11 +19,12 @@ std::string authority_host();
 std::string token_endpoint(const std::string& tenant);
 
 // POSTs `form` (already escaped, without the scope and grant type, which are added) to the token
-// endpoint of `tenant`, for `audience`. Throws Error(credential) with Entra's own description on
-// failure.
+// endpoint of `tenant`, for `target` (its audience, within its deadline and request timeout,
+// retried on 408/429/5xx and dropped connections). Throws Error(credential) with Entra's own
+// description on failure.
 AccessToken request_client_credentials_token(http::Client& client, const std::string& tenant,
                                              const std::string& form, const std::string& who,
-                                             const std::string& audience = kAudience);
+                                             const TokenTarget& target = {});
 
 // Parses a token answer: access_token plus expires_in (seconds, number or string) or expires_on
 // (epoch seconds). `source` names the endpoint in errors. Never puts the body in a message.

@@ -43,8 +43,8 @@ crypto::KeyMaterial load_client_certificate(const std::string& path) {
 
 class EnvironmentCredential : public TokenCredential {
   public:
-    EnvironmentCredential(http::Client& client, std::string require, std::string audience)
-        : client_(client), require_(std::move(require)), audience_(std::move(audience)) {}
+    EnvironmentCredential(http::Client& client, std::string require, TokenTarget target)
+        : client_(client), require_(std::move(require)), target_(std::move(target)) {}
     std::string name() const override { return "EnvironmentCredential"; }
 
     AccessToken get_token() override {
@@ -57,9 +57,9 @@ class EnvironmentCredential : public TokenCredential {
         if (secret) {
             crypto::Secret escaped(http::url_escape(*secret));
             secret.reset();
-            return request_client_credentials_token(
-                client_, id.tenant, form + "&client_secret=" + escaped.reveal(),
-                "client secret (AZURE_CLIENT_SECRET)", audience_);
+            return request_client_credentials_token(client_, id.tenant,
+                                                    form + "&client_secret=" + escaped.reveal(),
+                                                    "client secret (AZURE_CLIENT_SECRET)", target_);
         }
         if (cert_path) {
             std::optional<crypto::KeyMaterial> key;
@@ -75,7 +75,7 @@ class EnvironmentCredential : public TokenCredential {
                 client_, id.tenant,
                 form + "&client_assertion_type=" + http::url_escape(kJwtBearer) +
                     "&client_assertion=" + assertion,
-                "client certificate (" + *cert_path + ")", audience_);
+                "client certificate (" + *cert_path + ")", target_);
         }
         throw CredentialUnavailable(
             name() + ": neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH is set");
@@ -84,13 +84,13 @@ class EnvironmentCredential : public TokenCredential {
   private:
     http::Client& client_;
     std::string require_;
-    std::string audience_;
+    TokenTarget target_;
 };
 
 class WorkloadIdentityCredential : public TokenCredential {
   public:
-    WorkloadIdentityCredential(http::Client& client, std::string audience)
-        : client_(client), audience_(std::move(audience)) {}
+    WorkloadIdentityCredential(http::Client& client, TokenTarget target)
+        : client_(client), target_(std::move(target)) {}
     std::string name() const override { return "WorkloadIdentityCredential"; }
 
     AccessToken get_token() override {
@@ -109,24 +109,24 @@ class WorkloadIdentityCredential : public TokenCredential {
             "client_id=" + http::url_escape(id.client_id) +
                 "&client_assertion_type=" + http::url_escape(kJwtBearer) +
                 "&client_assertion=" + http::url_escape(assertion.reveal()),
-            "workload identity (AZURE_FEDERATED_TOKEN_FILE " + *file + ")", audience_);
+            "workload identity (AZURE_FEDERATED_TOKEN_FILE " + *file + ")", target_);
     }
 
   private:
     http::Client& client_;
-    std::string audience_;
+    TokenTarget target_;
 };
 
 }  // namespace
 
 std::unique_ptr<TokenCredential> environment_credential(http::Client& client, std::string require,
-                                                        std::string audience) {
-    return std::make_unique<EnvironmentCredential>(client, std::move(require), std::move(audience));
+                                                        TokenTarget target) {
+    return std::make_unique<EnvironmentCredential>(client, std::move(require), std::move(target));
 }
 
 std::unique_ptr<TokenCredential> workload_identity_credential(http::Client& client,
-                                                              std::string audience) {
-    return std::make_unique<WorkloadIdentityCredential>(client, std::move(audience));
+                                                              TokenTarget target) {
+    return std::make_unique<WorkloadIdentityCredential>(client, std::move(target));
 }
 
 }  // namespace cipolicy::credentials

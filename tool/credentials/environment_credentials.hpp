@@ -14,11 +14,11 @@ namespace cipolicy::credentials {
 // `require` restricts it to "secret" or "certificate" (for --credential); empty = either.
 std::unique_ptr<TokenCredential> environment_credential(http::Client& client,
                                                         std::string require = {},
-                                                        std::string audience = kAudience);
+                                                        TokenTarget target = {});
 
 // AZURE_FEDERATED_TOKEN_FILE + AZURE_TENANT_ID + AZURE_CLIENT_ID; the file is re-read each time
 // (Kubernetes and GitHub rotate it).
 std::unique_ptr<TokenCredential> workload_identity_credential(http::Client& client,
-                                                              std::string audience = kAudience);
+                                                              TokenTarget target = {});
 
 }  // namespace cipolicy::credentials

@@ -1,5 +1,7 @@
 #include "credentials/managed_identity.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "credentials/entra_token.hpp"
@@ -12,13 +14,13 @@ namespace {
 
 class ManagedIdentityCredential : public TokenCredential {
   public:
-    ManagedIdentityCredential(http::Client& client, std::string audience)
-        : client_(client), audience_(std::move(audience)) {}
+    ManagedIdentityCredential(http::Client& client, TokenTarget target)
+        : client_(client), target_(std::move(target)) {}
     std::string name() const override { return "ManagedIdentityCredential"; }
 
     AccessToken get_token() override {
         http::Request request;
-        std::string query = "resource=" + http::url_escape(audience_);
+        std::string query = "resource=" + http::url_escape(target_.audience);
         if (auto id = env("AZURE_CLIENT_ID")) query += "&client_id=" + http::url_escape(*id);
         auto endpoint = env("IDENTITY_ENDPOINT");
         auto header = env("IDENTITY_HEADER");
@@ -44,6 +46,8 @@ class ManagedIdentityCredential : public TokenCredential {
             request.direct = true;
         }
         request.headers.push_back("Accept: application/json");
+        // One request, no retries: within the request timeout and the deadline both.
+        request.timeout = std::min({request.timeout, target_.request_timeout, target_.deadline});
         http::Response response;
         try {
             response = client_.perform(request);
@@ -59,14 +63,14 @@ class ManagedIdentityCredential : public TokenCredential {
 
   private:
     http::Client& client_;
-    std::string audience_;
+    TokenTarget target_;
 };
 
 }  // namespace
 
 std::unique_ptr<TokenCredential> managed_identity_credential(http::Client& client,
-                                                             std::string audience) {
-    return std::make_unique<ManagedIdentityCredential>(client, std::move(audience));
+                                                             TokenTarget target) {
+    return std::make_unique<ManagedIdentityCredential>(client, std::move(target));
 }
 
 }  // namespace cipolicy::credentials

@@ -11,6 +11,6 @@
 namespace cipolicy::credentials {
 
 std::unique_ptr<TokenCredential> managed_identity_credential(http::Client& client,
-                                                             std::string audience = kAudience);
+                                                             TokenTarget target = {});
 
 }  // namespace cipolicy::credentials

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ctime>
 #include <random>
+#include <thread>
 
 namespace cipolicy::http {
 using std::chrono::milliseconds;
@@ -73,6 +74,75 @@ milliseconds Backoff::delay(int attempt) const {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     std::uniform_int_distribution<long long> jitter(capped / 2, capped);
     return milliseconds(jitter(rng));
+}
+
+Deadline Deadline::after(milliseconds length, std::string setting) {
+    return {Clock::now() + length, length, std::move(setting)};
+}
+
+milliseconds Deadline::remaining() const {
+    if (!limited()) return milliseconds::max();
+    return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(at - Clock::now()));
+}
+
+AttemptFailed failed_transport(const TransportError& e) {
+    // http::Client says "URL: what"; a URL has no ": " of its own.
+    std::string text = e.what();
+    if (auto colon = text.find(": ");
+        colon != std::string::npos && text.find("://") < colon && text.find(' ') > colon)
+        text = text.substr(colon + 2);
+    return AttemptFailed(text, std::nullopt, e.retryable());
+}
+
+namespace {
+
+std::string seconds_text(milliseconds d) {
+    return std::to_string((d.count() + 999) / 1000) + " s";
+}
+
+std::string deadline_text(const Deadline& d) {
+    return seconds_text(d.length) + (d.setting.empty() ? "" : " (" + d.setting + ")");
+}
+
+}  // namespace
+
+std::string RetryFailure::message() const {
+    switch (kind) {
+        case Kind::deadline:
+            return "no result within " + deadline_text(deadline) +
+                   (problem.empty() ? "" : "; last: " + problem);
+        case Kind::wait:
+            return problem + "; waiting " + seconds_text(wait) + " more would pass the " +
+                   seconds_text(deadline.length) + " deadline" +
+                   (deadline.setting.empty() ? "" : " (" + deadline.setting + ")");
+        case Kind::attempts:
+            break;
+    }
+    return problem + (attempts > 1 ? " (after " + std::to_string(attempts) + " attempts)" : "");
+}
+
+std::optional<RetryFailure> retry_with_deadline(
+    const RetryPlan& plan,
+    const std::function<std::optional<AttemptFailed>(const Attempt&)>& attempt) {
+    const int max_attempts = std::max(1, plan.backoff.max_attempts);
+    std::string last;
+    for (int n = 1;; ++n) {
+        const milliseconds remaining = plan.deadline.remaining();
+        if (remaining <= milliseconds(0))
+            return RetryFailure{RetryFailure::Kind::deadline, last, n - 1, {}, plan.deadline};
+        Attempt a{n, n >= max_attempts, std::min(plan.request_timeout, remaining)};
+        std::optional<AttemptFailed> failed = attempt(a);
+        if (!failed) return std::nullopt;
+        last = failed->problem;
+        if (!failed->retryable || a.last)
+            return RetryFailure{RetryFailure::Kind::attempts, last, n, {}, plan.deadline};
+        milliseconds wait = failed->server_delay
+                                ? std::min(*failed->server_delay, plan.max_server_delay)
+                                : plan.backoff.delay(n + 1);
+        if (wait > plan.deadline.remaining())
+            return RetryFailure{RetryFailure::Kind::wait, last, n, wait, plan.deadline};
+        std::this_thread::sleep_for(wait);
+    }
 }
 
 }  // namespace cipolicy::http

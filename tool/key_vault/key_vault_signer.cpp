@@ -5,8 +5,8 @@
 #include "credentials/token_provider.hpp"
 #include "crypto/chain.hpp"
 #include "crypto/key_policy.hpp"
+#include "crypto/rsa_signature.hpp"
 #include "key_vault/vault_client.hpp"
-#include "trusted_signing/signing_result.hpp"
 
 namespace cipolicy::key_vault {
 
@@ -32,7 +32,7 @@ class KeyVaultSigner final : public signing::Signer {
     signing::SignatureResult sign_digest(crypto::DigestAlgorithm alg, ByteView digest) override {
         // Thread-safe: a batch's workers (--jobs, 8 by default) sign at once over one client.
         Bytes signature = client_.sign(cert_.key_url, alg, digest);
-        if (!trusted_signing::signature_matches(chain_.front(), alg, digest, signature))
+        if (!crypto::rsa_signature_matches(chain_.front(), alg, digest, signature))
             throw Error(ExitCode::service, cert_.key_url +
                                                ": the vault's signature does not verify with the "
                                                "certificate " +

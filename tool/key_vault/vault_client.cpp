@@ -2,18 +2,15 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "crypto/rsa_signature.hpp"
 #include "http/encoding.hpp"
 #include "key_vault/vault_errors.hpp"
-#include "trusted_signing/service_client.hpp"  // the JWA names RS256/384/512
 
 namespace cipolicy::key_vault {
 using nlohmann::json;
-using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -32,10 +29,6 @@ std::optional<Bytes> base64url_decode(std::string text) {
     return http::base64_decode(text);
 }
 
-long long seconds_of(milliseconds d) {
-    return (d.count() + 999) / 1000;
-}
-
 json parse_object(const http::Response& r, const std::string& url) {
     json body = json::parse(r.body, nullptr, false);
     if (!body.is_object())
@@ -51,43 +44,39 @@ VaultClient::VaultClient(VaultConfig config, http::Client& http, credentials::To
 
 http::Response VaultClient::call(const std::string& method, const std::string& url,
                                  const std::string& body) {
-    const auto deadline = Clock::now() + config_.deadline;
-    const std::string shown = url.substr(0, url.find('?'));
-    std::string last;
-    for (int attempt = 1;; ++attempt) {
-        auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-        http::Request request;
-        request.method = method;
-        request.url = url;
-        request.body = body;
-        request.timeout = std::max(milliseconds(1), std::min(config_.request_timeout, remaining));
-        request.headers = {"Authorization: Bearer " + tokens_.bearer(), "Accept: application/json",
-                           "x-ms-client-request-id: " + http::random_uuid()};
-        if (!body.empty()) request.headers.push_back("Content-Type: application/json");
-        milliseconds wait{0};
-        try {
-            http::Response response = http_.perform(request);
-            if (response.status >= 200 && response.status < 300) return response;
-            if (!http::retryable_status(response.status) || attempt >= backoff_.max_attempts)
-                return response;  // the caller names the object and the role
-            wait = http::server_retry_delay(response).value_or(backoff_.delay(attempt + 1));
-            last = "HTTP " + std::to_string(response.status);
-            if (auto said = vault_message(response); !said.empty()) last += " " + said;
-        } catch (const http::TransportError& e) {
-            if (!e.retryable() || attempt >= backoff_.max_attempts)
-                throw Error(ExitCode::service, std::string(e.what()) + " (after " +
-                                                   std::to_string(attempt) + " attempts)");
-            wait = backoff_.delay(attempt + 1);
-            last = e.what();
-        }
-        if (Clock::now() + wait > deadline)
-            throw Error(ExitCode::service, shown + ": " + last + "; waiting " +
-                                               std::to_string(seconds_of(wait)) +
-                                               " s more would pass the " +
-                                               std::to_string(seconds_of(config_.deadline)) +
-                                               " s deadline (--timeout)");
-        std::this_thread::sleep_for(wait);
-    }
+    http::RetryPlan plan;
+    plan.deadline = http::Deadline::after(config_.deadline, config_.deadline_setting);
+    plan.request_timeout = config_.request_timeout;
+    http::Response result;
+    auto failure = http::retry_with_deadline(
+        plan, [&](const http::Attempt& a) -> std::optional<http::AttemptFailed> {
+            http::Request request;
+            request.method = method;
+            request.url = url;
+            request.body = body;
+            request.timeout = a.timeout;
+            request.headers = {"Authorization: Bearer " + tokens_.bearer(),
+                               "Accept: application/json",
+                               "x-ms-client-request-id: " + http::random_uuid()};
+            if (!body.empty()) request.headers.push_back("Content-Type: application/json");
+            try {
+                http::Response response = http_.perform(request);
+                // Any other answer, and the last retryable one, goes to the caller, who names the
+                // object and the role.
+                if (!http::retryable_status(response.status) || a.last) {
+                    result = std::move(response);
+                    return std::nullopt;
+                }
+                std::string problem = "HTTP " + std::to_string(response.status);
+                if (auto said = vault_message(response); !said.empty()) problem += " " + said;
+                return http::AttemptFailed{problem, http::server_retry_delay(response)};
+            } catch (const http::TransportError& e) {
+                return http::failed_transport(e);
+            }
+        });
+    if (failure)
+        throw Error(ExitCode::service, url.substr(0, url.find('?')) + ": " + failure->message());
+    return result;
 }
 
 VaultCertificate VaultClient::certificate() {
@@ -119,8 +108,7 @@ VaultCertificate VaultClient::certificate() {
 
 Bytes VaultClient::sign(const std::string& key_url, crypto::DigestAlgorithm alg, ByteView digest) {
     const std::string url = key_url + "/sign?api-version=" + kApiVersion;
-    json request{{"alg", trusted_signing::signature_algorithm(alg)},
-                 {"value", http::base64url_encode(digest)}};
+    json request{{"alg", crypto::jwa_rsa_name(alg)}, {"value", http::base64url_encode(digest)}};
     http::Response r = call("POST", url, request.dump());
     if (r.status != 200)
         throw error_for_response(r, url, "key " + quote(key_url), "Key Vault Crypto User");

@@ -40,7 +40,6 @@ class VaultClient {
     VaultConfig config_;
     http::Client& http_;
     credentials::TokenProvider& tokens_;
-    http::Backoff backoff_;
 };
 
 }  // namespace cipolicy::key_vault

@@ -15,6 +15,7 @@ struct VaultConfig {
     std::string version;      // empty: the current version
     std::chrono::milliseconds deadline{300000};        // per operation, retries included
     std::chrono::milliseconds request_timeout{60000};  // per HTTP request
+    std::string deadline_setting = "--timeout";        // how users set `deadline`, for messages
 };
 
 // Strips trailing slashes; throws Error(usage) naming `source` unless the URL is https with a

@@ -10,10 +10,10 @@
 #include "crypto/chain.hpp"
 #include "crypto/key_policy.hpp"
 #include "crypto/ossl.hpp"
+#include "crypto/rsa_signature.hpp"
 #include "pkcs11/module.hpp"
 #include "pkcs11/session.hpp"
 #include "pkcs11/token_uri.hpp"
-#include "trusted_signing/signing_result.hpp"
 
 namespace cipolicy::pkcs11 {
 
@@ -83,7 +83,7 @@ class Pkcs11Signer final : public signing::Signer {
             signature = session_.sign(key_, CKM_RSA_PKCS, digest_info(alg, digest), modulus_.size(),
                                       always_authenticate_, pin_);
         }
-        if (!trusted_signing::signature_matches(chain_.front(), alg, digest, signature))
+        if (!crypto::rsa_signature_matches(chain_.front(), alg, digest, signature))
             throw Error(ExitCode::key, where() +
                                            ": the token's signature does not verify with the "
                                            "certificate " +

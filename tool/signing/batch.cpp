@@ -19,15 +19,15 @@ int BatchResult::exit_code() const {
 BatchResult run_batch(const std::vector<std::string>& inputs, const BatchOptions& options,
                       const BatchStep& step, const BatchReport& report) {
     BatchResult result;
-    std::vector<nlohmann::json> entries(inputs.size());
+    std::vector<std::optional<FileResult>> entries(inputs.size());
     std::mutex mutex;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
     auto one = [&](std::size_t index) {
         const std::string& input = inputs[index];
         try {
-            nlohmann::json entry = step(input, mutex);
-            entry["input"] = input;
+            FileResult entry = step(input, mutex);
+            entry.input = input;
             std::lock_guard lock(mutex);
             ++result.done;
             if (report.succeeded) report.succeeded(entry, result.done + result.failed);
@@ -41,10 +41,10 @@ BatchResult run_batch(const std::vector<std::string>& inputs, const BatchOptions
             std::lock_guard lock(mutex);
             ++result.failed;
             if (!result.first_error) result.first_error = e;
-            entries[index] = {{"input", input},
-                              {"status", "failed"},
-                              {"error", e.what()},
-                              {"exitCode", static_cast<int>(e.code())}};
+            FileResult failed;
+            failed.input = input;
+            failed.error = e;
+            entries[index] = std::move(failed);
             if (report.failed) report.failed(e);
             if (!options.continue_on_error) stop = true;
         }
@@ -60,7 +60,7 @@ BatchResult run_batch(const std::vector<std::string>& inputs, const BatchOptions
         for (std::size_t w = 0; w < workers; ++w) pool.emplace_back(worker);
     }
     for (auto& entry : entries)
-        if (!entry.is_null()) result.entries.push_back(std::move(entry));
+        if (entry) result.entries.push_back(std::move(*entry));
     return result;
 }
 

@@ -30,13 +30,14 @@ BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNamin
         SignedPolicy signed_policy = sign_policy(data, name, signer, settings);
         fs::path dest = naming.destination(input, signed_policy.policy);
         if (naming.check) naming.check(dest);
-        nlohmann::json warnings = nlohmann::json::array();
+        FileResult result;
+        result.status = FileResult::Status::signed_file;
         {
             std::lock_guard lock(serial);
             claims.claim(input, dest);
             for (const auto& w : signed_policy.warnings) {
                 if (report.warning) report.warning(w);
-                warnings.push_back(w.message);
+                result.warnings.push_back(w.message);
             }
         }
         // Outside the lock: a claimed destination is this worker's alone, so the workers' writes
@@ -44,10 +45,9 @@ BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNamin
         PendingFile(dest, signed_policy.bytes).commit();
         std::lock_guard lock(serial);
         if (report.detail) report.detail("written: " + dest.string());
-        return nlohmann::json{{"output", dest.string()},
-                              {"status", "signed"},
-                              {"policyId", signed_policy.policy.policy_id().to_string()},
-                              {"warnings", warnings}};
+        result.output = dest.string();
+        result.policy_id = signed_policy.policy.policy_id().to_string();
+        return result;
     };
     return run_batch(inputs, options, step, report);
 }
@@ -64,8 +64,11 @@ BatchResult timestamp_files(const std::vector<std::string>& inputs,
         });
         std::lock_guard lock(serial);
         write(dest, stamped.bytes, report);
-        return nlohmann::json{
-            {"output", dest.string()}, {"status", "timestamped"}, {"time", stamped.time}};
+        FileResult result;
+        result.status = FileResult::Status::timestamped;
+        result.output = dest.string();
+        result.time = stamped.time;
+        return result;
     };
     return run_batch(inputs, options, step, report);
 }

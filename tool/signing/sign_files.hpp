@@ -15,13 +15,13 @@
 
 namespace cipolicy::signing {
 
-// Entries: {"input", "output", "status": "signed", "policyId", "warnings": [...]}.
+// Each result: signed_file, with output, policy_id and warnings.
 BatchResult sign_files(const std::vector<std::string>& inputs, const OutputNaming& naming,
                        Signer& signer, const SignSettings& settings, const BatchOptions& options,
                        const BatchReport& report);
 
-// Replaces each input, or writes to `output` (one input only). Entries: {"input", "output",
-// "status": "timestamped", "time"}.
+// Replaces each input, or writes to `output` (one input only). Each result: timestamped, with
+// output and time.
 BatchResult timestamp_files(const std::vector<std::string>& inputs,
                             const std::optional<std::filesystem::path>& output,
                             timestamp::TsaClient& client, const BatchOptions& options,

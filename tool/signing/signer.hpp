@@ -1,7 +1,8 @@
 #pragma once
 // The signing step as an interface: a digest goes in, an RSA PKCS#1 v1.5 signature and the
-// certificate chain come out. A local key and the Trusted Signing service are two implementations;
-// the CMS code knows neither.
+// certificate chain come out. Each key provider implements it (a local key, Trusted Signing, a
+// PKCS#11 token, Azure Key Vault, the Windows certificate store; providers/registry.cpp lists
+// them); the CMS code knows none of them.
 
 #include <optional>
 #include <string>

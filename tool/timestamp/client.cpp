@@ -1,11 +1,10 @@
 #include "timestamp/client.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <condition_variable>
 #include <mutex>
-#include <thread>
 
+#include "core/ascii.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "core/setting_name.hpp"
@@ -17,9 +16,7 @@ namespace cipolicy::timestamp {
 namespace {
 
 bool is_reply_type(std::string type) {
-    std::transform(type.begin(), type.end(), type.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    type = type.substr(0, type.find(';'));
+    type = ascii_lower(type.substr(0, type.find(';')));
     type.erase(std::remove(type.begin(), type.end(), ' '), type.end());
     // RFC 3161 names application/timestamp-reply; some servers send the older -response.
     return type == "application/timestamp-reply" || type == "application/timestamp-response";
@@ -67,7 +64,8 @@ TsaClient::TsaClient(TsaClientOptions options)
 
 TsaClient::~TsaClient() = default;
 
-http::Response TsaClient::limited_post(const std::string& url, const Bytes& der) {
+http::Response TsaClient::limited_post(const std::string& url, const Bytes& der,
+                                       std::chrono::milliseconds timeout) {
     limiter_->acquire();
     struct Release {
         Limiter& l;
@@ -79,7 +77,7 @@ http::Response TsaClient::limited_post(const std::string& url, const Bytes& der)
     request.headers = {"Content-Type: application/timestamp-query",
                        "Accept: application/timestamp-reply"};
     request.body.assign(der.begin(), der.end());
-    request.timeout = options_.timeout;
+    request.timeout = timeout;
     request.max_redirects = 3;  // some public TSAs moved and redirect their old address
     return http_.perform(request);
 }
@@ -88,50 +86,48 @@ TokenInfo TsaClient::timestamp(ByteView signature_value, const crypto::Certifica
     if (options_.urls.empty())
         throw Error(ExitCode::usage,
                     "no timestamp server given (" + setting_name("timestamp.urls") + " URL)");
-    http::Backoff backoff;
-    backoff.base = options_.retry_wait;
-    backoff.cap = http::kMaxServerDelay;  // only the doubling limits it, as documented
-    backoff.max_attempts = options_.retries + 1;
+    http::RetryPlan plan;
+    plan.backoff.base = options_.retry_wait;
+    plan.backoff.cap = http::kMaxServerDelay;  // only the doubling limits it, as documented
+    plan.backoff.max_attempts = options_.retries + 1;
+    plan.request_timeout = options_.timeout;
+    plan.max_server_delay = kMaxTsaServerDelay;
     std::string failures;
     for (const auto& url : options_.urls) {
-        std::string last;
-        std::chrono::milliseconds wait{0};
-        for (int attempt = 1; attempt <= backoff.max_attempts; ++attempt) {
-            if (attempt > 1) std::this_thread::sleep_for(wait);
-            wait = backoff.delay(attempt + 1);  // unless the server says how long
-            TsaRequest request = make_request(signature_value);
-            try {
-                http::Response reply = limited_post(url, request.der);
-                if (reply.status != 200) {
-                    last = "HTTP " + std::to_string(reply.status);
-                    if (!worth_retrying(reply.status)) break;
-                    if (auto asked = http::server_retry_delay(reply))
-                        wait = std::min(*asked, kMaxTsaServerDelay);
-                    continue;
+        std::optional<TokenInfo> info;
+        auto failure = http::retry_with_deadline(
+            plan, [&](const http::Attempt& a) -> std::optional<http::AttemptFailed> {
+                TsaRequest request = make_request(signature_value);
+                try {
+                    http::Response reply = limited_post(url, request.der, a.timeout);
+                    if (reply.status != 200)
+                        return http::AttemptFailed{"HTTP " + std::to_string(reply.status),
+                                                   http::server_retry_delay(reply),
+                                                   worth_retrying(reply.status)};
+                    std::string type = reply.header("content-type");
+                    if (!is_reply_type(type))
+                        return http::AttemptFailed{"unexpected content type " + quote(type, 100) +
+                                                   " (expected application/timestamp-reply)"};
+                    Bytes token = token_from_reply(
+                        ByteView(reinterpret_cast<const std::uint8_t*>(reply.body.data()),
+                                 reply.body.size()),
+                        url);
+                    TokenExpectations expect{signature_value, &signer, request.nonce,
+                                             options_.roots};
+                    info = check_token(token, expect, url);
+                    info->url = url;
+                    return std::nullopt;
+                } catch (const http::TransportError& e) {
+                    // A bad certificate or URL stays bad: not retried.
+                    return http::AttemptFailed{without_url(e.what(), url), std::nullopt,
+                                               e.retryable()};
+                } catch (const Error& e) {
+                    if (e.code() != ExitCode::timestamp) throw;
+                    return http::AttemptFailed{without_url(e.what(), url)};
                 }
-                std::string type = reply.header("content-type");
-                if (!is_reply_type(type)) {
-                    last = "unexpected content type " + quote(type, 100) +
-                           " (expected application/timestamp-reply)";
-                    continue;
-                }
-                Bytes token = token_from_reply(
-                    ByteView(reinterpret_cast<const std::uint8_t*>(reply.body.data()),
-                             reply.body.size()),
-                    url);
-                TokenExpectations expect{signature_value, &signer, request.nonce, options_.roots};
-                TokenInfo info = check_token(token, expect, url);
-                info.url = url;
-                return info;
-            } catch (const http::TransportError& e) {
-                last = without_url(e.what(), url);
-                if (!e.retryable()) break;  // a bad certificate or URL stays bad
-            } catch (const Error& e) {
-                if (e.code() != ExitCode::timestamp) throw;
-                last = without_url(e.what(), url);
-            }
-        }
-        failures += (failures.empty() ? "" : "; ") + url + ": " + last;
+            });
+        if (!failure) return std::move(*info);
+        failures += (failures.empty() ? "" : "; ") + url + ": " + failure->problem;
     }
     throw Error(ExitCode::timestamp, "timestamping failed on every server: " + failures);
 }

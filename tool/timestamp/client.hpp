@@ -48,7 +48,8 @@ class TsaClient {
 
   private:
     struct Limiter;
-    http::Response limited_post(const std::string& url, const Bytes& request);
+    http::Response limited_post(const std::string& url, const Bytes& request,
+                                std::chrono::milliseconds timeout);
     TsaClientOptions options_;
     http::Client http_;
     std::unique_ptr<Limiter> limiter_;

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "core/ascii.hpp"
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
 #include "core/quote.hpp"
@@ -13,12 +14,6 @@
 namespace cipolicy::trusted_signing {
 
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 const char* const kKnown =
     "Endpoint, CodeSigningAccountName (or TrustedSigningAccountName, ArtifactSigningAccountName), "
@@ -40,7 +35,7 @@ Metadata parse_metadata(const std::string& text, const std::string& where) {
         if (event == E::object_start) seen.emplace_back();
         if (event == E::object_end && !seen.empty()) seen.pop_back();
         if (event == E::key && !seen.empty() &&
-            !seen.back().insert(lower(parsed.get<std::string>())).second && duplicate.empty())
+            !seen.back().insert(ascii_lower(parsed.get<std::string>())).second && duplicate.empty())
             duplicate = parsed.get<std::string>();
         return true;
     };
@@ -59,7 +54,7 @@ Metadata parse_metadata(const std::string& text, const std::string& where) {
         return v.get<std::string>();
     };
     for (const auto& [key, value] : doc.items()) {
-        std::string k = lower(key);
+        std::string k = ascii_lower(key);
         if (k == "endpoint") {
             m.endpoint = string_of(key, value);
         } else if (k == "codesigningaccountname" || k == "trustedsigningaccountname" ||

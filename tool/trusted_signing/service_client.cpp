@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "core/setting_name.hpp"
+#include "crypto/rsa_signature.hpp"
 #include "http/encoding.hpp"
 #include "http/url.hpp"
 #include "trusted_signing/poll_schedule.hpp"
@@ -38,7 +39,7 @@ std::string string_field(const json& obj, const char* key) {
 
 // How users set the per-file deadline ("--timeout" on the command line).
 std::string timeout_name() {
-    return setting_name("trusted-signing.timeout");
+    return setting_name("azure.timeout");
 }
 
 long long seconds_of(milliseconds d) {
@@ -46,19 +47,6 @@ long long seconds_of(milliseconds d) {
 }
 
 }  // namespace
-
-std::string signature_algorithm(crypto::DigestAlgorithm alg) {
-    switch (alg) {
-        case crypto::DigestAlgorithm::sha256:
-            return "RS256";
-        case crypto::DigestAlgorithm::sha384:
-            return "RS384";
-        case crypto::DigestAlgorithm::sha512:
-            return "RS512";
-        default:
-            throw Error(ExitCode::usage, "Trusted Signing signs with SHA-256, SHA-384 or SHA-512");
-    }
-}
 
 ServiceClient::ServiceClient(ServiceConfig config, http::Client& http,
                              credentials::TokenProvider& tokens)
@@ -79,7 +67,7 @@ std::string ServiceClient::resolve(const std::string& location) const {
 }
 
 http::Response ServiceClient::call(const std::string& method, const std::string& url,
-                                   const std::string& body, Clock::time_point deadline,
+                                   const std::string& body, const http::Deadline& deadline,
                                    const std::string& operation_id, const std::string& accept) {
     // The bearer token was issued for the endpoint: a URL the service returns (Operation-Location,
     // nextLink) gets it only on the endpoint's own origin, over https.
@@ -89,60 +77,53 @@ http::Response ServiceClient::call(const std::string& method, const std::string&
                         ", which is not " + config_.endpoint +
                         " over https; refused, since the access token goes only there" +
                         context_suffix(config_, operation_id));
-    std::string last_problem;
-    for (int attempt = 1;; ++attempt) {
-        auto remaining = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-        if (remaining <= milliseconds(0))
-            throw Error(ExitCode::service,
-                        url.substr(0, url.find('?')) + ": no result within " +
-                            std::to_string(seconds_of(config_.deadline)) + " s (" + timeout_name() +
-                            ")" + (last_problem.empty() ? "" : "; last: " + last_problem) +
-                            context_suffix(config_, operation_id));
-        http::Request request;
-        request.method = method;
-        request.url = url;
-        request.body = body;
-        request.timeout = std::min(config_.request_timeout, remaining);
-        request.headers = {"Authorization: Bearer " + tokens_.bearer(), "Accept: " + accept,
-                           "x-correlation-id: " + config_.correlation_id,
-                           "x-ms-client-request-id: " + http::random_uuid(),
-                           "client-version: " + http::Client::user_agent()};
-        if (!body.empty()) request.headers.push_back("Content-Type: application/json");
-        milliseconds wait{0};
-        try {
-            http::Response response = http_.perform(request);
-            if (response.status >= 200 && response.status < 300) return response;
-            bool retry = http::retryable_status(response.status) &&
-                         !is_permanent_server_error(response) && attempt < backoff_.max_attempts;
-            if (!retry) throw error_for_response(response, url, config_, operation_id);
-            wait = http::server_retry_delay(response).value_or(backoff_.delay(attempt + 1));
-            last_problem = "HTTP " + std::to_string(response.status);
-            if (auto said = service_message(response); !said.empty()) last_problem += " " + said;
-        } catch (const http::TransportError& e) {
-            if (!e.retryable() || attempt >= backoff_.max_attempts)
-                throw Error(ExitCode::service, std::string(e.what()) + " (after " +
-                                                   std::to_string(attempt) + " attempts)" +
-                                                   context_suffix(config_, operation_id));
-            wait = backoff_.delay(attempt + 1);
-            last_problem = e.what();
-        }
-        if (Clock::now() + wait > deadline)
-            throw Error(ExitCode::service,
-                        url.substr(0, url.find('?')) + ": " + last_problem +
-                            "; the service asks "
-                            "to wait " +
-                            std::to_string(seconds_of(wait)) + " s, beyond the " +
-                            std::to_string(seconds_of(config_.deadline)) + " s deadline (" +
-                            timeout_name() + ")" + context_suffix(config_, operation_id));
-        std::this_thread::sleep_for(wait);
-    }
+    http::RetryPlan plan;
+    plan.deadline = deadline;
+    plan.request_timeout = config_.request_timeout;
+    http::Response result;
+    auto failure = http::retry_with_deadline(
+        plan, [&](const http::Attempt& a) -> std::optional<http::AttemptFailed> {
+            http::Request request;
+            request.method = method;
+            request.url = url;
+            request.body = body;
+            request.timeout = a.timeout;
+            request.headers = {"Authorization: Bearer " + tokens_.bearer(), "Accept: " + accept,
+                               "x-correlation-id: " + config_.correlation_id,
+                               "x-ms-client-request-id: " + http::random_uuid(),
+                               "client-version: " + http::Client::user_agent()};
+            if (!body.empty()) request.headers.push_back("Content-Type: application/json");
+            try {
+                http::Response response = http_.perform(request);
+                if (response.status >= 200 && response.status < 300) {
+                    result = std::move(response);
+                    return std::nullopt;
+                }
+                if (!http::retryable_status(response.status) ||
+                    is_permanent_server_error(response) || a.last)
+                    throw error_for_response(response, url, config_, operation_id);
+                std::string problem = "HTTP " + std::to_string(response.status);
+                if (auto said = service_message(response); !said.empty()) problem += " " + said;
+                return http::AttemptFailed{problem, http::server_retry_delay(response)};
+            } catch (const http::TransportError& e) {
+                return http::failed_transport(e);
+            }
+        });
+    if (failure)
+        throw Error(ExitCode::service, url.substr(0, url.find('?')) + ": " + failure->message() +
+                                           context_suffix(config_, operation_id));
+    return result;
+}
+
+http::Deadline ServiceClient::deadline() const {
+    return http::Deadline::after(config_.deadline, timeout_name());
 }
 
 ServiceSignature ServiceClient::sign(crypto::DigestAlgorithm alg, ByteView digest,
                                      const std::function<void()>& accepted) {
-    auto deadline = Clock::now() + config_.deadline;
+    const http::Deadline deadline = this->deadline();
     const std::string base = profile_base_url(config_);
-    json request{{"signatureAlgorithm", signature_algorithm(alg)},
+    json request{{"signatureAlgorithm", crypto::jwa_rsa_name(alg)},
                  {"digest", http::base64_encode(digest)}};
     const bool new_api = uses_operation_location(config_.api_version);
     const std::string start_url = base + (new_api ? ":sign" : "/sign") + query();
@@ -191,7 +172,7 @@ ServiceSignature ServiceClient::sign(crypto::DigestAlgorithm alg, ByteView diges
                             context_suffix(config_, operation_id));
         }
         const Clock::time_point when = schedule.next(response, sent, Clock::now());
-        if (when > deadline)
+        if (when > deadline.at)
             throw Error(ExitCode::service, "the signing operation did not finish within " +
                                                std::to_string(seconds_of(config_.deadline)) +
                                                " s (" + timeout_name() + ")" +
@@ -222,18 +203,18 @@ ServiceSignature ServiceClient::sign(crypto::DigestAlgorithm alg, ByteView diges
 
 Bytes ServiceClient::root_certificate() {
     std::string url = profile_base_url(config_) + "/sign/rootcert" + query();
-    http::Response r = call("GET", url, {}, Clock::now() + config_.deadline, {}, "*/*");
+    http::Response r = call("GET", url, {}, deadline(), {}, "*/*");
     return Bytes(r.body.begin(), r.body.end());
 }
 
 Bytes ServiceClient::certificate_chain() {
     std::string url = profile_base_url(config_) + "/sign/certchain" + query();
-    http::Response r = call("GET", url, {}, Clock::now() + config_.deadline, {}, "*/*");
+    http::Response r = call("GET", url, {}, deadline(), {}, "*/*");
     return Bytes(r.body.begin(), r.body.end());
 }
 
 std::vector<std::string> ServiceClient::customer_ekus() {
-    auto deadline = Clock::now() + config_.deadline;
+    const http::Deadline deadline = this->deadline();
     std::string url = profile_base_url(config_) + "/sign/eku" + query();
     std::vector<std::string> ekus;
     std::set<std::string> visited;

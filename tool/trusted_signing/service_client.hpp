@@ -42,18 +42,15 @@ class ServiceClient {
   private:
     using Clock = std::chrono::steady_clock;
     http::Response call(const std::string& method, const std::string& url, const std::string& body,
-                        Clock::time_point deadline, const std::string& operation_id,
+                        const http::Deadline& deadline, const std::string& operation_id,
                         const std::string& accept = "application/json");
+    http::Deadline deadline() const;  // config_.deadline from now
     std::string query() const;
     std::string resolve(const std::string& location) const;
 
     ServiceConfig config_;
     http::Client& http_;
     credentials::TokenProvider& tokens_;
-    http::Backoff backoff_;
 };
-
-// "RS256" / "RS384" / "RS512". Throws Error(usage) for SHA-1.
-std::string signature_algorithm(crypto::DigestAlgorithm alg);
 
 }  // namespace cipolicy::trusted_signing

@@ -8,12 +8,6 @@
 
 namespace cipolicy::trusted_signing {
 
-const std::vector<std::string>& supported_api_versions() {
-    static const std::vector<std::string> versions{"2022-06-15-preview", "2023-06-15-preview",
-                                                   "2024-06-15"};
-    return versions;
-}
-
 bool uses_operation_location(const std::string& api_version) {
     return api_version != "2022-06-15-preview";
 }

@@ -19,8 +19,8 @@ struct ServiceConfig {
     std::chrono::milliseconds request_timeout{60000};  // per HTTP request
 };
 
-// The API versions this client speaks.
-const std::vector<std::string>& supported_api_versions();
+// The API versions this client speaks are checked where the setting is read
+// (config/setting_table.cpp, trusted-signing.api-version).
 // Whether `api_version` uses `:sign` + Operation-Location (2023-06-15-preview and later).
 bool uses_operation_location(const std::string& api_version);
 

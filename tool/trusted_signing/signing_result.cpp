@@ -1,10 +1,10 @@
 #include "trusted_signing/signing_result.hpp"
 
 #include <openssl/pkcs7.h>
-#include <openssl/rsa.h>
 
 #include "core/error.hpp"
 #include "crypto/ossl.hpp"
+#include "crypto/rsa_signature.hpp"
 #include "http/encoding.hpp"
 
 namespace cipolicy::trusted_signing {
@@ -39,25 +39,11 @@ std::vector<crypto::Certificate> decode_signing_certificate(const std::string& f
     return certificates_from_pkcs7(*twice, source);
 }
 
-bool signature_matches(const crypto::Certificate& cert, crypto::DigestAlgorithm alg,
-                       ByteView digest, ByteView signature) {
-    EVP_PKEY* key = cert.public_key();
-    if (!key || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) return false;
-    crypto::ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
-    bool ok = ctx && EVP_PKEY_verify_init(ctx.get()) == 1 &&
-              EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) == 1 &&
-              EVP_PKEY_CTX_set_signature_md(ctx.get(), crypto::evp_md(alg)) == 1 &&
-              EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(),
-                              digest.size()) == 1;
-    crypto::ossl::last_error();  // a failed verification queues errors that are not ours to report
-    return ok;
-}
-
 std::vector<crypto::Certificate> leaf_first(std::vector<crypto::Certificate> certs,
                                             crypto::DigestAlgorithm alg, ByteView digest,
                                             ByteView signature, const std::string& context) {
     for (std::size_t i = 0; i < certs.size(); ++i) {
-        if (!signature_matches(certs[i], alg, digest, signature)) continue;
+        if (!crypto::rsa_signature_matches(certs[i], alg, digest, signature)) continue;
         std::vector<crypto::Certificate> out{certs[i]};
         for (std::size_t j = 0; j < certs.size(); ++j)
             if (j != i) out.push_back(certs[j]);

@@ -20,10 +20,6 @@ std::vector<crypto::Certificate> certificates_from_pkcs7(ByteView der, const std
 std::vector<crypto::Certificate> decode_signing_certificate(const std::string& field,
                                                             const std::string& source);
 
-// Whether `signature` is an RSA PKCS#1 v1.5 signature of `digest` (hashed with `alg`) by `cert`.
-bool signature_matches(const crypto::Certificate& cert, crypto::DigestAlgorithm alg,
-                       ByteView digest, ByteView signature);
-
 // The certificates reordered leaf first, the leaf being the one whose key made `signature`.
 // Throws Error(service) when none did (a corrupt signature or a chain of another key).
 std::vector<crypto::Certificate> leaf_first(std::vector<crypto::Certificate> certs,

@@ -1,10 +1,13 @@
-#include "cli/service_options.hpp"
+#include "providers/trusted_signing_options.hpp"
 
 #include "core/error.hpp"
+#include "core/setting_name.hpp"
 #include "http/encoding.hpp"
+#include "providers/openers.hpp"
 #include "trusted_signing/metadata.hpp"
+#include "trusted_signing/trusted_signing_signer.hpp"
 
-namespace cipolicy::cli {
+namespace cipolicy::providers {
 namespace ts = trusted_signing;
 
 std::chrono::milliseconds milliseconds(const std::optional<double>& seconds,
@@ -34,13 +37,22 @@ ts::SessionOptions session_options(const config::Settings& s) {
         o.service.correlation_id = *meta->correlation_id;
     else
         o.service.correlation_id = http::random_uuid();
-    o.service.deadline = milliseconds(t.timeout, o.service.deadline);
-    o.service.request_timeout = milliseconds(t.request_timeout, o.service.request_timeout);
+    o.service.deadline = milliseconds(s.azure.timeout, o.service.deadline);
+    o.service.request_timeout = milliseconds(s.azure.request_timeout, o.service.request_timeout);
     o.http.ca_file = s.http.ca_file;
-    o.credential.type = t.credential.value_or("default");
-    o.credential.access_token_file = t.access_token_file;
+    o.credential.type = s.azure.credential.value_or("default");
+    o.credential.access_token_file = s.azure.access_token_file;
+    o.credential.deadline = o.service.deadline;
+    o.credential.request_timeout = o.service.request_timeout;
+    o.credential.deadline_setting = setting_name("azure.timeout");
     if (meta) o.credential.exclude = meta->exclude_credentials;
     return o;
 }
 
-}  // namespace cipolicy::cli
+std::unique_ptr<signing::Signer> open_trusted_signing(const config::Settings& s, const Warn& warn) {
+    ts::SessionOptions options = session_options(s);
+    if (auto w = ts::endpoint_warning(options.service.endpoint); !w.empty() && warn) warn(w);
+    return std::make_unique<ts::TrustedSigningSigner>(std::move(options));
+}
+
+}  // namespace cipolicy::providers

@@ -1,27 +1,32 @@
-#include "cli/signer_options.hpp"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
-#include "cli/key_store_options.hpp"
-#include "cli/service_options.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "crypto/key_material.hpp"
+#include "providers/openers.hpp"
 #include "signing/local_key_signer.hpp"
-#include "trusted_signing/trusted_signing_signer.hpp"
 
-namespace cipolicy::cli {
+namespace cipolicy::providers {
 namespace fs = std::filesystem;
+
+namespace {
 
 // An environment variable name as shells and Windows accept it: letters, digits and _, not
 // starting with a digit.
-static bool is_variable_name(const std::string& name) {
+bool is_variable_name(const std::string& name) {
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
     return std::all_of(name.begin(), name.end(),
                        [](unsigned char c) { return std::isalnum(c) || c == '_'; });
 }
+
+void add_chain(crypto::KeyMaterial& m, const config::LocalKeySettings& local) {
+    if (local.chain)
+        for (auto& c : crypto::load_certificates(*local.chain)) m.others.push_back(std::move(c));
+}
+
+}  // namespace
 
 // Passwords never come from the command line itself: only a variable name or a file is given.
 // `option` is the option family ("--pfx-password"), for messages.
@@ -53,11 +58,6 @@ crypto::PasswordSource password_from(const std::optional<std::string>& env_name,
     return source;
 }
 
-static void add_chain(crypto::KeyMaterial& m, const config::LocalKeySettings& local) {
-    if (local.chain)
-        for (auto& c : crypto::load_certificates(*local.chain)) m.others.push_back(std::move(c));
-}
-
 std::vector<crypto::Certificate> load_roots(const config::Settings& settings) {
     std::vector<crypto::Certificate> roots;
     if (settings.local.roots)
@@ -66,16 +66,7 @@ std::vector<crypto::Certificate> load_roots(const config::Settings& settings) {
     return roots;
 }
 
-std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
-                                             const std::function<void(const std::string&)>& warn) {
-    if (auto signer = open_key_store_signer(settings, warn)) return signer;
-    if (config::wants_trusted_signing(settings)) {
-        trusted_signing::SessionOptions options = session_options(settings);
-        if (auto w = trusted_signing::endpoint_warning(options.service.endpoint);
-            !w.empty() && warn)
-            warn(w);
-        return std::make_unique<trusted_signing::TrustedSigningSigner>(std::move(options));
-    }
+std::unique_ptr<signing::Signer> open_local_key(const config::Settings& settings, const Warn&) {
     const config::LocalKeySettings& local = settings.local;
     bool pem = local.cert || local.key;
     if (local.pfx && pem)
@@ -101,4 +92,4 @@ std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
     return std::make_unique<signing::LocalKeySigner>(std::move(m));
 }
 
-}  // namespace cipolicy::cli
+}  // namespace cipolicy::providers
