@@ -17,18 +17,22 @@ int run_decompile(const Args& args) {
     po::options_description opts("decompile options");
     opts.add_options()("input", po::value<std::string>()->required(),
                        "policy binary or signed policy")(
-        "output,o", po::value<std::string>(),
+        "output,o", po::value<std::string>()->value_name("FILE"),
         "the XML to write (default: the input's name with .xml, beside it; - for standard "
         "output; missing folders are created)");
     po::positional_options_description pos;
     pos.add("input", 1);
     ParsedArgs a = parse_args("decompile", args, opts, pos);
     if (a.help) {
-        print_help("decompile POLICY.bin|SIGNED.cip [-o OUT.xml]",
-                   "Writes a policy binary (or the policy inside a signed file) as policy XML\n"
-                   "with generated IDs. Compiling that XML with the same --format-version gives\n"
-                   "the same binary again.",
-                   opts, pos);
+        print_help(
+            {"decompile POLICY.bin|SIGNED.cip [-o OUT.xml]",
+             "Writes a policy binary (or the policy inside a signed file) as policy XML\n"
+             "with generated IDs. Compiling that XML with the same --format-version gives\n"
+             "the same binary again.",
+             {{"a signed policy back to XML", "cipolicy decompile {PolicyID}.cip -o policy.xml"},
+              {"a binary to standard output", "cipolicy decompile policy.bin -o -"}},
+             {}},
+            opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);
