@@ -8,6 +8,7 @@
 #include "cms/policy_file.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "policy/compiler.hpp"
 #include "policy/round_trip.hpp"
 #include "policy/xml_writer.hpp"
 
@@ -54,9 +55,17 @@ int run_decompile(const Args& args) {
                  ByteView(reinterpret_cast<const std::uint8_t*>(xml.text.data()), xml.text.size()),
                  true);
     const auto format = std::to_string(file.policy.format_version);
-    const std::string summary = "wrote " + output.string() + " (format " + format +
-                                ": compile it with --format-version " + format +
-                                " for the same bytes)";
+    // Only a format compile writes is suggested (it refuses the others).
+    const std::uint32_t version = file.policy.format_version;
+    const bool compilable =
+        version >= policy::kMinCompileFormatVersion && version <= policy::kLatestFormatVersion;
+    const std::string summary =
+        "wrote " + output.string() + " (format " + format +
+        (compilable
+             ? ": compile it with --format-version " + format + " for the same bytes)"
+             : ": compile writes formats " + std::to_string(policy::kMinCompileFormatVersion) +
+                   " to " + std::to_string(policy::kLatestFormatVersion) +
+                   ", so the XML compiles to a newer format, not to these bytes)");
     // With -o - the XML is the standard output: the summary goes to stderr (--verbose) instead.
     if (is_stdout(output)) {
         out.detail(summary);
