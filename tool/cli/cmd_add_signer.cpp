@@ -33,8 +33,7 @@ int run_add_signer(const Args& args) {
     ParsedArgs a = parse_args("add-signer", map_az_aliases(args), opts, pos);
     if (a.help) {
         print_help(
-            {"add-signer POLICY.xml (--cert CERT [--eku OID]... | --metadata FILE | --endpoint URL "
-             "--account NAME --profile NAME) [--update] [--supplemental] [-o OUT]",
+            {"add-signer POLICY.xml (--cert CERT | --metadata FILE) [--update] [--supplemental]",
              "Add-SignerRule -Update/-Supplemental: adds a signer for CERT by TBS hash (with\n"
              "CertEKUs for --eku) and names it in UpdatePolicySigners and/or\n"
              "SupplementalPolicySigners. With a Trusted Signing profile (--metadata, or\n"

@@ -47,21 +47,21 @@ int run_cert_chain(const Args& args) {
     opts.add(service_command_options());
     ParsedArgs a = parse_args("cert-chain", map_az_aliases(args), opts, {});
     if (a.help) {
-        print_help({"cert-chain (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
-                    "[-o chain.p7b|chain.pem]",
-                    "Downloads the certificate chain of a Trusted Signing certificate profile "
-                    "(Get-AzCodeSigningCertChain)\nand prints each certificate's subject.",
-                    {{"a profile's chain as PKCS#7",
-                      "cipolicy cert-chain --metadata metadata.json -o chain.p7b"},
-                     {"as PEM", "cipolicy cert-chain --metadata metadata.json -o chain.pem"}},
-                    {{"Trusted Signing profile",
-                      {{"metadata", ""},
-                       {"endpoint", ""},
-                       {"account", ""},
-                       {"profile", ""},
-                       {"credential", ""}}},
-                     {"Output", {{"output", ""}, {"pem", ""}}}}},
-                   opts, {}, a.help_all);
+        print_help(
+            {"cert-chain (--metadata FILE | --endpoint URL --account A --profile P) [-o FILE]",
+             "Downloads the certificate chain of a Trusted Signing certificate profile\n"
+             "(Get-AzCodeSigningCertChain) and prints each certificate's subject.",
+             {{"a profile's chain as PKCS#7",
+               "cipolicy cert-chain --metadata metadata.json -o chain.p7b"},
+              {"as PEM", "cipolicy cert-chain --metadata metadata.json -o chain.pem"}},
+             {{"Trusted Signing profile",
+               {{"metadata", ""},
+                {"endpoint", ""},
+                {"account", ""},
+                {"profile", ""},
+                {"credential", ""}}},
+              {"Output", {{"output", ""}, {"pem", ""}}}}},
+            opts, {}, a.help_all);
         return 0;
     }
     Console out(a.flags);

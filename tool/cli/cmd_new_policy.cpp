@@ -32,8 +32,7 @@ int run_new_policy(const Args& args) {
     ParsedArgs a = parse_args("new-policy", map_az_aliases(args), opts, pos);
     if (a.help) {
         print_help(
-            {"new-policy (--update-signer CERT [--eku OID]... | --metadata FILE | --endpoint "
-             "URL --account NAME --profile NAME) -o POLICY.bin [--policy-id GUID]",
+            {"new-policy (--update-signer CERT | --metadata FILE) -o POLICY.bin [--policy-id GUID]",
              "Writes a small allow-all base policy in audit mode (multiple-policy format,\n"
              "format 8) whose UpdatePolicySigners and SupplementalPolicySigners name CERT\n"
              "by TBS hash (with a CertEKU per --eku), without option 6: ready to sign with\n"

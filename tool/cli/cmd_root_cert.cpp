@@ -31,13 +31,12 @@ int run_root_cert(const Args& args) {
     ParsedArgs a = parse_args("root-cert", map_az_aliases(args), opts, {});
     if (a.help) {
         print_help(
-            {"root-cert (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
-             "[-o root.cer] [--pem]",
-             "Downloads the root certificate of a Trusted Signing certificate profile "
-             "(Get-AzCodeSigningRootCert)\nand prints its subject and SHA-1/SHA-256 "
-             "thumbprints. Authorize it in a policy, with the profile's customer EKU, with\n"
-             "`cipolicy add-signer POLICY.xml --metadata metadata.json --update` or `cipolicy "
-             "new-policy --metadata metadata.json`.",
+            {"root-cert (--metadata FILE | --endpoint URL --account NAME --profile NAME) [-o FILE]",
+             "Downloads the root certificate of a Trusted Signing certificate profile\n"
+             "(Get-AzCodeSigningRootCert) and prints its subject and SHA-1/SHA-256 thumbprints.\n"
+             "Authorize it in a policy, with the profile's customer EKU, with\n"
+             "`cipolicy add-signer POLICY.xml --metadata metadata.json --update`\n"
+             "or `cipolicy new-policy --metadata metadata.json`.",
              {{"a profile's root certificate, DER",
                "cipolicy root-cert --metadata metadata.json -o root.cer"},
               {"as PEM on standard output",

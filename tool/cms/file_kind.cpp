@@ -141,8 +141,8 @@ std::string which_command_takes(FileKind kind) {
             return "cipolicy compile turns it into a binary; add-signer, set-option, set-id and "
                    "set-version edit it";
         case FileKind::certificate:
-            return "cipolicy sign takes it with --cert, --chain or --root; add-signer with "
-                   "--cert; tbs-hash prints the TBS hash a signer rule names";
+            return "cipolicy sign takes it with --cert, --chain or --root, add-signer with "
+                   "--cert; cipolicy tbs-hash prints the TBS hash a signer rule names";
         case FileKind::private_key:
             return "cipolicy sign takes it with --key";
         case FileKind::pfx:

@@ -66,8 +66,8 @@ Finding no_signers(const std::string& check, const std::string& list_name,
 }
 
 std::string update_hint() {
-    return "add the signing certificate (or its root) with cipolicy add-signer POLICY.xml --cert "
-           "CERT.cer --update (Add-SignerRule -Update), then compile and sign again";
+    return "add the signing root (or certificate) with cipolicy add-signer POLICY.xml --cert "
+           "ROOT.cer --update (Add-SignerRule -Update), then compile and sign again";
 }
 
 // How a file that leaves out the authorized certificate is fixed.
