@@ -54,13 +54,7 @@ int run_cert_chain(const Args& args) {
              {{"a profile's chain as PKCS#7",
                "cipolicy cert-chain --metadata metadata.json -o chain.p7b"},
               {"as PEM", "cipolicy cert-chain --metadata metadata.json -o chain.pem"}},
-             {{"Trusted Signing profile",
-               {{"metadata", ""},
-                {"endpoint", ""},
-                {"account", ""},
-                {"profile", ""},
-                {"credential", ""}}},
-              {"Output", {{"output", ""}, {"pem", ""}}}}},
+             {profile_help_section(), {"Output", {{"output", ""}, {"pem", ""}}}}},
             opts, {}, a.help_all);
         return 0;
     }

@@ -36,12 +36,7 @@ int run_eku(const Args& args) {
                      {"the same, as JSON",
                       "cipolicy eku --endpoint https://eus.codesigning.azure.net --account acct "
                       "--profile prof --json"}},
-                    {{"Trusted Signing profile",
-                      {{"metadata", ""},
-                       {"endpoint", ""},
-                       {"account", ""},
-                       {"profile", ""},
-                       {"credential", ""}}}}},
+                    {profile_help_section()}},
                    opts, {}, a.help_all);
         return 0;
     }

@@ -41,13 +41,7 @@ int run_root_cert(const Args& args) {
                "cipolicy root-cert --metadata metadata.json -o root.cer"},
               {"as PEM on standard output",
                "cipolicy root-cert --metadata metadata.json --pem -o -"}},
-             {{"Trusted Signing profile",
-               {{"metadata", ""},
-                {"endpoint", ""},
-                {"account", ""},
-                {"profile", ""},
-                {"credential", ""}}},
-              {"Output", {{"output", ""}, {"pem", ""}}}}},
+             {profile_help_section(), {"Output", {{"output", ""}, {"pem", ""}}}}},
             opts, {}, a.help_all);
         return 0;
     }
