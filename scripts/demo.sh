@@ -24,8 +24,10 @@ echo "== 3. sign it (signtool's layout: PKCS#7 SignedData, version 1, SHA-256)"
 "$cipolicy" sign "$demo/policy.bin" --cert "$demo/pki/signer.pem" --key "$demo/pki/signer.key" \
   --chain "$demo/pki/chain.pem" --output-dir "$demo/signed"
 signed=$(ls "$demo"/signed/*.cip)
-echo "== 4. verify it against Windows' rules, anchored to the development root"
-"$cipolicy" verify "$signed" --root "$demo/pki/root.pem" --verbose
+echo "== 4. verify it against Windows' rules (the file carries the root its policy names, as"
+echo "      Windows needs), then that it ends at the root we expect"
+"$cipolicy" verify "$signed" --verbose
+"$cipolicy" verify "$signed" --root "$demo/pki/root.pem"
 echo "== 5. what it holds"
 "$cipolicy" inspect "$signed"
 echo

@@ -20,7 +20,8 @@ class KeyVaultTest(TrustedSigningTest):
     def vault_args(self, certificate=CERT, *extra, url=None):
         return ['--key-vault', url or self.mock.url, '--key-vault-certificate', certificate,
                 '--chain', self.mock.file('intermediate.pem'), '--ca-file', self.mock.ca_file,
-                *extra]
+                # The policy names the root, which the vault's chain stops below: sign carries it.
+                '--root', self.mock.root_cer, *extra]
 
     def sign(self, *extra, inputs=None, env=None, output=None, certificate=CERT):
         output = output or self.path('signed.cip')
@@ -169,6 +170,7 @@ class KeyVaultTest(TrustedSigningTest):
         config = self.write(self.path('cipolicy.yaml'), (
             f'key-vault:\n  url: {self.mock.url}\n  certificate: {CERT}\n'
             f'  certificate-version: v2\nlocal:\n  chain: {self.mock.file("intermediate.pem")}\n'
+            f'  root: {self.mock.root_cer}\n'
         ).encode())
         out = self.path('signed.cip')
         r = self.cli('sign', self.policy, '--config', config, '--ca-file', self.mock.ca_file,

@@ -198,7 +198,7 @@ class HelpAndStepsTest(MessagesTest):
     """Item 13."""
 
     def test_help_shows_positional_arguments(self):
-        for command, name, option in (('sign', 'INPUT...', '--input'),
+        for command, name, option in (('sign', 'POLICY.bin...', '--input'),
                                       ('verify', 'FILE...', '--input'),
                                       ('add-signer', 'POLICY.xml', '--policy'),
                                       ('set-version', 'POLICY.xml', '--policy'),

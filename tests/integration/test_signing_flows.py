@@ -49,28 +49,30 @@ class FlowTest(CliTest):
 class ChainWithoutRootTest(FlowTest):
     """Item 1: the policy authorizes the root, which the PFX / --chain does not carry."""
 
-    def test_pfx_without_root_signs_with_one_warning_naming_the_issuer(self):
+    # Windows matches signer rules only against the certificates the file carries (it has no
+    # --root): a file without the root the policy names would never load, so it is refused with
+    # the fix (docs/verify.md).
+    def test_pfx_without_root_is_refused_naming_the_issuer_and_the_fix(self):
         pfx = self.pfx_without_root()
         out = self.path('signed.cip')
         r = self.sign_pfx(pfx, 'Hunter2-pw-xyz', out)
-        self.assertExit(r, 0)
-        warnings = [l for l in r.err.splitlines() if 'warning' in l]
-        self.assertEqual(len(warnings), 1, r.err)
-        self.assertIn("issuer 'CN=Test Root'", warnings[0])
-        self.assertIn('could not be checked', warnings[0])
-        self.assertIn('--root FILE', warnings[0])
+        self.assertExit(r, 5)
+        errors = [l for l in r.err.splitlines() if 'error' in l]
+        self.assertEqual(len(errors), 1, r.err)
+        self.assertIn("issuer 'CN=Test Root'", errors[0])
+        self.assertIn('--root ROOT.cer', errors[0])
         self.no_secret(r)
-        self.cms_verifies(out)
-        # The file carries leaf and intermediate; with the root, verify finds the policy satisfied.
-        self.assertExit(run('verify', out, '--root', self.pki.root_pem), 0)
+        self.assertFalse(os.path.exists(out))
 
-    def test_chain_without_root_signs_and_json_carries_the_warning(self):
+    def test_chain_without_root_overridden_gives_a_file_verify_calls_unanchored(self):
         out = self.path('signed.cip')
         r = run('sign', self.policy, '--cert', self.pki.leaf_pem, '--key', self.pki.key_pem,
-                '--chain', self.intermediate_pem, '-o', out, '--json')
+                '--chain', self.intermediate_pem, '-o', out, '--json',
+                '--allow-unauthorized-signer')
         self.assertExit(r, 0)
-        self.assertIn('could not be checked', r.json()[0]['warnings'][0])
+        self.assertIn('stops below its root', r.json()[0]['warnings'][0])
         self.cms_verifies(out)
+        self.assertExit(run('verify', out, '--root', self.pki.root_pem), 11, 'does not carry')
 
     def test_root_option_makes_the_check_complete_and_decisive(self):
         out = self.path('signed.cip')
@@ -79,6 +81,7 @@ class ChainWithoutRootTest(FlowTest):
         self.assertExit(r, 0)
         self.assertNotIn('warning', r.err)
         self.cms_verifies(out)
+        self.assertExit(run('verify', out), 0)  # the root the policy names is in the file
         # A policy naming another root is refused once the chain is complete.
         stranger = Pki(self.path('stranger'), prefix='Stranger')
         other = self.path('other.bin')
@@ -88,10 +91,11 @@ class ChainWithoutRootTest(FlowTest):
                 '--chain', self.intermediate_pem, '--root', self.pki.root_pem, '-o', refused)
         self.assertExit(r, 5, 'none of the 1 UpdatePolicySigners')
         self.assertFalse(os.path.exists(refused))
-        # Without --root the same policy cannot be judged: signed with the warning.
+        # Without --root nothing the file would carry is named: refused too, with the fix.
         r = run('sign', other, '--cert', self.pki.leaf_pem, '--key', self.pki.key_pem,
                 '--chain', self.intermediate_pem, '-o', refused)
-        self.assertExit(r, 0, 'could not be checked')
+        self.assertExit(r, 5, '--root ROOT.cer')
+        self.assertFalse(os.path.exists(refused))
 
     def test_root_from_config_and_environment(self):
         cfg = self.write(self.path('cipolicy.yaml'),

@@ -120,7 +120,7 @@ class SignTest(TrustedSigningTest):
         self.assertEqual(self.mock.requests('sign_poll'), 0)
         # The same policy with the override does reach the service, once.
         r, out = self.sign('--allow-unsigned-option', inputs=[unsigned])
-        self.assertExit(r, 0, 'Windows will not accept')
+        self.assertExit(r, 0, 'its signature will not protect it')
         self.assertEqual(self.mock.requests('sign_start'), 1)
 
 

@@ -105,7 +105,7 @@ TEST_CASE("a CertEKU the leaf has is accepted and one it lacks is refused by nam
     CHECK(r.verdict() == verify::Verdict::rules_unsatisfied);
 }
 
-TEST_CASE("an intermediate named by TBS authorizes without the root", "[sign]") {
+TEST_CASE("an intermediate named by TBS authorizes, and a root named by TBS is carried", "[sign]") {
     DevSigner& s = dev_signer();
     crypto::Certificate intermediate = crypto::load_certificates(s.files.intermediate_pem).front();
     signing::SignedPolicy signed_policy =
@@ -114,11 +114,15 @@ TEST_CASE("an intermediate named by TBS authorizes without the root", "[sign]") 
     no_root.check_file_name = false;
     verify::VerifyReport r = verify::verify_signed_policy(signed_policy.bytes, "p", no_root);
     CHECK(r.verdict() == verify::Verdict::valid);
-    // The root is not in the file, so a policy naming the root needs --root to match.
+    // signtool's certificate set: leaf and intermediate, no root.
+    CHECK(cms::read_signed_policy(signed_policy.bytes, "p").certificates.size() == 2);
+    // A policy naming the root gets the root in the file: Windows matches signer rules only
+    // against the certificates the file carries, so verify needs no --root either.
     signing::SignedPolicy by_root =
         signing::sign_policy(policy_trusting(s.root), "p.bin", *s.signer, {});
+    CHECK(cms::read_signed_policy(by_root.bytes, "p").certificates.size() == 3);
     CHECK(verify::verify_signed_policy(by_root.bytes, "p", no_root).verdict() ==
-          verify::Verdict::rules_unsatisfied);
+          verify::Verdict::valid);
     CHECK(verify::verify_signed_policy(by_root.bytes, "p", with_root(s.root)).verdict() ==
           verify::Verdict::valid);
 }

@@ -6,6 +6,7 @@
 #include "cli/output_guard.hpp"
 #include "cli/policy_edit_output.hpp"
 #include "cli/service_command.hpp"
+#include "cms/policy_file.hpp"
 #include "core/error.hpp"
 #include "core/utf8.hpp"
 #include "crypto/certificate.hpp"
@@ -17,9 +18,10 @@ int run_add_signer(const Args& args) {
     po::options_description opts("add-signer options");
     po::positional_options_description pos;
     add_policy_edit_options(opts, pos);
-    opts.add_options()("cert", po::value<std::string>(),
+    opts.add_options()("cert", po::value<std::string>()->value_name("CERT"),
                        "the certificate to trust (PEM or DER; the first of a bundle), usually "
-                       "your root CA")("eku", po::value<std::vector<std::string>>(),
+                       "your root CA")("eku",
+                                       po::value<std::vector<std::string>>()->value_name("OID"),
                                        "an EKU OID the signing certificate must carry "
                                        "(repeatable)")(
         "update", "name the signer in UpdatePolicySigners: it may sign this policy")(
@@ -32,15 +34,23 @@ int run_add_signer(const Args& args) {
     ParsedArgs a = parse_args("add-signer", map_az_aliases(args), opts, pos);
     if (a.help) {
         print_help(
-            "add-signer POLICY.xml (--cert CERT [--eku OID]... | --metadata FILE | --endpoint URL "
-            "--account NAME --profile NAME) [--update] [--supplemental] [-o OUT]",
-            "Add-SignerRule -Update/-Supplemental: adds a signer for CERT by TBS hash (with\n"
-            "CertEKUs for --eku) and names it in UpdatePolicySigners and/or\n"
-            "SupplementalPolicySigners. With a Trusted Signing profile (--metadata, or\n"
-            "--endpoint/--account/--profile) the signer is the profile's root with its customer\n"
-            "EKU, so that only this profile's certificates match. An identical EKU or signer\n"
-            "already in the policy is reused. Everything else in the file stays as it was.",
-            opts, pos);
+            {"add-signer POLICY.xml (--cert CERT | --metadata FILE) [--update] [--supplemental]",
+             "Add-SignerRule -Update/-Supplemental: adds a signer for CERT by TBS hash (with\n"
+             "CertEKUs for --eku) and names it in UpdatePolicySigners and/or\n"
+             "SupplementalPolicySigners. With a Trusted Signing profile (--metadata, or\n"
+             "--endpoint/--account/--profile) the signer is the profile's root with its customer\n"
+             "EKU, so that only this profile's certificates match. An identical EKU or signer\n"
+             "already in the policy is reused. Everything else in the file stays as it was.",
+             {{"trust your root to sign the policy and its supplementals",
+               "cipolicy add-signer policy.xml --cert root.cer --update --supplemental"},
+              {"trust a Trusted Signing profile (its root and customer EKU)",
+               "cipolicy add-signer policy.xml --metadata metadata.json --update"}},
+             {{"Signer",
+               {{"cert", ""},
+                {"eku", ""},
+                {"metadata", "a Trusted Signing profile instead of --cert"}}},
+              {"Where", {{"update", ""}, {"supplemental", ""}, {"output", ""}}}}},
+            opts, pos, a.help_all);
         return 0;
     }
     policy::SignerRuleRequest request;
@@ -74,7 +84,7 @@ int run_add_signer(const Args& args) {
     // policy XML ill-formed.
     request.name = xml_safe(cert->common_name());
 
-    auto source = policy::XmlSource::load(a.vm["policy"].as<std::string>(), true);
+    auto source = cms::load_policy_xml(a.vm["policy"].as<std::string>(), true);
     const auto result = policy::add_signer_rule(source, request);
     write_edited_policy(source, output, out);
     std::string ekus;

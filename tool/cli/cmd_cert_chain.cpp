@@ -41,7 +41,7 @@ std::vector<crypto::Certificate> leaf_to_root(const std::vector<crypto::Certific
 
 int run_cert_chain(const Args& args) {
     po::options_description opts("cert-chain options");
-    opts.add_options()("output,o", po::value<std::string>(),
+    opts.add_options()("output,o", po::value<std::string>()->value_name("FILE"),
                        "write the chain here: chain.p7b (DER PKCS#7, as the service sends it) or "
                        "chain.pem (PEM certificates, leaf first)")(
         "pem", "write PEM whatever the file name");
@@ -49,11 +49,14 @@ int run_cert_chain(const Args& args) {
     ParsedArgs a = parse_args("cert-chain", map_az_aliases(args), opts, {});
     if (a.help) {
         print_help(
-            "cert-chain (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
-            "[-o chain.p7b|chain.pem]",
-            "Downloads the certificate chain of a Trusted Signing certificate profile "
-            "(Get-AzCodeSigningCertChain)\nand prints each certificate's subject.",
-            opts);
+            {"cert-chain (--metadata FILE | --endpoint URL --account A --profile P) [-o FILE]",
+             "Downloads the certificate chain of a Trusted Signing certificate profile\n"
+             "(Get-AzCodeSigningCertChain) and prints each certificate's subject.",
+             {{"a profile's chain as PKCS#7",
+               "cipolicy cert-chain --metadata metadata.json -o chain.p7b"},
+              {"as PEM", "cipolicy cert-chain --metadata metadata.json -o chain.pem"}},
+             {profile_help_section(), {"Output", {{"output", ""}, {"pem", ""}}}}},
+            opts, {}, a.help_all);
         return 0;
     }
     Console out(a.flags);

@@ -85,17 +85,18 @@ int run_check(const Args& args) {
     ParsedArgs a = parse_args("check", args, opts, pos);
     if (a.help) {
         print_help(
-            "check POLICY FILE... [--supplemental POLICY]... [--json]",
-            "Would Windows run these files under this policy? Decides each PE file offline the\n"
-            "way App Control does (explicit deny wins; then allow rules of the base and its\n"
-            "supplementals; then the options) and names the deciding rules.\n"
-            "Exit 0 every file allowed, 13 a file would be blocked or cannot be decided offline,\n"
-            "14 a file runs only because the policy is in audit mode, 3 a file is not a PE "
-            "file.\n\n"
-            "Examples:\n"
-            "  cipolicy check SiPolicy_Enforced.xml drivers/*.sys\n"
-            "  cipolicy check base.cip build/app.exe build/*.dll --supplemental app.cip --json",
-            opts, pos);
+            {"check POLICY FILE... [--supplemental POLICY]... [--json]",
+             "Would Windows run these files under this policy? Decides each PE file offline the\n"
+             "way App Control does (explicit deny wins; then allow rules of the base and its\n"
+             "supplementals; then the options) and names the deciding rules.\n"
+             "Exit 0 every file allowed, 13 a file would be blocked or cannot be decided offline,\n"
+             "14 a file runs only because the policy is in audit mode, 3 a file is not a PE file.",
+             {{"would the driver blocklist block these drivers?",
+               "cipolicy check SiPolicy_Enforced.xml drivers/*.sys"},
+              {"a signed base and its supplemental, as JSON",
+               "cipolicy check base.cip build/app.exe build/*.dll --supplemental app.cip --json"}},
+             {}},
+            opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);

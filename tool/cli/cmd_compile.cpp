@@ -5,6 +5,7 @@
 #include "cli/options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/output_guard.hpp"
+#include "cms/policy_file.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "policy/compiler.hpp"
@@ -15,26 +16,31 @@ namespace cipolicy::cli {
 int run_compile(const Args& args) {
     po::options_description opts("compile options");
     opts.add_options()("input", po::value<std::string>()->required(), "policy XML")(
-        "output,o", po::value<std::string>(),
+        "output,o", po::value<std::string>()->value_name("FILE"),
         "the binary to write (default: {PolicyID}.bin, or SiPolicy.bin for the single-policy "
         "format, beside the input; missing folders are created)")(
-        "format-version", po::value<unsigned>(),
+        "format-version", po::value<unsigned>()->value_name("N"),
         "binary format version, 1 to 11 (default: 8, or the lowest that holds what the XML "
         "uses; 7: what Windows 10 tools of 2022-2024 wrote)");
     po::positional_options_description pos;
     pos.add("input", 1);
     ParsedArgs a = parse_args("compile", args, opts, pos);
     if (a.help) {
-        print_help("compile POLICY.xml [-o OUT] [--format-version N]",
-                   "Compiles policy XML into the binary Windows loads, byte for byte what\n"
-                   "ConvertFrom-CIPolicy writes. The input is checked as ConvertFrom-CIPolicy\n"
-                   "checks it; each error names the file, line and column.",
-                   opts, pos);
+        print_help(
+            {"compile POLICY.xml [-o OUT] [--format-version N]",
+             "Compiles policy XML into the binary Windows loads, byte for byte what\n"
+             "ConvertFrom-CIPolicy writes. The input is checked as ConvertFrom-CIPolicy\n"
+             "checks it; each error names the file, line and column.",
+             {{"compile policy XML to {PolicyID}.bin beside it", "cipolicy compile policy.xml"},
+              {"a given output and binary format",
+               "cipolicy compile policy.xml -o policy.bin --format-version 7"}},
+             {}},
+            opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);
     const std::filesystem::path input = a.vm["input"].as<std::string>();
-    const auto source = policy::XmlSource::load(input);
+    const auto source = cms::load_policy_xml(input.string());
     std::optional<std::uint32_t> format;
     if (a.vm.count("format-version")) format = a.vm["format-version"].as<unsigned>();
     const auto [model, binary] = policy::compile_policy(source, format);

@@ -8,6 +8,7 @@
 #include "cms/policy_file.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "policy/compiler.hpp"
 #include "policy/round_trip.hpp"
 #include "policy/xml_writer.hpp"
 
@@ -17,18 +18,22 @@ int run_decompile(const Args& args) {
     po::options_description opts("decompile options");
     opts.add_options()("input", po::value<std::string>()->required(),
                        "policy binary or signed policy")(
-        "output,o", po::value<std::string>(),
+        "output,o", po::value<std::string>()->value_name("FILE"),
         "the XML to write (default: the input's name with .xml, beside it; - for standard "
         "output; missing folders are created)");
     po::positional_options_description pos;
     pos.add("input", 1);
     ParsedArgs a = parse_args("decompile", args, opts, pos);
     if (a.help) {
-        print_help("decompile POLICY.bin|SIGNED.cip [-o OUT.xml]",
-                   "Writes a policy binary (or the policy inside a signed file) as policy XML\n"
-                   "with generated IDs. Compiling that XML with the same --format-version gives\n"
-                   "the same binary again.",
-                   opts, pos);
+        print_help(
+            {"decompile POLICY.bin|SIGNED.cip [-o OUT.xml]",
+             "Writes a policy binary (or the policy inside a signed file) as policy XML\n"
+             "with generated IDs. Compiling that XML with the same --format-version gives\n"
+             "the same binary again.",
+             {{"a signed policy back to XML", "cipolicy decompile {PolicyID}.cip -o policy.xml"},
+              {"a binary to standard output", "cipolicy decompile policy.bin -o -"}},
+             {}},
+            opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);
@@ -50,9 +55,17 @@ int run_decompile(const Args& args) {
                  ByteView(reinterpret_cast<const std::uint8_t*>(xml.text.data()), xml.text.size()),
                  true);
     const auto format = std::to_string(file.policy.format_version);
-    const std::string summary = "wrote " + output.string() + " (format " + format +
-                                ": compile it with --format-version " + format +
-                                " for the same bytes)";
+    // Only a format compile writes is suggested (it refuses the others).
+    const std::uint32_t version = file.policy.format_version;
+    const bool compilable =
+        version >= policy::kMinCompileFormatVersion && version <= policy::kLatestFormatVersion;
+    const std::string summary =
+        "wrote " + output.string() + " (format " + format +
+        (compilable
+             ? ": compile it with --format-version " + format + " for the same bytes)"
+             : ": compile writes formats " + std::to_string(policy::kMinCompileFormatVersion) +
+                   " to " + std::to_string(policy::kLatestFormatVersion) +
+                   ", so the XML compiles to a newer format, not to these bytes)");
     // With -o - the XML is the standard output: the summary goes to stderr (--verbose) instead.
     if (is_stdout(output)) {
         out.detail(summary);

@@ -27,11 +27,17 @@ int run_eku(const Args& args) {
     po::options_description opts = service_command_options();
     ParsedArgs a = parse_args("eku", map_az_aliases(args), opts, {});
     if (a.help) {
-        print_help("eku (--metadata FILE | --endpoint URL --account NAME --profile NAME) [--json]",
-                   "Prints the customer EKUs of a Trusted Signing certificate profile "
-                   "(Get-AzCodeSigningCustomerEku),\neach with the Value a policy's <EKU> "
-                   "element takes for it.",
-                   opts);
+        print_help({"eku (--metadata FILE | --endpoint URL --account NAME --profile NAME) [--json]",
+                    "Prints the customer EKUs of a Trusted Signing certificate profile "
+                    "(Get-AzCodeSigningCustomerEku),\neach with the Value a policy's <EKU> "
+                    "element takes for it.",
+                    {{"the customer EKUs of a Trusted Signing profile",
+                      "cipolicy eku --metadata metadata.json"},
+                     {"the same, as JSON",
+                      "cipolicy eku --endpoint https://eus.codesigning.azure.net --account acct "
+                      "--profile prof --json"}},
+                    {profile_help_section()}},
+                   opts, {}, a.help_all);
         return 0;
     }
     Console out(a.flags);

@@ -3,12 +3,15 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cms/file_kind.hpp"
 #include "cms/policy_file.hpp"
 #include "cms/signature_summary.hpp"
+#include "core/bounded_read.hpp"
 #include "crypto/certificate.hpp"
 #include "policy/naming.hpp"
 #include "policy/options.hpp"
 #include "policy/policy_types.hpp"
+#include "policy/xml_reader.hpp"
 #include "verify/signer_authorization.hpp"
 
 namespace cipolicy::cli {
@@ -100,7 +103,9 @@ void print_text(const Console& out, const std::string& file, const json& j) {
         out.result(padded + value);
     };
     const json& p = j["policy"];
-    line("file", file + (j["signed"].get<bool>() ? " (signed)" : " (unsigned binary)"));
+    line("file", file + (j["signed"].get<bool>() ? " (signed)"
+                         : j.contains("xml")     ? " (policy XML)"
+                                                 : " (unsigned binary)"));
     line("format", "version " + std::to_string(p["formatVersion"].get<int>()) + ", " +
                        p["format"].get<std::string>() + " format");
     line("policy type", p["policyType"].get<std::string>());
@@ -157,19 +162,30 @@ void print_text(const Console& out, const std::string& file, const json& j) {
 int run_inspect(const Args& args) {
     po::options_description opts("inspect options");
     opts.add_options()("input", po::value<std::string>()->required(),
-                       "a policy binary or a signed policy");
+                       "a policy binary, a signed policy or policy XML");
     po::positional_options_description pos;
     pos.add("input", 1);
     ParsedArgs a = parse_args("inspect", args, opts, pos);
     if (a.help) {
-        print_help("inspect FILE [--json]",
-                   "Describes a policy: format, IDs, version, options, counts, signer rules;\n"
-                   "for signed files also the digest, the signer and its chain.",
-                   opts, pos);
+        print_help({"inspect FILE [--json]",
+                    "Describes a policy: format, IDs, version, options, counts, signer rules;\n"
+                    "for signed files also the digest, the signer and its chain.",
+                    {{"what a signed policy holds", "cipolicy inspect {PolicyID}.cip"},
+                     {"policy XML, as JSON", "cipolicy inspect policy.xml --json"}},
+                    {}},
+                   opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);
     std::string file = a.vm["input"].as<std::string>();
+    // Policy XML is described as the policy it compiles to.
+    if (cms::looks_like_xml(read_bounded(file, kMaxPolicyBytes, "policy"))) {
+        const policy::Policy p = policy::read_policy_xml(cms::load_policy_xml(file));
+        json j{{"file", file}, {"signed", false}, {"xml", true}, {"policy", describe_policy(p)}};
+        print_text(out, file, j);
+        out.json(j);
+        return 0;
+    }
     cms::PolicyFile f = cms::read_policy_or_signed(file);
     json j{{"file", file}, {"signed", f.is_signed}, {"policy", describe_policy(f.policy)}};
     if (f.is_signed) j["signature"] = describe_signature(f.data, file);

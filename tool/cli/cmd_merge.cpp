@@ -24,13 +24,16 @@ int run_merge(const Args& args) {
     pos.add("input", -1);
     ParsedArgs a = parse_args("merge", args, opts, pos);
     if (a.help) {
-        print_help("merge A.xml B.xml... -o OUT.xml",
-                   "Merges policies like Merge-CIPolicy: the union of their rules and signers,\n"
-                   "duplicates removed by content, IDs renamed only where two differ. Options,\n"
-                   "PolicyID, BasePolicyID and version come from the first file.\n"
-                   "Example:\n"
-                   "  cipolicy merge base.xml scanned.xml -o merged.xml",
-                   opts, pos);
+        print_help({"merge A.xml B.xml... -o OUT.xml",
+                    "Merges policies like Merge-CIPolicy: the union of their rules and signers,\n"
+                    "duplicates removed by content, IDs renamed only where two differ. Options,\n"
+                    "PolicyID, BasePolicyID and version come from the first file.",
+                    {{"a base and the rules a scan made",
+                      "cipolicy merge base.xml scanned.xml -o merged.xml"},
+                     {"several scans into one",
+                      "cipolicy merge app.xml tools.xml drivers.xml -o all.xml"}},
+                    {}},
+                   opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);

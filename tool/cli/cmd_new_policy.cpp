@@ -15,12 +15,14 @@ namespace cipolicy::cli {
 
 int run_new_policy(const Args& args) {
     po::options_description opts("new-policy options");
-    opts.add_options()("update-signer", po::value<std::string>(),
+    opts.add_options()("update-signer", po::value<std::string>()->value_name("CERT"),
                        "certificate the policy trusts to sign it (usually your root CA)")(
-        "eku", po::value<std::vector<std::string>>(),
+        "eku", po::value<std::vector<std::string>>()->value_name("OID"),
         "an EKU OID the signing certificate must carry (repeatable)")(
-        "output,o", po::value<std::string>()->required(), "where to write the policy binary")(
-        "policy-id", po::value<std::string>(), "PolicyID GUID (default: a new random one)");
+        "output,o", po::value<std::string>()->required()->value_name("FILE"),
+        "where to write the policy binary")("policy-id",
+                                            po::value<std::string>()->value_name("GUID"),
+                                            "PolicyID GUID (default: a new random one)");
     po::options_description service(
         "Trusted Signing profile, instead of --update-signer (its "
         "root and customer EKU)");
@@ -30,14 +32,22 @@ int run_new_policy(const Args& args) {
     ParsedArgs a = parse_args("new-policy", map_az_aliases(args), opts, pos);
     if (a.help) {
         print_help(
-            "new-policy (--update-signer CERT [--eku OID]... | --metadata FILE | --endpoint "
-            "URL --account NAME --profile NAME) -o POLICY.bin [--policy-id GUID]",
-            "Writes a small allow-all base policy in audit mode (multiple-policy format,\n"
-            "format 8) whose UpdatePolicySigners and SupplementalPolicySigners name CERT\n"
-            "by TBS hash (with a CertEKU per --eku), without option 6: ready to sign with\n"
-            "a key chaining to CERT. With a Trusted Signing profile the signer is the\n"
-            "profile's root with its customer EKU.",
-            opts);
+            {"new-policy (--update-signer CERT | --metadata FILE) -o POLICY.bin [--policy-id GUID]",
+             "Writes a small allow-all base policy in audit mode (multiple-policy format,\n"
+             "format 8) whose UpdatePolicySigners and SupplementalPolicySigners name CERT\n"
+             "by TBS hash (with a CertEKU per --eku), without option 6: ready to sign with\n"
+             "a key chaining to CERT. With a Trusted Signing profile the signer is the\n"
+             "profile's root with its customer EKU.",
+             {{"a signable base policy trusting your root",
+               "cipolicy new-policy --update-signer root.cer -o policy.bin"},
+              {"trusting a Trusted Signing profile",
+               "cipolicy new-policy --metadata metadata.json -o policy.bin"}},
+             {{"Signer",
+               {{"update-signer", ""},
+                {"eku", ""},
+                {"metadata", "a Trusted Signing profile instead of --update-signer"}}},
+              {"Output", {{"output", ""}, {"policy-id", ""}}}}},
+            opts, {}, a.help_all);
         return 0;
     }
     Console out(a.flags);

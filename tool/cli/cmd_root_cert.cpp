@@ -25,21 +25,25 @@ std::string pem_of(const crypto::Certificate& cert) {
 
 int run_root_cert(const Args& args) {
     po::options_description opts("root-cert options");
-    opts.add_options()("output,o", po::value<std::string>(),
+    opts.add_options()("output,o", po::value<std::string>()->value_name("FILE"),
                        "write the root certificate here (DER, or PEM with --pem; - for standard "
                        "output with --pem)")("pem", "write PEM instead of DER");
     opts.add(service_command_options());
     ParsedArgs a = parse_args("root-cert", map_az_aliases(args), opts, {});
     if (a.help) {
         print_help(
-            "root-cert (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
-            "[-o root.cer] [--pem]",
-            "Downloads the root certificate of a Trusted Signing certificate profile "
-            "(Get-AzCodeSigningRootCert)\nand prints its subject and SHA-1/SHA-256 "
-            "thumbprints. Authorize it in a policy, with the profile's customer EKU, with\n"
-            "`cipolicy add-signer POLICY.xml --metadata metadata.json --update` or `cipolicy "
-            "new-policy --metadata metadata.json`.",
-            opts);
+            {"root-cert (--metadata FILE | --endpoint URL --account NAME --profile NAME) [-o FILE]",
+             "Downloads the root certificate of a Trusted Signing certificate profile\n"
+             "(Get-AzCodeSigningRootCert) and prints its subject and SHA-1/SHA-256 thumbprints.\n"
+             "Authorize it in a policy, with the profile's customer EKU, with\n"
+             "`cipolicy add-signer POLICY.xml --metadata metadata.json --update`\n"
+             "or `cipolicy new-policy --metadata metadata.json`.",
+             {{"a profile's root certificate, DER",
+               "cipolicy root-cert --metadata metadata.json -o root.cer"},
+              {"as PEM on standard output",
+               "cipolicy root-cert --metadata metadata.json --pem -o -"}},
+             {profile_help_section(), {"Output", {{"output", ""}, {"pem", ""}}}}},
+            opts, {}, a.help_all);
         return 0;
     }
     Console out(a.flags);

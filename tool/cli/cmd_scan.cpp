@@ -56,17 +56,21 @@ int run_scan(const Args& args) {
     ParsedArgs a = parse_args("scan", args, opts, pos);
     if (a.help) {
         print_help(
-            "scan PATH... [--level LEVEL] [--fallback LEVEL,...] [-o OUT.xml] "
-            "[--supplemental-to BASE.xml]",
-            "Generates an App Control policy allowing the PE files found (by content, not\n"
-            "extension) in PATH, like New-CIPolicy, on any OS. IDs are derived from content:\n"
-            "the same files give the same bytes. Drivers go to scenario 131, other files to 12.\n"
-            "Examples:\n"
-            "  cipolicy scan build/bin --level FilePublisher -o app.xml\n"
-            "  cipolicy scan out --supplemental-to base.xml --level Publisher -o supplemental.xml\n"
-            "Exit codes: 0 every PE file is covered; 9 some were damaged or not covered (the\n"
-            "policy is written without them); 2 usage; 3 unreadable input; 10 output.",
-            opts, pos);
+            {"scan PATH... [--level LEVEL] [--fallback LEVEL,...] [-o OUT.xml] "
+             "[--supplemental-to BASE.xml]",
+             "Generates an App Control policy allowing the PE files found (by content, not\n"
+             "extension) in PATH, like New-CIPolicy, on any OS. IDs are derived from content:\n"
+             "the same files give the same bytes. Drivers go to scenario 131, other files to 12.\n"
+             "Exit codes: 0 every PE file is covered; 9 some were damaged or not covered (the\n"
+             "policy is written without them); 2 usage; 3 unreadable input; 10 output.",
+             {{"publisher and file rules for a build's output",
+               "cipolicy scan build/bin --level FilePublisher -o app.xml"},
+              {"a supplemental policy of a base, by publisher",
+               "cipolicy scan out --supplemental-to base.xml --level Publisher -o "
+               "supplemental.xml"},
+              {"hash rules only", "cipolicy scan drivers --level Hash -o drivers.xml"}},
+             {}},
+            opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/policy_edit_output.hpp"
+#include "cms/policy_file.hpp"
 #include "core/error.hpp"
 #include "policy/policy_edits.hpp"
 
@@ -25,16 +26,21 @@ int run_set_id(const Args& args) {
     po::positional_options_description pos;
     add_policy_edit_options(opts, pos);
     opts.add_options()("reset", "give the policy a new random PolicyID")(
-        "policy-id", po::value<std::string>(), "give the policy this PolicyID")(
-        "base", po::value<std::string>(),
+        "policy-id", po::value<std::string>()->value_name("GUID"), "give the policy this PolicyID")(
+        "base", po::value<std::string>()->value_name("GUID"),
         "make it a supplemental policy of the base policy with this PolicyID");
     ParsedArgs a = parse_args("set-id", args, opts, pos);
     if (a.help) {
-        print_help("set-id POLICY.xml [--reset | --policy-id GUID] [--base ID] [-o OUT]",
-                   "Set-CIPolicyIdInfo: a new PolicyID (-ResetPolicyID), or supplemental to a\n"
-                   "base policy (-SupplementsBasePolicyID). A single-policy-format policy becomes\n"
-                   "multiple-policy format; a base policy's BasePolicyID follows its PolicyID.",
-                   opts, pos);
+        print_help(
+            {"set-id POLICY.xml [--reset | --policy-id GUID] [--base ID] [-o OUT]",
+             "Set-CIPolicyIdInfo: a new PolicyID (-ResetPolicyID), or supplemental to a\n"
+             "base policy (-SupplementsBasePolicyID). A single-policy-format policy becomes\n"
+             "multiple-policy format; a base policy's BasePolicyID follows its PolicyID.",
+             {{"a new PolicyID", "cipolicy set-id policy.xml --reset"},
+              {"make it a supplemental of a base",
+               "cipolicy set-id supplemental.xml --reset --base {BASE-POLICY-ID}"}},
+             {}},
+            opts, pos, a.help_all);
         return 0;
     }
     auto new_id = guid_option(a.vm, "policy-id");
@@ -46,7 +52,7 @@ int run_set_id(const Args& args) {
     if (!new_id && !base)
         throw Error(ExitCode::usage, "set-id: give --reset, --policy-id or --base");
     Console out(a.flags);
-    auto source = policy::XmlSource::load(a.vm["policy"].as<std::string>(), true);
+    auto source = cms::load_policy_xml(a.vm["policy"].as<std::string>(), true);
     const auto ids = policy::set_policy_ids(source, new_id, base);
     const auto output = policy_edit_output(a.vm, "set-id");
     write_edited_policy(source, output, out);

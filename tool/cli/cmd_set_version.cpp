@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/policy_edit_output.hpp"
+#include "cms/policy_file.hpp"
 #include "core/error.hpp"
 #include "policy/policy_edits.hpp"
 
@@ -17,10 +18,13 @@ int run_set_version(const Args& args) {
     pos.add("version", 1);
     ParsedArgs a = parse_args("set-version", args, opts, pos);
     if (a.help) {
-        print_help("set-version POLICY.xml VERSION [-o OUT]",
-                   "Set-CIPolicyVersion: sets VersionEx. Windows does not replace a deployed\n"
-                   "policy with one of a lower version, so a lower one draws a warning.",
-                   opts, pos);
+        print_help({"set-version POLICY.xml VERSION [-o OUT]",
+                    "Set-CIPolicyVersion: sets VersionEx. Windows does not replace a deployed\n"
+                    "policy with one of a lower version, so a lower one draws a warning.",
+                    {{"raise the version before deploying an update",
+                      "cipolicy set-version policy.xml 10.0.1.0"}},
+                    {}},
+                   opts, pos, a.help_all);
         return 0;
     }
     const std::string text = a.vm["version"].as<std::string>();
@@ -29,7 +33,7 @@ int run_set_version(const Args& args) {
         throw Error(ExitCode::usage,
                     "set-version: '" + text + "' is not a version (four numbers 0-65535, a.b.c.d)");
     Console out(a.flags);
-    auto source = policy::XmlSource::load(a.vm["policy"].as<std::string>(), true);
+    auto source = cms::load_policy_xml(a.vm["policy"].as<std::string>(), true);
     const auto previous = policy::set_policy_version(source, *version);
     if (*version < previous)
         out.warning("version " + version->to_string() + " is lower than " + previous.to_string() +

@@ -60,19 +60,19 @@ int run_sign(const Args& args) {
     po::options_description opts("sign options");
     opts.add_options()("input", po::value<std::vector<std::string>>()->required(),
                        "policy binaries (paths, wildcards, @listfile)")(
-        "output,o", po::value<std::string>(), "output file (one input only)")(
+        "output,o", po::value<std::string>()->value_name("FILE"), "output file (one input only)")(
         "allow-unsigned-option",
         "sign even if option 6 (Enabled:Unsigned System Integrity Policy) is set")(
         "allow-unauthorized-signer",
         "sign even if UpdatePolicySigners do not name the signing chain")(
         "continue-on-error", "go on with the next file after a failure")(
-        "depfile", po::value<std::string>(),
+        "depfile", po::value<std::string>()->value_name("FILE"),
         "after success, write a Make-style dependency file: the outputs depend on the inputs, "
         "the configuration and the key, certificate and metadata files it names")(
-        "depfile-format", po::value<std::string>(),
+        "depfile-format", po::value<std::string>()->value_name("FORMAT"),
         "the --depfile grammar: make (default; GNU Make, CMake's Makefiles), ninja, or lines "
         "(one path per line, for MSBuild)")(
-        "jobs", po::value<unsigned>(),
+        "jobs", po::value<unsigned>()->value_name("N"),
         "files signed at once (default 32 with Trusted Signing, 8 with Key Vault, 1 with a local "
         "key, a PKCS#11 token or a certificate store)");
     opts.add(signing_options());
@@ -82,16 +82,33 @@ int run_sign(const Args& args) {
     ParsedArgs a = parse_args("sign", map_az_aliases(args), opts, pos);
     if (a.help) {
         print_help(
-            "sign INPUT... (--cert FILE --key FILE | --pfx FILE) [--chain FILE] [--root FILE]... "
-            "| (--metadata FILE | --endpoint URL --account NAME --profile NAME) "
-            "| --pkcs11-module LIB --pkcs11-uri URI (--pin-env VAR | --pin-file FILE) "
-            "| --key-vault URL --key-vault-certificate NAME "
-            "| [--cert-store STORE] (--thumbprint SHA1 | --subject TEXT) "
-            "[-o OUT | --output-dir DIR]",
-            "Signs compiled policy binaries the way `signtool sign /p7co "
-            "1.3.6.1.4.1.311.79.1 /fd sha256` does.\nWithout -o or --output-dir, each "
-            "signed file is written beside its input as {PolicyID}.cip or SiPolicy.p7b.",
-            opts, pos);
+            {"sign POLICY.bin... KEY [-o OUT | --output-dir DIR] [options]",
+             "Signs compiled policy binaries the way `signtool sign /p7co 1.3.6.1.4.1.311.79.1\n"
+             "/fd sha256` does. KEY is a local key (--cert/--key or --pfx), Trusted Signing\n"
+             "(--metadata), a PKCS#11 token (--pkcs11-uri), Azure Key Vault (--key-vault) or,\n"
+             "in cipolicy.exe, the Windows certificate store (--thumbprint / --subject).\n"
+             "Without -o or --output-dir, each signed file goes beside its input as\n"
+             "{PolicyID}.cip or SiPolicy.p7b.",
+             {{"a local key, its chain and the root the policy names",
+               "cipolicy sign policy.bin --cert signer.pem --key signer.key --chain chain.pem"},
+              {"a PFX whose password is in a file, into a folder",
+               "cipolicy sign *.bin --pfx signer.pfx --pfx-password-file pw.txt --output-dir out"},
+              {"Azure Trusted Signing (timestamped by default)",
+               "cipolicy sign policy.bin --metadata metadata.json -o policy.cip"}},
+             {{"Local key",
+               {{"cert", "signer certificate (PEM or DER)"},
+                {"key", "its private key"},
+                {"chain", "intermediates (and root) as PEM"},
+                {"root", "the root, when the chain stops below it"},
+                {"pfx", "a PKCS#12 file instead of --cert/--key"},
+                {"pfx-password-file", "the PFX password, from a file"},
+                {"pfx-password-env", "the PFX password, from a variable"}}},
+              {"Trusted Signing", {{"metadata", "metadata.json of the certificate profile"}}},
+              {"Output",
+               {{"output", "the signed file (one input)"},
+                {"output-dir", "folder for the signed files"},
+                {"timestamp-url", "RFC 3161 server (repeatable)"}}}}},
+            opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);
@@ -150,12 +167,17 @@ int run_sign(const Args& args) {
     }
     std::unique_ptr<signing::Signer> signer =
         provider.open(settings, [&](const std::string& w) { out.warning(w); });
+    // Short-lived certificates (Trusted Signing: 3 days). Windows keeps loading the policy after
+    // they expire (it applies no validity dates to policy signatures, docs/verify.md), but other
+    // verifiers do not, and the timestamp proves when it was signed: on by default there.
     std::unique_ptr<timestamp::TsaClient> timestamper =
         make_timestamp_client(settings, std::string(provider.timestamp_url));
     if (provider.short_lived && !timestamper)
         out.warning("--no-timestamp: " + std::string(provider.title) +
-                        " certificates are valid for a few days; without a timestamp this "
-                        "policy's signature stops validating when the certificate expires",
+                        " certificates are valid for a few days; Windows keeps loading the "
+                        "policy after that (it applies no validity dates to policy signatures), "
+                        "but without a timestamp other verifiers (signtool verify /pa) report it "
+                        "expired",
                     WarningCode::no_timestamp);
     sign.timestamper = timestamper.get();
     sign.timestamp_optional = settings.timestamp.optional.value_or(false);

@@ -14,10 +14,15 @@ int run_tbs_hash(const Args& args) {
     pos.add("cert", -1);
     ParsedArgs a = parse_args("tbs-hash", args, opts, pos);
     if (a.help) {
-        print_help("tbs-hash CERT... [--json]",
-                   "Prints the TBS hash Windows compares with CertRoot Type=\"TBS\" in signer\n"
-                   "rules, hashed with the certificate's own signature digest.",
-                   opts, pos);
+        print_help(
+            {"tbs-hash CERT... [--json]",
+             "Prints the TBS hash Windows compares with CertRoot Type=\"TBS\" in signer\n"
+             "rules, hashed with the certificate's own signature digest.",
+             {{"the CertRoot value a signer rule takes for a certificate",
+               "cipolicy tbs-hash root.cer"},
+              {"every certificate of a bundle, as JSON", "cipolicy tbs-hash chain.pem --json"}},
+             {}},
+            opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);

@@ -16,7 +16,7 @@ int run_timestamp(const Args& args) {
     po::options_description opts("timestamp options");
     opts.add_options()("input", po::value<std::vector<std::string>>()->required(),
                        "signed policies (paths, wildcards, @listfile)")(
-        "output,o", po::value<std::string>(),
+        "output,o", po::value<std::string>()->value_name("FILE"),
         "write here instead of replacing the input (one input only)")(
         "continue-on-error", "go on with the next file after a failure")(
         // http.ca-file, as for the signing service: the TLS hint names it, so it is taken here.
@@ -29,11 +29,21 @@ int run_timestamp(const Args& args) {
     pos.add("input", -1);
     ParsedArgs a = parse_args("timestamp", args, opts, pos);
     if (a.help) {
-        print_help("timestamp SIGNED... --timestamp-url URL [--timestamp-url URL]... [-o OUT]",
-                   "Adds or replaces the RFC 3161 timestamp of signed policies without signing\n"
-                   "them again (for when the server was down at signing time). Files are\n"
-                   "replaced atomically, or written to -o.",
-                   opts, pos);
+        print_help({"timestamp SIGNED... --timestamp-url URL [--timestamp-url URL]... [-o OUT]",
+                    "Adds or replaces the RFC 3161 timestamp of signed policies without signing\n"
+                    "them again (for when the server was down at signing time). Files are\n"
+                    "replaced atomically, or written to -o.",
+                    {{"add a timestamp in place",
+                      "cipolicy timestamp {PolicyID}.cip --timestamp-url "
+                      "http://timestamp.acs.microsoft.com"},
+                     {"into a new file",
+                      "cipolicy timestamp a.cip -o b.cip --timestamp-url https://tsa.example"}},
+                    {{"Timestamp",
+                      {{"timestamp-url", ""},
+                       {"timestamp-root", ""},
+                       {"output", ""},
+                       {"continue-on-error", ""}}}}},
+                   opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);

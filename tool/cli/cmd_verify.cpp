@@ -44,25 +44,32 @@ int run_verify(const Args& args) {
     po::options_description opts("verify options");
     opts.add_options()("input", po::value<std::vector<std::string>>()->required(),
                        "signed policies (.cip, .p7b)")(
-        "root", po::value<std::vector<std::string>>(),
-        "trusted root certificate(s); the chain must reach one (repeatable)")(
-        "base", po::value<std::string>(),
+        "root", po::value<std::vector<std::string>>()->value_name("CERT"),
+        "the root you expect (repeatable): the chain must reach one")(
+        "base", po::value<std::string>()->value_name("POLICY"),
         "the base policy (binary or signed) of a supplemental policy")(
-        "config", po::value<std::string>(),
+        "config", po::value<std::string>()->value_name("FILE"),
         "trust the certificates of the local signing setup this cipolicy.yaml names (its "
         "chain and certificate files) as roots")(
-        "timestamp-root", po::value<std::vector<std::string>>(),
+        "timestamp-root", po::value<std::vector<std::string>>()->value_name("CERT"),
         "require a timestamp's signer to chain to this root (repeatable)");
     po::positional_options_description pos;
     pos.add("input", -1);
     ParsedArgs a = parse_args("verify", args, opts, pos);
     if (a.help) {
-        print_help("verify FILE... [--root CERT]... [--base POLICY] [--config FILE] [--json]",
-                   "Checks signed policies against the rules Windows applies (signtool's layout,\n"
-                   "signature, chain, timestamp, and the policy's own signer rules).\n"
-                   "Exit 0 valid, 1 invalid, 11 not anchored to --root, 12 policy rules not "
-                   "satisfied.",
-                   opts, pos);
+        print_help(
+            {"verify FILE... [--root CERT]... [--base POLICY] [--json]",
+             "Checks signed policies against the rules Windows applies (signtool's layout,\n"
+             "signature, chain, timestamp, and the policy's own signer rules, matched\n"
+             "against the certificates the file carries, as Windows does).\n"
+             "Exit 0 valid, 1 invalid, 11 not anchored (to --root, or the certificate the\n"
+             "policy names is not in the file), 12 policy rules not satisfied.",
+             {{"a file cipolicy signed: no flag needed", "cipolicy verify policy.cip"},
+              {"and it ends at the root I expect", "cipolicy verify policy.cip --root root.cer"},
+              {"a supplemental policy against its base",
+               "cipolicy verify supplemental.cip --base base.cip --json"}},
+             {}},
+            opts, pos, a.help_all);
         return 0;
     }
     Console out(a.flags);

@@ -95,6 +95,7 @@ namespace {
 const std::map<std::string, std::string, std::less<>> kCommandOptions{
     {"sign.allow-unsigned-option", "--allow-unsigned-option"},
     {"sign.allow-unauthorized-signer", "--allow-unauthorized-signer"},
+    {"sign.output", "--output"},
     {"verify.root", "--root"},
     {"verify.base", "--base"},
     {"set-id.reset", "--reset"},

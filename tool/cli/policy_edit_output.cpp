@@ -15,7 +15,7 @@ namespace po = boost::program_options;
 void add_policy_edit_options(po::options_description& options,
                              po::positional_options_description& positional) {
     options.add_options()("policy", po::value<std::string>()->required(), "policy XML to edit")(
-        "output,o", po::value<std::string>(),
+        "output,o", po::value<std::string>()->value_name("FILE"),
         "write the edited policy here instead of replacing POLICY.xml");
     positional.add("policy", 1);
 }

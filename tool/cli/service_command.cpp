@@ -12,6 +12,12 @@ po::options_description service_command_options() {
     return opts;
 }
 
+HelpSection profile_help_section() {
+    return {
+        "Trusted Signing profile",
+        {{"metadata", ""}, {"endpoint", ""}, {"account", ""}, {"profile", ""}, {"credential", ""}}};
+}
+
 std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& vm,
                                                        const Console& out) {
     config::Settings settings = resolve_settings(vm);

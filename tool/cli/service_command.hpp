@@ -16,6 +16,10 @@ namespace cipolicy::cli {
 // --config plus service_options().
 po::options_description service_command_options();
 
+// The --help group of the options that name a profile (--metadata, or --endpoint/--account/
+// --profile) and the credential.
+HelpSection profile_help_section();
+
 // Throws Error(usage) when the settings do not name a profile. Warns (through `out`) about an
 // endpoint outside the service's domains.
 std::unique_ptr<trusted_signing::Session> open_session(const po::variables_map& vm,

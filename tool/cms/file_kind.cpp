@@ -38,6 +38,46 @@ bool is_certificate(ByteView data) {
     }
 }
 
+// The bytes after a DER SEQUENCE header, or an empty view.
+ByteView sequence_body(ByteView data) {
+    if (data.size() < 2 || data[0] != 0x30) return {};
+    std::size_t header = 2;
+    if (data[1] & 0x80) {
+        const std::size_t n = data[1] & 0x7F;
+        if (n == 0 || n > 4) return {};
+        header += n;
+    }
+    return data.size() > header ? data.subspan(header) : ByteView{};
+}
+
+bool starts_with(ByteView data, std::initializer_list<unsigned char> prefix) {
+    return data.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), data.begin());
+}
+
+bool has_pem_label(ByteView data, std::string_view label) {
+    std::string_view text(reinterpret_cast<const char*>(data.data()),
+                          std::min<std::size_t>(data.size(), 4096));
+    return text.find("-----BEGIN " + std::string(label)) != std::string_view::npos;
+}
+
+// PFX: SEQUENCE { INTEGER 3, ContentInfo ... } (RFC 7292).
+bool is_pfx(ByteView data) {
+    return starts_with(sequence_body(data), {0x02, 0x01, 0x03, 0x30});
+}
+
+// PEM by label; DER PKCS#1 / PKCS#8 by their version 0 (SEQUENCE { INTEGER 0, ... }), encrypted
+// PKCS#8 by its PBES2 / PKCS#12 PBE algorithm.
+bool is_private_key(ByteView data) {
+    for (std::string_view label :
+         {"PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"})
+        if (has_pem_label(data, label)) return true;
+    ByteView body = sequence_body(data);
+    if (starts_with(body, {0x02, 0x01, 0x00})) return true;
+    ByteView algorithm = sequence_body(body);
+    return starts_with(algorithm, {0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05}) ||
+           starts_with(algorithm, {0x06, 0x0A, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x0C});
+}
+
 }  // namespace
 
 bool looks_like_xml(ByteView data) {
@@ -57,6 +97,8 @@ FileKind identify_file(ByteView data) {
     if (starts_like_signed_data(data)) return FileKind::damaged_signed;
     if (looks_like_xml(data)) return FileKind::policy_xml;
     if (is_certificate(data)) return FileKind::certificate;
+    if (is_pfx(data)) return FileKind::pfx;
+    if (is_private_key(data)) return FileKind::private_key;
     try {
         policy::read_policy_binary(data);
         return FileKind::policy_binary;
@@ -77,10 +119,46 @@ std::string describe(FileKind kind) {
             return "policy XML";
         case FileKind::certificate:
             return "a certificate";
+        case FileKind::private_key:
+            return "a private key";
+        case FileKind::pfx:
+            return "a PFX (PKCS#12) file";
         case FileKind::unknown:
             break;
     }
     return "not a policy";
+}
+
+std::string which_command_takes(FileKind kind) {
+    switch (kind) {
+        case FileKind::signed_policy:
+            return "cipolicy verify checks it; inspect and decompile read it";
+        case FileKind::damaged_signed:
+            return "cipolicy verify says what is wrong with it";
+        case FileKind::policy_binary:
+            return "cipolicy sign signs it; inspect and decompile read it";
+        case FileKind::policy_xml:
+            return "cipolicy compile turns it into a binary; add-signer, set-option, set-id and "
+                   "set-version edit it";
+        case FileKind::certificate:
+            return "cipolicy sign takes it with --cert, --chain or --root, add-signer with "
+                   "--cert; cipolicy tbs-hash prints the TBS hash a signer rule names";
+        case FileKind::private_key:
+            return "cipolicy sign takes it with --key";
+        case FileKind::pfx:
+            return "cipolicy sign takes it with --pfx";
+        case FileKind::unknown:
+            break;
+    }
+    return {};
+}
+
+std::string wrong_kind_message(const std::string& path, FileKind kind,
+                               const std::string& expected) {
+    std::string out = path + ": this is " + describe(kind) + ", not " + expected;
+    if (kind == FileKind::unknown) out = path + ": not " + expected;
+    const std::string takes = which_command_takes(kind);
+    return takes.empty() ? out : out + " (" + takes + ")";
 }
 
 }  // namespace cipolicy::cms

@@ -20,13 +20,11 @@ PolicyFile read_policy_or_signed(const std::string& path) {
     const FileKind kind = identify_file(f.data);
     switch (kind) {
         case FileKind::certificate:
-            throw Error(ExitCode::input, path +
-                                             ": this is a certificate, not a policy (cipolicy "
-                                             "tbs-hash prints the TBS hash a signer rule takes "
-                                             "for it)");
+        case FileKind::private_key:
+        case FileKind::pfx:
         case FileKind::policy_xml:
             throw Error(ExitCode::input,
-                        path + ": this is policy XML; compile it with cipolicy compile first");
+                        wrong_kind_message(path, kind, "a policy binary or signed policy"));
         case FileKind::damaged_signed:
             try {
                 read_signed_policy(f.data, path);
@@ -55,6 +53,16 @@ PolicyFile read_policy_or_signed(const std::string& path) {
                                          e.what());
     }
     return f;
+}
+
+policy::XmlSource load_policy_xml(const std::string& path, bool keep_formatting) {
+    const Bytes data = read_bounded(path, kMaxPolicyBytes, "policy XML");
+    if (!looks_like_xml(data)) {
+        const FileKind kind = identify_file(data);
+        if (kind != FileKind::unknown)
+            throw Error(ExitCode::input, wrong_kind_message(path, kind, "policy XML"));
+    }
+    return policy::XmlSource(path, std::string(data.begin(), data.end()), keep_formatting);
 }
 
 }  // namespace cipolicy::cms

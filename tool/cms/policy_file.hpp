@@ -5,6 +5,7 @@
 
 #include "core/bytes.hpp"
 #include "policy/model.hpp"
+#include "policy/xml_source.hpp"
 
 namespace cipolicy::cms {
 
@@ -15,7 +16,12 @@ struct PolicyFile {
     policy::Policy policy;  // the policy (inside the signature when signed)
 };
 
-// Throws Error(input) naming the file when it is neither.
+// Throws Error(input) naming the file when it is neither, and what it is instead.
 PolicyFile read_policy_or_signed(const std::string& path);
+
+// Policy XML from disk, for the commands that take XML (compile and the edits). Another kind of
+// file (a binary, a signed policy, a certificate, ...) is refused naming what it is and which
+// command takes it, rather than with the XML parser's complaint about its first byte.
+policy::XmlSource load_policy_xml(const std::string& path, bool keep_formatting = false);
 
 }  // namespace cipolicy::cms

@@ -234,10 +234,10 @@ const std::vector<SettingDef>& setting_table() {
          "private key of --cert (PEM or DER)", "", file(CIPOLICY_AT(local.key))},
         {"local.chain", "CIPOLICY_CHAIN", "chain", "FILE", G::key,
          "PEM bundle of intermediates, with --cert/--key, --pfx, --pkcs11-uri or --key-vault (a "
-         "root in it is used for checks, not written)", "", file(CIPOLICY_AT(local.chain))},
+         "root in it is written only when the policy names it)", "", file(CIPOLICY_AT(local.chain))},
         {"local.root", "CIPOLICY_ROOT", "root", "FILE", G::key,
          "the root the chain leads to, when --chain or the PFX stops below it (repeatable; "
-         "checks only, never written)",
+         "written into the signed file only when the policy names it)",
          "makes the UpdatePolicySigners check complete. A file or a list of files",
          files(CIPOLICY_AT(local.roots))},
         {"local.pfx", "CIPOLICY_PFX", "pfx", "FILE", G::key,

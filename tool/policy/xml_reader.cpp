@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "core/suggest.hpp"
 #include "policy/setting_rules.hpp"
 #include "policy/xml_values.hpp"
 
@@ -203,10 +204,16 @@ class Reader {
                 continue;
             }
             const auto* info = find_rule_option(name);
-            if (!info)
-                src_.fail(option, "unknown rule option '" + escaped(name) +
-                                      "' (names are case-sensitive, e.g. 'Enabled:UMCI'; see "
-                                      "docs/compiler.md)");
+            if (!info) {
+                std::vector<std::string> names;
+                for (const auto& o : rule_options()) names.emplace_back(o.xml_name);
+                const auto match = closest_match(name, names);
+                src_.fail(option,
+                          "unknown rule option '" + escaped(name) + "'" +
+                              (match ? " (did you mean '" + *match + "'? names are case-sensitive)"
+                                     : " (names are case-sensitive, e.g. 'Enabled:UMCI'; "
+                                       "see docs/compiler.md)"));
+            }
             if (info->bit == option_bit::allow_supplemental_policies && p_.is_supplemental())
                 src_.fail(option, "a supplemental policy cannot allow supplemental policies");
             p_.options.set(info->bit);

@@ -16,6 +16,10 @@ namespace cipolicy::signing {
 
 struct Authorization {
     std::vector<crypto::Certificate> chain;  // as signed, ordered
+    // What the signed file carries: the chain without its root, as signtool writes it, and the
+    // root too when the policy names it (or, for a supplemental, its base may): Windows matches
+    // signer rules only against the certificates in the file (docs/verify.md).
+    std::vector<crypto::Certificate> carried;
     std::vector<Warning> warnings;     // overridden refusals and unchecked signers, for the user
     std::vector<std::string> details;  // "chain ordered: ...", for --verbose
 };

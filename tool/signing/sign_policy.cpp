@@ -9,6 +9,7 @@
 #include "policy/binary_reader.hpp"
 #include "signing/authorization.hpp"
 #include "timestamp/embed.hpp"
+#include "verify/signer_authorization.hpp"
 
 namespace cipolicy::signing {
 
@@ -55,6 +56,12 @@ policy::Policy check_signable_input(ByteView input, const std::string& source) {
     try {
         return policy::read_policy_binary(input);
     } catch (const Error& e) {
+        // A certificate, key or PFX given where the policy goes: say what it is, not which
+        // "format version" its first bytes would be.
+        const cms::FileKind kind = cms::identify_file(input);
+        if (kind != cms::FileKind::unknown && kind != cms::FileKind::policy_binary)
+            throw Error(ExitCode::input,
+                        cms::wrong_kind_message(source, kind, "a policy binary to sign"));
         throw Error(ExitCode::input, source + ": not a CI policy binary: " + e.what());
     }
 }
@@ -88,7 +95,7 @@ SignedParts sign_parts(ByteView input, const policy::Policy& policy, const std::
     cms::SignedPolicyParts parts;
     parts.digest = settings.digest;
     parts.content = input;
-    for (const auto& c : crypto::without_root(auth.chain)) parts.certificates.push_back(c.der());
+    for (const auto& c : auth.carried) parts.certificates.push_back(c.der());
     parts.issuer_name = leaf.issuer_name_der();
     parts.serial = leaf.serial_der();
     parts.signature = std::move(signature.signature);
@@ -102,7 +109,7 @@ Bytes encode_verified(const SignedParts& parts, const SelfCheck& check, const st
     options.check_file_name = false;
     verify::VerifyReport report = verify::verify_signed_policy(bytes, source, options);
     for (const auto& f : report.findings)
-        if (f.area != verify::CheckArea::policy && f.status == verify::CheckStatus::fail)
+        if (!verify::is_authorization_finding(f) && f.status == verify::CheckStatus::fail)
             throw Error(check.code, source + ": " + check.what + " does not verify: " + f.message);
     report_detail(detail, source + ": " + check.what + " verifies");
     return bytes;

@@ -51,6 +51,10 @@ std::string not_signed_message(cms::FileKind kind) {
             return "not a signed policy (a certificate: verify takes signed policies; give the "
                    "certificate with " +
                    setting_name("verify.root") + ")";
+        case cms::FileKind::private_key:
+        case cms::FileKind::pfx:
+            return "not a signed policy (" + cms::describe(kind) + ": " +
+                   cms::which_command_takes(kind) + ")";
         default:
             return "not a signed policy (neither a signed policy nor a policy binary)";
     }
@@ -99,7 +103,7 @@ class Verifier {
         if (digest && v.content) check_signed_attributes(si, *digest, *v.content);
         if (leaf && digest) check_signature(si, *digest, *leaf);
         if (!leaf) return;
-        std::vector<crypto::Certificate> chain = check_chain(*leaf, certs);
+        SigningChain chain = check_chain(*leaf, certs);
         check_unsigned_attributes(si, *leaf);
         if (v.content) check_policy(*v.content, *leaf, chain);
     }
@@ -268,15 +272,25 @@ class Verifier {
                             leaf.common_name() + "' (signature or signed attributes modified?)");
     }
 
-    std::vector<crypto::Certificate> check_chain(const crypto::Certificate& leaf,
-                                                 const std::vector<crypto::Certificate>& certs) {
+    // The chain Windows sees is what the file carries; --root only checks the anchor, and
+    // extends the chain for messages that name a root the file leaves out.
+    SigningChain check_chain(const crypto::Certificate& leaf,
+                             const std::vector<crypto::Certificate>& certs) {
+        SigningChain chain;
+        chain.carried = crypto::order_chain(leaf, certs);
         std::vector<crypto::Certificate> pool = certs;
         pool.insert(pool.end(), options_.roots.begin(), options_.roots.end());
-        std::vector<crypto::Certificate> chain = crypto::order_chain(leaf, pool);
+        std::vector<crypto::Certificate> known = crypto::order_chain(leaf, pool);
+        for (const auto& c : known)
+            if (std::none_of(certs.begin(), certs.end(),
+                             [&](const crypto::Certificate& k) { return k.der() == c.der(); }))
+                chain.beyond.push_back(c);
+        chain.complete = known.back().is_self_issued();
         if (options_.roots.empty()) {
             report_.add(A::chain, S::info, "anchor",
-                        "chain not checked against a root (pass " + setting_name("verify.root") +
-                            " CERT to check)");
+                        "chain not checked against a root of yours (pass " +
+                            setting_name("verify.root") +
+                            " CERT to check that it ends at the root you expect)");
             return chain;
         }
         std::vector<crypto::Certificate> intermediates;
@@ -290,19 +304,29 @@ class Verifier {
         return chain;
     }
 
+    // Windows does not apply validity dates to a policy's signature (docs/verify.md: Microsoft's
+    // own driver policy is signed by a certificate that expired in 2018, with no timestamp, and
+    // Windows loads it at every boot). Expiry is a note for other verifiers, never a failure.
+    void note_validity(const crypto::Certificate& leaf, bool has_timestamp) {
+        const bool expired = X509_cmp_current_time(X509_get0_notAfter(leaf.get())) < 0;
+        int days = 0, seconds = 0;
+        const bool short_lived = ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(leaf.get()),
+                                                X509_get0_notAfter(leaf.get())) &&
+                                 days <= 30;
+        if (has_timestamp || (!expired && !short_lived)) return;
+        report_.add(A::timestamp, S::info, "validity",
+                    std::string(expired ? "the signing certificate expired on "
+                                        : "the signing certificate is short-lived (valid until ") +
+                        leaf.not_after() + (expired ? "" : ")") +
+                        " and no timestamp records when it signed: Windows does not apply "
+                        "validity dates to policy signatures and keeps loading the policy, but "
+                        "other verifiers (signtool verify /pa) report it expired; add a "
+                        "timestamp with cipolicy timestamp FILE while the certificate is valid");
+    }
+
     void check_unsigned_attributes(const cms::SignerInfoView& si, const crypto::Certificate& leaf) {
         bool has_timestamp = cms::has_attribute(si.unsigned_attributes, cms::kTimestampAttrOid);
-        int days = 0, seconds = 0;
-        if (!has_timestamp &&
-            ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(leaf.get()),
-                           X509_get0_notAfter(leaf.get())) &&
-            days <= 30)
-            report_.add(
-                A::timestamp, S::warn, "timestamp",
-                "no timestamp, and the signing certificate is short-lived (valid until " +
-                    leaf.not_after() +
-                    "): the signature stops validating when it expires "
-                    "(Trusted Signing certificates live 3 days; add one with cipolicy timestamp)");
+        note_validity(leaf, has_timestamp);
         for (const auto& a : si.unsigned_attributes) {
             if (a.oid == cms::kTimestampAttrOid)
                 check_timestamp(si, a, leaf);
@@ -340,7 +364,7 @@ class Verifier {
     }
 
     void check_policy(ByteView content, const crypto::Certificate& leaf,
-                      const std::vector<crypto::Certificate>& chain) {
+                      const SigningChain& chain) {
         policy::Policy p;
         try {
             p = policy::read_policy_binary(content);
@@ -352,7 +376,7 @@ class Verifier {
         report_.facts.base_policy_id = p.base_policy_id().to_string();
         for (auto& f : check_signer_authorization(p, leaf, chain, options_.base))
             report_.findings.push_back(std::move(f));
-        if (report_.has_failure(A::policy) && signed_by_microsoft_windows_pca(chain))
+        if (report_.has_failure(A::policy) && signed_by_microsoft_windows_pca(chain.carried))
             report_.add(A::policy, S::info, "microsoft-signed",
                         "signed through Microsoft Windows Production PCA 2011: Windows trusts its "
                         "in-box policies through Microsoft's signature, not UpdatePolicySigners; "
