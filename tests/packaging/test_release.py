@@ -230,35 +230,47 @@ class Release(unittest.TestCase):
         self.round_trip('linux-arm64')
 
     def test_network_in_an_empty_chroot_dns_ca_layouts_and_proxy(self):
-        """A timestamp over HTTPS from https://tsa.cipolicy.test: the name resolved by a name
-        server that /etc/resolv.conf names (no NSS module, no /etc/hosts), the TLS CA found where
-        each distribution keeps its bundle, or given by SSL_CERT_FILE / --ca-file; through a proxy
-        from HTTPS_PROXY; and without any CA, a one-line error."""
+        """Timestamps from a local TSA: over HTTP from http://tsa.cipolicy.test, the name resolved
+        by the name server /etc/resolv.conf names (no NSS module, no /etc/hosts); over HTTPS with
+        the TLS CA found where each distribution keeps its bundle, or given by SSL_CERT_FILE or
+        --ca-file, and through the proxy HTTPS_PROXY names; without any CA, a one-line error."""
         root, cipolicy = self.round_trip('linux-x64')
-        tsa = Tsa(self.path('tsa')).start(tls=True, host='localhost')
-        self.addCleanup(tsa.stop)
-        port = tsa.server.server_address[1]
-        dns = NameServer('localhost')
+        key = ['sign', '/p.bin', '--cert', '/pki/signer.pem', '--key', '/pki/signer.key',
+               '--chain', '/pki/chain.pem', '--timestamp-timeout', '20', '--timestamp-retries', '0']
+
+        def sign(out, url, *extra, env=None):
+            return self.run_in(cipolicy, *key, '--timestamp-url', url, '-o', out, *extra, env=env)
+
+        def verifies(out, tsa):
+            shutil.copy(tsa.root_pem, os.path.join(root, 'tsa-root.pem'))
+            self.ok(self.run_in(cipolicy, 'verify', out, '--root', '/pki/root.pem',
+                                '--timestamp-root', '/tsa-root.pem'))
+
+        # DNS: c-ares reads resolv.conf and asks the name server itself.
+        plain = Tsa(self.path('tsa-http')).start()
+        self.addCleanup(plain.stop)
+        dns = NameServer('tsa.cipolicy.test')
         self.addCleanup(dns.close)
         os.makedirs(os.path.join(root, 'etc'))
         with open(os.path.join(root, 'etc', 'resolv.conf'), 'w') as f:
             f.write(f'nameserver {dns.host}\n')
-        ca = open(tsa.tls_ca_pem, 'rb').read()
-        shutil.copy(tsa.root_pem, os.path.join(root, 'tsa-root.pem'))
-        url = f'https://localhost:{port}/ok'
-        base = ['sign', '/p.bin', '--cert', '/pki/signer.pem', '--key', '/pki/signer.key', '--chain',
-                '/pki/chain.pem', '--timestamp-url', url, '--timestamp-timeout', '20',
-                '--timestamp-retries', '0']
+        self.ok(sign('/dns.cip', f'http://tsa.cipolicy.test:{plain.server.server_address[1]}/ok'))
+        self.assertIn(('tsa.cipolicy.test', 1), dns.asked)
+        verifies('/dns.cip', plain)
+        r = sign('/nx.cip', f'http://nx.cipolicy.test:{plain.server.server_address[1]}/ok')
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn(('nx.cipolicy.test', 1), dns.asked)
+        self.assertIn('nx.cipolicy.test', r.stderr)
 
-        def sign(out, *extra, env=None):
-            return self.run_in(cipolicy, *base, '-o', out, *extra, env=env)
-
-        r = sign('/none.cip')
-        self.assertNotEqual(r.returncode, 0, 'signed with a TLS CA nobody installed')
+        # TLS: the system's CA bundle, by distribution.
+        tls = Tsa(self.path('tsa-tls')).start(tls=True)
+        self.addCleanup(tls.stop)
+        url = tls.url + '/ok'
+        r = sign('/none.cip', url)
+        self.assertNotEqual(r.returncode, 0, 'trusted a TLS CA nobody installed')
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
-        self.assertIn('localhost', r.stderr)
-        self.assertIn(('localhost', 1), dns.asked, 'the name server was not asked')
-
+        self.assertIn('--ca-file', r.stderr)
+        ca = open(tls.tls_ca_pem, 'rb').read()
         layouts = ['etc/ssl/certs/ca-certificates.crt', 'etc/pki/tls/certs/ca-bundle.crt',
                    'etc/ssl/ca-bundle.pem', 'etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
                    'etc/ssl/cert.pem']
@@ -268,16 +280,15 @@ class Release(unittest.TestCase):
                 os.makedirs(os.path.dirname(bundle), exist_ok=True)
                 with open(bundle, 'wb') as f:
                     f.write(ca)
-                self.ok(sign(f'/l{i}.cip'))
-                self.ok(self.run_in(cipolicy, 'verify', f'/l{i}.cip', '--root', '/pki/root.pem',
-                                    '--timestamp-root', '/tsa-root.pem'))
+                self.ok(sign(f'/l{i}.cip', url))
+                verifies(f'/l{i}.cip', tls)
                 os.remove(bundle)
         with open(os.path.join(root, 'mine.pem'), 'wb') as f:
             f.write(ca)
-        self.ok(sign('/env.cip', env={'SSL_CERT_FILE': '/mine.pem'}))
-        self.ok(sign('/flag.cip', '--ca-file', '/mine.pem'))
+        self.ok(sign('/env.cip', url, env={'SSL_CERT_FILE': '/mine.pem'}))
+        self.ok(sign('/flag.cip', url, '--ca-file', '/mine.pem'))
         with ConnectProxy() as proxy:
-            self.ok(sign('/proxy.cip', '--ca-file', '/mine.pem', env={'HTTPS_PROXY': proxy.url}))
+            self.ok(sign('/proxy.cip', url, '--ca-file', '/mine.pem', env={'HTTPS_PROXY': proxy.url}))
             self.assertTrue(proxy.tunnels, 'HTTPS_PROXY was not used')
 
     # ---- the NuGet package ---------------------------------------------------------------------
@@ -368,7 +379,7 @@ class Release(unittest.TestCase):
                         '-o', os.path.join(app, 'out'))
         packaged = os.path.join(self.path('nuget-packages'), 'cipolicy.build', VERSION, 'tools',
                                 'linux-x64', 'cipolicy')
-        self.assertIn(f'"{packaged}" sign', r.stdout)
+        self.assertIn(packaged, r.stdout)  # the packaged tool for this host ran
         self.assert_built_cip_verifies(host, app, os.path.join(app, 'out'))
 
     @unittest.skipUnless(DOTNET, 'dotnet is not installed')
