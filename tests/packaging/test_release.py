@@ -7,7 +7,7 @@ PKCS#11's one-line refusal); the NuGet package's metadata, size and tools, insta
 folder feed into a fresh SDK-style project and a plain (packages.config-style) project, each
 building a .cip that verifies.
 
-Usage: test_release.py DIST_DIR   (skips, 77, when DIST_DIR has no release)"""
+Usage: test_release.py DIST_DIR [TEST...]   (skips, 77, when DIST_DIR has no release)"""
 import glob
 import os
 import re
@@ -32,6 +32,7 @@ from tsa import Tsa  # noqa: E402
 DIST = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else ''
 SKIP = 77
 QEMU = shutil.which('qemu-aarch64-static')
+CHROOT = shutil.which('chroot') or '/usr/sbin/chroot'
 DOTNET = shutil.which('dotnet')
 EM_X86_64, EM_AARCH64 = 62, 183
 MB = 1024 * 1024
@@ -185,8 +186,8 @@ class Release(unittest.TestCase):
         shutil.copy2(exe, os.path.join(root, 'cipolicy'))
         if platform == 'linux-arm64':
             shutil.copy2(QEMU, os.path.join(root, 'qemu'))
-            return root, ['chroot', root, '/qemu', '/cipolicy']
-        return root, ['chroot', root, '/cipolicy']
+            return root, [CHROOT, root, '/qemu', '/cipolicy']
+        return root, [CHROOT, root, '/cipolicy']
 
     def run_in(self, command, *args, env=None):
         return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300,
@@ -415,4 +416,4 @@ if __name__ == '__main__':
     if os.geteuid() != 0:
         print('SKIPPED: the chroot tests need root')
         sys.exit(SKIP)
-    unittest.main(argv=sys.argv[:1], verbosity=2)
+    unittest.main(argv=[sys.argv[0], *sys.argv[2:]], verbosity=2)  # further arguments: test names
