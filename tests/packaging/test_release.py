@@ -333,8 +333,8 @@ class Release(unittest.TestCase):
                                 os.path.join(folder, 'pki', 'root.cer'), '-o',
                                 os.path.join(folder, 'a.bin')], capture_output=True, text=True))
         with open(os.path.join(folder, 'cipolicy.yaml'), 'w') as f:
-            f.write('signing:\n  provider: local\n  local:\n    cert: pki/signer.pem\n'
-                    '    key: pki/signer.key\n    chain: pki/chain.pem\n')
+            f.write('provider: local\nlocal:\n  cert: pki/signer.pem\n  key: pki/signer.key\n'
+                    '  chain: pki/chain.pem\n')
         return host
 
     def assert_built_cip_verifies(self, host, folder, out):
