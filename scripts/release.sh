@@ -31,7 +31,7 @@ for arch in x64 arm64; do
   CIPOLICY_STATIC_BUILD_DIR=$root/build-static-$arch "$root/scripts/linux-static/build.sh" "$arch"
   if [ "${CIPOLICY_RELEASE_SKIP_TESTS:-0}" != 1 ]; then
     stamp "unit tests, Linux $arch"
-    ctest --test-dir "$root/build-static-$arch" -R '^unit: ' -j "$jobs" --output-on-failure >"$work/ctest.log" 2>&1 ||
+    ctest --test-dir "$root/build-static-$arch" -R '^unit:' -j "$jobs" --output-on-failure >"$work/ctest.log" 2>&1 ||
       { tail -n 60 "$work/ctest.log" >&2; fail "unit tests of the static $arch build failed"; }
   fi
 done

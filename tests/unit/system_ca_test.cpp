@@ -30,7 +30,7 @@ void touch(const fs::path& p) {
 }  // namespace
 
 #if defined(__linux__)
-TEST_CASE("each distribution's CA bundle is found where it keeps it", "[platform]") {
+TEST_CASE("the CA bundle of each distribution is found where it keeps it", "[platform]") {
     const char* layouts[] = {
         "etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu
         "etc/pki/tls/certs/ca-bundle.crt",                   // Fedora
@@ -49,7 +49,7 @@ TEST_CASE("each distribution's CA bundle is found where it keeps it", "[platform
     }
 }
 
-TEST_CASE("the first bundle of Go's order wins when several exist", "[platform]") {
+TEST_CASE("the first bundle in the order of Go wins when several exist", "[platform]") {
     fs::path root = fresh_root();
     touch(root / "etc/ssl/cert.pem");
     touch(root / "etc/pki/tls/certs/ca-bundle.crt");
@@ -61,7 +61,7 @@ TEST_CASE("the first bundle of Go's order wins when several exist", "[platform]"
     fs::remove_all(root);
 }
 
-TEST_CASE("without a bundle, a certificate folder; without either, nothing", "[platform]") {
+TEST_CASE("without a bundle the certificate folder is used and without either nothing", "[platform]") {
     fs::path root = fresh_root();
     ::unsetenv("SSL_CERT_DIR");
     CHECK_FALSE(find_system_ca(root).file);
