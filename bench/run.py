@@ -12,7 +12,10 @@
      -sign` processes, beside the bound cores / (RSA-3072 sign time of `openssl speed`).
 
 Asserts nothing (timings are never test assertions); prints the table.
-    bench/run.py [--exe build/tool/cipolicy] [--runs 15] [--quick]
+  2b. the static release executable (--static-exe) against --exe: --version and one local
+     signature, interleaved in the same run.
+
+    bench/run.py [--exe build/tool/cipolicy] [--static-exe build-static-x64/tool/cipolicy] [--runs 15]
 """
 import argparse
 import os
@@ -158,6 +161,30 @@ def single_signature(exe, work, pki, runs):
         '-')
 
 
+# ---- 2b. the static release executable against this build ---------------------------------------
+def static_release(exe, static_exe, work, pki, runs):
+    """The fully static Linux executable of a release (scripts/linux-static/build.sh) beside the
+    dynamically linked build, interleaved in the same run: start-up and one local signature."""
+    if not static_exe or not os.path.exists(static_exe):
+        row('static release executable', 'skipped', 'no --static-exe (build-static-x64/tool/cipolicy)',
+            '', '', '')
+        return
+    policy = new_policies(exe, pki, os.path.join(work, 'static'), 1)[0]
+    out = os.path.join(work, 'static-out')
+    r = interleaved({
+        'static sign': lambda: ([static_exe, 'sign', policy, *key_args(pki), '-o', out + '-s.cip',
+                                 '--quiet'], subprocess.DEVNULL),
+        'dynamic sign': lambda: ([exe, 'sign', policy, *key_args(pki), '-o', out + '-d.cip',
+                                  '--quiet'], subprocess.DEVNULL),
+        'static version': lambda: ([static_exe, '--version'], subprocess.DEVNULL),
+        'dynamic version': lambda: ([exe, '--version'], subprocess.DEVNULL),
+    }, runs)
+    for what, label in (('sign', 'one local signature'), ('version', '--version')):
+        (w, c, _), (bw, bc, _) = r['static ' + what], r['dynamic ' + what]
+        row(f'static release executable: {label} (median of {runs}; CPU {ms(c)})', ms(w),
+            f'this build, dynamic (CPU {ms(bc)})', ms(bw), f'{w / bw:.2f}x', '<= 1.1x')
+
+
 # ---- 3. compile ----------------------------------------------------------------------------------
 def compile_row(exe, work, runs):
     xml = os.path.join(SHARED, 'oracles', 'compile', 'SiPolicy_Enforced.xml')
@@ -257,7 +284,9 @@ def main():
     ap.add_argument('--runs', type=int, default=15)
     ap.add_argument('--latency-ms', type=int, default=200)
     ap.add_argument('--batch', type=int, default=200)
-    ap.add_argument('--only', choices=['remote', 'single', 'compile', 'batch', 'scan'])
+    ap.add_argument('--only', choices=['remote', 'single', 'static', 'compile', 'batch', 'scan'])
+    ap.add_argument('--static-exe', default=os.path.join(ROOT, 'build-static-x64', 'tool', 'cipolicy'),
+                    help='the static release executable to compare with --exe')
     args = ap.parse_args()
     exe = os.path.abspath(args.exe)
     work = tempfile.mkdtemp(prefix='cipolicy-bench-')
@@ -267,6 +296,8 @@ def main():
             remote_batch(exe, work, [40, 100], args.latency_ms)
         if args.only in (None, 'single'):
             single_signature(exe, work, pki, args.runs)
+        if args.only in (None, 'static'):
+            static_release(exe, os.path.abspath(args.static_exe), work, pki, args.runs)
         if args.only in (None, 'compile'):
             compile_row(exe, work, args.runs)
         if args.only in (None, 'batch'):

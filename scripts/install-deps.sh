@@ -13,6 +13,9 @@ packages=(
   # source packages of the static dependencies, and Wine 8 to run the tests (its Schannel
   # needs GnuTLS, only a recommendation of Debian's Wine).
   mingw-w64 g++-mingw-w64-x86-64-posix dpkg-dev wine64 libgnutls30 util-linux
+  # The static Linux release executables (scripts/linux-static/, scripts/release.sh): arm64
+  # cross-built with Debian's GCC and tested under qemu-user; zip for the Windows archive.
+  g++-aarch64-linux-gnu qemu-user-static zip
 )
 
 missing=()

@@ -2,7 +2,9 @@
 # Installs what is missing, builds the Linux tool and the Windows cipolicy.exe, and runs every test:
 # ctest for the Linux build (unit, integration, build layers, the NuGet package with both tools),
 # ctest for the Windows build (unit and integration suites under Wine), and a fuzz smoke under
-# ASan/UBSan. CIPOLICY_SKIP_WINDOWS=1 leaves the Windows part out (for a quick local run).
+# ASan/UBSan; then scripts/release.sh and the release's tests (static Linux executables in an empty
+# chroot, arm64 under qemu, the nupkg from a local feed). CIPOLICY_SKIP_WINDOWS=1 leaves the
+# Windows part and the release out (for a quick local run); CIPOLICY_SKIP_RELEASE=1 the release.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${CIPOLICY_BUILD_DIR:-$root/build}
@@ -34,6 +36,19 @@ if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ]; then
   # The cross-platform test compares the exe's outputs with the Linux tool's.
   CIPOLICY_LINUX_EXE=$build/tool/cipolicy ctest --test-dir "$win_build" --output-on-failure \
     -j "$jobs" || failed+=("Windows tests under Wine")
+fi
+if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ] && [ "${CIPOLICY_SKIP_RELEASE:-0}" != 1 ]; then
+  # The release as users get it: static Linux x64 and arm64 (their unit tests, arm64 under qemu),
+  # the archives, the nupkg and SHA256SUMS; then each tested as downloaded (empty chroot, qemu,
+  # the nupkg from a local feed).
+  stamp "release (scripts/release.sh)"
+  dist=$build/dist
+  if CIPOLICY_DIST_DIR=$dist CIPOLICY_WIN_BUILD_DIR=$win_build "$root/scripts/release.sh"; then
+    stamp "tests: the release"
+    python3 "$root/tests/packaging/test_release.py" "$dist" || failed+=("release tests")
+  else
+    failed+=("release build")
+  fi
 fi
 stamp "fuzz smoke (ASan/UBSan)"
 "$root/scripts/fuzz-smoke.sh" || failed+=("fuzz smoke")

@@ -1,5 +1,7 @@
 """The command-line conventions: --help, --version, exit codes for usage errors, tbs-hash."""
 import os
+import re
+import subprocess
 import unittest
 
 from pki import Pki
@@ -10,7 +12,19 @@ class CliBasicsTest(CliTest):
     def test_version(self):
         r = run('--version')
         self.assertExit(r, 0)
-        self.assertRegex(r.out, r'^cipolicy \d+\.\d+\.\d+')
+        self.assertRegex(r.out, r'^cipolicy \d+\.\d+\.\d+ \(commit ([0-9a-f]{40}|unknown)\)\n$')
+
+    def test_version_is_the_cmake_project_version_and_the_commit(self):
+        # Declared once: project(cipolicy VERSION ...) in CMakeLists.txt; the commit is git's HEAD.
+        root = os.path.join(os.path.dirname(__file__), '..', '..')
+        cmake = open(os.path.join(root, 'CMakeLists.txt'), encoding='utf-8').read()
+        declared = re.search(r'project\(cipolicy VERSION (\S+)', cmake).group(1)
+        version, commit = re.match(r'^cipolicy (\S+) \(commit (\S+)\)', run('--version').out).groups()
+        self.assertEqual(version, declared)
+        head = subprocess.run(['git', '-C', root, 'rev-parse', 'HEAD'], capture_output=True, text=True)
+        if head.returncode != 0:
+            self.skipTest('the sources are not a git checkout')
+        self.assertEqual(commit, head.stdout.strip())
 
     def test_help_lists_commands(self):
         r = run('--help')

@@ -60,6 +60,46 @@ class CiFilesTest(unittest.TestCase):
         self.assertTrue(sample, 'the workflow builds the MSBuild sample')
         self.assertTrue(os.path.exists(os.path.join(ROOT, sample.group(1).replace('\\', '/'))))
 
+    def test_release_workflow(self):
+        """On a version tag: native macOS jobs whose archives and tools join the package, then
+        scripts/release.sh on Debian 12 with them, the release's own test, and publishing."""
+        import yaml
+        with open(os.path.join(ROOT, '.github', 'workflows', 'release.yml')) as f:
+            workflow = yaml.safe_load(f)
+        # PyYAML reads the key `on` as the boolean True.
+        trigger = workflow.get('on', workflow.get(True))
+        self.assertEqual(trigger['push']['tags'], ['v*'])
+        macos = workflow['jobs']['macos']
+        rids = sorted(entry['rid'] for entry in macos['strategy']['matrix']['include'])
+        self.assertEqual(rids, ['osx-arm64', 'osx-x64'])
+        mac_runs = '\n'.join(step.get('run', '') for step in macos['steps'])
+        self.assertIn('cpack', mac_runs)
+        self.assertIn('tools/${{ matrix.rid }}/cipolicy', mac_runs)
+        release = workflow['jobs']['release']
+        self.assertEqual(release['needs'], 'macos')
+        self.assertEqual(release['container'], 'debian:12')
+        runs = '\n'.join(step.get('run', '') for step in release['steps'])
+        script = re.search(r'CIPOLICY_EXTRA_TOOLS_DIR=\S+ CIPOLICY_EXTRA_ARCHIVES_DIR=\S+ \\\s*bash (\S+)', runs)
+        self.assertTrue(script, 'release.sh gets the macOS tools and archives')
+        self.assertEqual(script.group(1), 'scripts/release.sh')
+        self.assertTrue(os.access(os.path.join(ROOT, script.group(1)), os.X_OK))
+        # Every variable the workflow gives release.sh is one the script reads.
+        release_sh = open(os.path.join(ROOT, 'scripts', 'release.sh')).read()
+        given = set(re.findall(r'\b(CIPOLICY_[A-Z_]+)=', runs))
+        for step in release['steps']:
+            given.update(k for k in step.get('env', {}) if k.startswith('CIPOLICY_'))
+        self.assertTrue(given)
+        for name in given:
+            self.assertIn('${' + name, release_sh, name)
+        self.assertIn('tests/packaging/test_release.py dist', runs)
+        self.assertIn('gh release create', runs)
+        self.assertTrue(os.path.isfile(os.path.join(ROOT, 'tests', 'packaging', 'test_release.py')))
+        # The cache key names every file that goes into the static prefixes' keys.
+        cache = next(s for s in release['steps'] if s.get('uses', '').startswith('actions/cache'))
+        self.assertEqual(cache['with']['path'], '~/.cache/cipolicy')
+        for f in ('scripts/deps/', 'scripts/linux-static/', 'scripts/windows/build-deps.sh'):
+            self.assertIn(f, cache['with']['key'])
+
 
 if __name__ == '__main__':
     unittest.main(argv=sys.argv[:1])

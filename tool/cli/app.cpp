@@ -5,6 +5,7 @@
 #include "cli/diagnostics.hpp"
 #include "cli/options_table.hpp"
 #include "cli/response_file.hpp"
+#include "core/build_info.hpp"
 #include "core/error.hpp"
 
 namespace cipolicy::cli {
@@ -63,7 +64,7 @@ int run_cli(int argc, char** argv) {
             return args.empty() ? static_cast<int>(ExitCode::usage) : 0;
         }
         if (args[0] == "--version" || args[0] == "-V") {
-            std::cout << "cipolicy " << CIPOLICY_VERSION << '\n';
+            std::cout << "cipolicy " << core::version() << " (commit " << core::commit() << ")\n";
             return 0;
         }
         for (const auto& c : commands())

@@ -9,6 +9,7 @@
 
 #include "core/setting_name.hpp"
 #include "http/curl_handles.hpp"
+#include "platform/system_ca.hpp"
 
 namespace cipolicy::http {
 namespace fs = std::filesystem;
@@ -104,6 +105,17 @@ std::string url_for_message(const std::string& url) {
     return url.substr(0, url.find('?'));
 }
 
+// Whether libcurl was built with a CA bundle or folder of its own (a distribution's libcurl; not
+// the one of the static release executables, nor Schannel's, which uses the Windows store).
+bool curl_has_ca_location() {
+#if defined(__linux__)
+    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+    return info->cainfo != nullptr || info->capath != nullptr;
+#else
+    return true;
+#endif
+}
+
 }  // namespace
 
 std::string Response::header(const std::string& lower_name) const {
@@ -148,6 +160,11 @@ Client::Client(ClientOptions options)
                         ca->string() + ": CA file not found (from " + setting_name("http.ca-file") +
                             ", CURL_CA_BUNDLE or SSL_CERT_FILE); give an existing PEM bundle");
         ca_file_ = ca->string();
+    } else if (!curl_has_ca_location()) {
+        // The static release executables' libcurl knows no CA location: the system's (Go's list).
+        platform::SystemCa system = platform::find_system_ca();
+        if (system.file) ca_file_ = system.file->string();
+        if (system.directory) ca_dir_ = system.directory->string();
     }
 }
 
@@ -174,6 +191,7 @@ Response Client::perform(const Request& request) {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
     if (ca_file_) curl_easy_setopt(h, CURLOPT_CAINFO, ca_file_->c_str());
+    if (ca_dir_) curl_easy_setopt(h, CURLOPT_CAPATH, ca_dir_->c_str());
     curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent().c_str());
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // timeouts without signals: threads are safe
     curl_easy_setopt(

@@ -53,7 +53,8 @@ class TransportError : public Error {
 
 struct ClientOptions {
     // CA bundle for TLS verification. When absent: $CURL_CA_BUNDLE, then $SSL_CERT_FILE, then the
-    // system store. There is deliberately no way to switch verification off.
+    // system store (libcurl's own location, else platform::find_system_ca). There is deliberately
+    // no way to switch verification off.
     std::optional<std::filesystem::path> ca_file;
     std::chrono::milliseconds connect_timeout{20000};
     bool verbose = false;  // libcurl's own trace on stderr (never headers: they carry tokens)
@@ -81,6 +82,7 @@ class Client {
 
     ClientOptions options_;
     std::optional<std::string> ca_file_;
+    std::optional<std::string> ca_dir_;
     std::unique_ptr<Pool> pool_;
 };
 

@@ -38,6 +38,7 @@ struct Table {
     curl_slist* (*slist_append)(curl_slist*, const char*);
     void (*slist_free_all)(curl_slist*);
     void (*url_cleanup)(CURLU*);
+    curl_version_info_data* (*version_info)(CURLversion);
 };
 
 template <typename F>
@@ -75,6 +76,7 @@ const Table& curl() {
         bind(lib, t.slist_append, "curl_slist_append");
         bind(lib, t.slist_free_all, "curl_slist_free_all");
         bind(lib, t.url_cleanup, "curl_url_cleanup");
+        bind(lib, t.version_info, "curl_version_info");
         table = t;
     });
     return table;
@@ -98,6 +100,10 @@ void curl_easy_cleanup(CURL* h) {
 
 void curl_easy_reset(CURL* h) {
     curl().easy_reset(h);
+}
+
+curl_version_info_data* curl_version_info(CURLversion age) {
+    return curl().version_info(age);
 }
 
 CURLcode curl_easy_perform(CURL* h) {
