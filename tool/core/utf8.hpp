@@ -12,6 +12,9 @@ namespace cipolicy {
 // bytes there are not valid UTF-8.
 std::size_t decode_utf8(std::string_view text, std::size_t at, char32_t& cp);
 
+// Appends the UTF-8 encoding of `cp` (a Unicode scalar value) to `out`.
+void append_utf8(std::string& out, char32_t cp);
+
 // `text` with everything XML 1.0 cannot hold (controls other than tab, LF and CR, U+FFFE, U+FFFF,
 // invalid UTF-8; not even as a character reference) replaced by U+FFFD: untrusted text (a
 // certificate's CN) written into a policy keeps the file well-formed.
