@@ -42,6 +42,7 @@ std::unique_ptr<signing::Signer> open_key_vault(
     o.vault.request_timeout =
         milliseconds(s.trusted_signing.request_timeout, o.vault.request_timeout);
     o.http.ca_file = s.http.ca_file;
+    o.credential.cache_dir = s.http.cache_dir;
     o.credential.type = k.credential.value_or(s.trusted_signing.credential.value_or("default"));
     o.credential.access_token_file = s.trusted_signing.access_token_file;
     if (s.local.chain) o.chain = crypto::load_certificates(*s.local.chain);

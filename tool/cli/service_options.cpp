@@ -37,6 +37,7 @@ ts::SessionOptions session_options(const config::Settings& s) {
     o.service.deadline = milliseconds(t.timeout, o.service.deadline);
     o.service.request_timeout = milliseconds(t.request_timeout, o.service.request_timeout);
     o.http.ca_file = s.http.ca_file;
+    o.credential.cache_dir = s.http.cache_dir;
     o.credential.type = t.credential.value_or("default");
     o.credential.access_token_file = t.access_token_file;
     if (meta) o.credential.exclude = meta->exclude_credentials;

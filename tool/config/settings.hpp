@@ -46,6 +46,7 @@ struct KeyVaultSettings {
 
 struct HttpSettings {
     std::optional<std::filesystem::path> ca_file;
+    std::optional<std::filesystem::path> cache_dir;  // build.cache-dir
 };
 
 struct TimestampSettings {

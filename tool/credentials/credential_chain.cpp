@@ -10,6 +10,7 @@
 #include "credentials/environment_credentials.hpp"
 #include "credentials/managed_identity.hpp"
 #include "credentials/static_token.hpp"
+#include "credentials/token_cache.hpp"
 
 namespace cipolicy::credentials {
 
@@ -122,7 +123,7 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
                                          ": unknown type '" + options.type + "'; use one of " +
                                          list);
     }
-    if (one) return std::make_unique<RequiredCredential>(std::move(one));
+    if (one) return with_build_cache(std::make_unique<RequiredCredential>(std::move(one)), options);
 
     std::vector<std::string> excluded;
     for (const auto& e : options.exclude) {
@@ -150,7 +151,7 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
     if (allowed("ManagedIdentityCredential"))
         chain.push_back(managed_identity_credential(client, options.audience));
     if (allowed("AzureCliCredential")) chain.push_back(azure_cli_credential(options.audience));
-    return std::make_unique<ChainedCredential>(std::move(chain));
+    return with_build_cache(std::make_unique<ChainedCredential>(std::move(chain)), options);
 }
 
 }  // namespace cipolicy::credentials

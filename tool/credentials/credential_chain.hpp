@@ -3,6 +3,7 @@
 // Azure's DefaultAzureCredential, minus what metadata.json's ExcludeCredentials names.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@ struct CredentialOptions {
     std::vector<std::string> exclude;  // Azure SDK names, e.g. "AzureCliCredential"
     // The resource the token is for: Trusted Signing, or kKeyVaultAudience.
     std::string audience = kAudience;
+    // The build's shared cache folder (--build-cache): the runs of one build share one token.
+    std::optional<std::filesystem::path> cache_dir;
+    // Hears why the cache was passed over, for --verbose; the token never reaches it.
+    std::function<void(const std::string&)> cache_notice;
 };
 
 // Throws Error(usage) for an unknown type or an ExcludeCredentials name that is not known.
