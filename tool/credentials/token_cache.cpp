@@ -1,8 +1,6 @@
 #include "credentials/token_cache.hpp"
 
-#include <algorithm>
 #include <fstream>
-#include <iterator>
 
 #include "credentials/build_cache.hpp"
 #include "credentials/entra_token.hpp"
@@ -25,11 +23,13 @@ std::string azure_cli_profile() {
         dir = std::filesystem::path(*home) / ".azure";
     else if (auto profile = env("USERPROFILE"))
         dir = std::filesystem::path(*profile) / ".azure";
+    if (dir.empty()) return "(no profile folder)";
     std::string text = dir.string() + "\n";
     std::ifstream in(dir / "azureProfile.json", std::ios::binary);
     if (!in) return text + "(none)";
-    std::string content;
-    std::copy_n(std::istreambuf_iterator<char>(in), 1 << 20, std::back_inserter(content));
+    std::string content(1 << 20, '\0');
+    in.read(content.data(), static_cast<std::streamsize>(content.size()));
+    content.resize(static_cast<std::size_t>(in.gcount()));
     return text + content;
 }
 
