@@ -17,9 +17,9 @@ class BuildCacheTest(TrustedSigningTest):
         super().setUp()
         self.cache = self.path('build', 'cache')
 
-    def sign_with_cache(self, name, env=None):
+    def sign_with_cache(self, name, *extra, env=None):
         policy = self.new_policy(name + '.bin')
-        r, out = self.sign('--build-cache', self.cache, inputs=[policy],
+        r, out = self.sign('--build-cache', self.cache, *extra, inputs=[policy],
                            output=self.path(name + '.cip'), env=env)
         return r, out
 
@@ -82,11 +82,13 @@ class BuildCacheTest(TrustedSigningTest):
         for kind in ('token', 'rootcert'):
             with open(self.entry(kind), 'w') as f:
                 f.write('{"format": "cipolicy-build-cache/1", "value": 7')
-        r, out = self.sign_with_cache('p1')
+        r, out = self.sign_with_cache('p1', '--verbose')
         self.assertExit(r, 0)
         self.assertVerifies(out)
         requests = self.mock.stats()['requests']
         self.assertEqual((requests['token'], requests['rootcert']), (2, 2))
+        self.assertIn('its token entry is damaged or not this tool\'s; fetching anew', r.err)
+        self.assertIn('its rootcert entry is damaged', r.err)
 
     @unittest.skipIf(WINE, 'POSIX modes')
     def test_entry_others_can_read_is_not_trusted(self):

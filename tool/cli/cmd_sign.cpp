@@ -122,8 +122,9 @@ int run_sign(const Args& args) {
         if (batch.jobs < 1 || batch.jobs > 64)
             throw Error(ExitCode::usage, "sign: --jobs must be between 1 and 64");
     }
-    std::unique_ptr<signing::Signer> signer =
-        open_signer(settings, [&](const std::string& w) { out.warning(w); });
+    std::unique_ptr<signing::Signer> signer = open_signer(
+        settings, [&](const std::string& w) { out.warning(w); },
+        [&](const std::string& d) { out.detail(d); });
     // Trusted Signing certificates live three days: without a timestamp the policy stops
     // validating almost at once, so timestamping is on by default there.
     bool short_lived = settings.provider == config::Provider::trusted_signing;

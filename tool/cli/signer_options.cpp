@@ -66,11 +66,13 @@ std::vector<crypto::Certificate> load_roots(const config::Settings& settings) {
     return roots;
 }
 
-std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
-                                             const std::function<void(const std::string&)>& warn) {
+std::unique_ptr<signing::Signer> open_signer(
+    const config::Settings& settings, const std::function<void(const std::string&)>& warn,
+    const std::function<void(const std::string&)>& detail) {
     if (auto signer = open_key_store_signer(settings, warn)) return signer;
     if (config::wants_trusted_signing(settings)) {
         trusted_signing::SessionOptions options = session_options(settings);
+        options.credential.cache_notice = detail;
         if (auto w = trusted_signing::endpoint_warning(options.service.endpoint);
             !w.empty() && warn)
             warn(w);

@@ -14,9 +14,11 @@
 namespace cipolicy::cli {
 
 // Opens the signer the settings name. Throws Error(usage) when the combination is incomplete.
-// `warn` receives warnings such as an endpoint outside the service's domains.
+// `warn` receives warnings such as an endpoint outside the service's domains, `detail` the
+// --verbose lines (why the build cache was passed over).
 std::unique_ptr<signing::Signer> open_signer(
-    const config::Settings& settings, const std::function<void(const std::string&)>& warn = {});
+    const config::Settings& settings, const std::function<void(const std::string&)>& warn = {},
+    const std::function<void(const std::string&)>& detail = {});
 
 // A password or PIN from `option`-env VAR or `option`-file FILE (never the command line).
 // Throws Error(usage) for both, an unset variable, or a value that is not a variable name.

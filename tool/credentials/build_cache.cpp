@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/bytes.hpp"
+#include "core/quote.hpp"
 #include "crypto/digest.hpp"
 #include "http/encoding.hpp"
 #include "platform/file_lock.hpp"
@@ -44,7 +45,7 @@ CacheEntry BuildCache::get(const std::string& kind, const std::string& key,
                            std::chrono::system_clock::duration margin,
                            const std::function<CacheEntry()>& fetch) const {
     auto say = [&](const std::string& line) {
-        if (notice_) notice_("build cache " + dir_.string() + ": " + line);
+        if (notice_) notice_("build cache " + quote(dir_.string()) + ": " + line);
     };
     if (!platform::prepare_owner_only_dir(dir_)) {
         say("not used: it cannot be created, or it belongs to another user or others may write it");
