@@ -9,7 +9,8 @@ import stat
 import unittest
 
 from support import WINE
-from ts_support import TrustedSigningTest
+from ts_support import TrustedSigningTest  # noqa: I100 (puts tests/mock on the path)
+from mock_service import MockService  # noqa: E402
 
 
 class BuildCacheTest(TrustedSigningTest):
@@ -107,6 +108,29 @@ class BuildCacheTest(TrustedSigningTest):
         self.assertNotEqual(r.code, 0)
         self.assertEqual(self.mock.stats()['requests']['token'], 2)
         self.assertEqual(len(glob.glob(os.path.join(self.cache, 'token-*.json'))), 1)
+
+
+
+class KeyVaultBuildCacheTest(TrustedSigningTest):
+    """Key Vault's token (audience https://vault.azure.net) through the same cache."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mock = MockService('key_vault_mock.py').__enter__()
+
+    def test_runs_share_one_vault_token(self):
+        cache = self.path('cache')
+        for i in range(3):
+            policy = self.new_policy(f'p{i}.bin')
+            out = self.path(f'p{i}.cip')
+            r = self.cli('sign', policy, '--key-vault', self.mock.url, '--key-vault-certificate',
+                         'policy-signer', '--chain', self.mock.file('intermediate.pem'),
+                         '--ca-file', self.mock.ca_file, '--build-cache', cache, '-o', out)
+            self.assertExit(r, 0)
+            self.assertVerifies(out)
+        requests = self.mock.stats()['requests']
+        self.assertEqual((requests['token'], requests['sign']), (1, 3))
+        self.assertEqual(len(glob.glob(os.path.join(cache, 'token-*.json'))), 1)
 
 
 if __name__ == '__main__':
