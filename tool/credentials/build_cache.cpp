@@ -22,6 +22,8 @@ constexpr std::size_t kMaxEntry = 64 * 1024;
 // How long a run waits for another that holds the entry's lock (one token or certificate
 // request, retries included) before it fetches on its own.
 constexpr std::chrono::seconds kLockWait{120};
+// Tokens live an hour or a few, root certificates are kept an hour here.
+constexpr std::chrono::seconds kLongest{24 * 3600};
 
 std::string digest_hex(const std::string& text) {
     Bytes h =
@@ -62,17 +64,24 @@ CacheEntry BuildCache::get(const std::string& kind, const std::string& key,
     if (auto text = platform::read_owner_only_file(path, kMaxEntry)) {
         json j = json::parse(*text, nullptr, false);
         std::optional<Bytes> value;
-        if (j.is_object() && j.value("format", "") == kFormat && j.value("key", "") == key_digest &&
+        auto text_of = [&](const char* name) {
+            return j.contains(name) && j[name].is_string() ? j[name].get<std::string>()
+                                                           : std::string();
+        };
+        if (j.is_object() && text_of("format") == kFormat && text_of("key") == key_digest &&
             j.contains("expires_on") && j["expires_on"].is_number_integer() &&
             j.contains("value") && j["value"].is_string())
             value = http::base64_decode(j["value"].get<std::string>());
-        if (!value || value->empty()) {
+        const long long now = seconds_since_epoch(std::chrono::system_clock::now());
+        // Nothing this tool stores lives longer than a day: a later expiry is not ours.
+        const long long expires_on = value ? j["expires_on"].get<long long>() : 0;
+        if (!value || value->empty() || expires_on > now + kLongest.count()) {
             say("its " + kind + " entry is damaged or not this tool's; fetching anew");
+        } else if (expires_on - std::chrono::duration_cast<std::chrono::seconds>(margin).count() >
+                   now) {
+            return {std::string(value->begin(), value->end()),
+                    std::chrono::system_clock::time_point(std::chrono::seconds(expires_on))};
         } else {
-            auto expires = std::chrono::system_clock::time_point(
-                std::chrono::seconds(j["expires_on"].get<long long>()));
-            if (expires - margin > std::chrono::system_clock::now())
-                return {std::string(value->begin(), value->end()), expires};
             say("its " + kind + " entry expires soon or has expired; fetching anew");
         }
     } else if (fs::exists(fs::symlink_status(path))) {
