@@ -75,7 +75,7 @@ CacheEntry BuildCache::get(const std::string& kind, const std::string& key,
         const long long now = seconds_since_epoch(std::chrono::system_clock::now());
         // Nothing this tool stores lives longer than a day: a later expiry is not ours.
         const long long expires_on = value ? j["expires_on"].get<long long>() : 0;
-        if (!value || value->empty() || expires_on > now + kLongest.count()) {
+        if (!value || value->empty() || expires_on < 0 || expires_on > now + kLongest.count()) {
             say("its " + kind + " entry is damaged or not this tool's; fetching anew");
         } else if (expires_on - std::chrono::duration_cast<std::chrono::seconds>(margin).count() >
                    now) {
