@@ -9,6 +9,7 @@ import stat
 import sys
 
 from buildsupport import EXE, SOURCE_DIR, BuildTest, main, run, touch
+from test_build_layers import SDK_PROJECT  # the SDK-style project with manual imports
 
 sys.path.insert(0, os.path.join(SOURCE_DIR, 'tests', 'mock'))
 import trusted_signing_mock as mockdef  # noqa: E402
@@ -16,7 +17,6 @@ from mock_service import MockService  # noqa: E402
 
 DOTNET = shutil.which('dotnet')
 MODULE = os.path.join(SOURCE_DIR, 'cmake-modules', 'CIPolicyFunctions.cmake')
-TARGETS_DIR = os.path.join(SOURCE_DIR, 'msbuild', 'build') + os.sep
 N = 5
 SECRETS = ['mock-access-token-', mockdef.CLIENT_SECRET]
 
@@ -103,18 +103,7 @@ class OneTokenPerBuild(BuildTest):
         app = self.path('app')
         self.policies(os.path.join(app, 'policies'))
         shutil.move(os.path.join(app, 'policies', 'cipolicy.yaml'), os.path.join(app, 'cipolicy.yaml'))
-        self.write(os.path.join(app, 'app.csproj'), f'''<Project Sdk="Microsoft.NET.Sdk">
-  <Import Project="{TARGETS_DIR}CIPolicy.Build.props" />
-  <PropertyGroup>
-    <TargetFramework>net$(BundledNETCoreAppTargetFrameworkVersion)</TargetFramework>
-    <EnableDefaultItems>false</EnableDefaultItems>
-  </PropertyGroup>
-  <ItemGroup>
-    <CIPolicy Include="policies/*.bin" />
-  </ItemGroup>
-  <Import Project="{TARGETS_DIR}CIPolicy.Build.targets" />
-</Project>
-''')
+        self.write(os.path.join(app, 'app.csproj'), SDK_PROJECT)
         nuget = self.write(self.path('nuget.config'),
                            '<configuration><packageSources><clear /></packageSources></configuration>\n')
         env = dict(self.env, NUGET_PACKAGES=self.path('packages'))
