@@ -474,11 +474,13 @@ function(cipolicy_sign name)
     set(options_stamp "${work}${config_subdir}/${depname}.options")
     string(JOIN "\n" options_text "${tool_identity}" ${format_args} ${flags})
     file(GENERATE OUTPUT "${options_stamp}" CONTENT "${options_text}\n")
+    # --build-cache: the parallel sign steps of this build tree share one access token and one
+    # root-certificate request (owner-only files that expire with the token).
     add_custom_command(
       OUTPUT "${output}"
       COMMAND "${CMAKE_COMMAND}" -E make_directory "${dir}"
       COMMAND ${tool} sign "${input}" -o "${output}" --depfile "${depfile}"
-              --depfile-format make ${flags}
+              --depfile-format make --build-cache "${CMAKE_BINARY_DIR}/.cipolicy-cache" ${flags}
       DEPENDS "${input}" "${options_stamp}" ${flag_depends} ${tool_depends} ${arg_DEPENDS}
       DEPFILE "${depfile}"
       COMMENT "Signing policy ${policy}"
@@ -570,7 +572,8 @@ function(cipolicy_sign_target target)
     _cipolicy_input("${policy}" input file_name)
     add_custom_command(
       TARGET ${target} POST_BUILD
-      COMMAND ${tool} sign "${input}" --output-dir "${dir}" ${flags}
+      COMMAND ${tool} sign "${input}" --output-dir "${dir}"
+              --build-cache "${CMAKE_BINARY_DIR}/.cipolicy-cache" ${flags}
       COMMENT "Signing policy ${policy}"
       VERBATIM)
   endforeach()

@@ -166,7 +166,8 @@ int run_sign(const Args& args) {
             throw Error(ExitCode::usage, "sign: --jobs must be between 1 and 64");
     }
     std::unique_ptr<signing::Signer> signer =
-        provider.open(settings, [&](const std::string& w) { out.warning(w); });
+        provider.open(settings, {[&](const std::string& w) { out.warning(w); },
+                                 [&](const std::string& d) { out.detail(d); }});
     // Short-lived certificates (Trusted Signing: 3 days). Windows keeps loading the policy after
     // they expire (it applies no validity dates to policy signatures, docs/verify.md), but other
     // verifiers do not, and the timestamp proves when it was signed: on by default there.

@@ -322,6 +322,12 @@ const std::vector<SettingDef>& setting_table() {
         {"http.ca-file", "CIPOLICY_CA_FILE", "ca-file", "FILE", G::trusted_signing,
          "CA bundle to verify the service's TLS certificate (default: CURL_CA_BUNDLE, "
          "SSL_CERT_FILE, the system store)", "", file(CIPOLICY_AT(http.ca_file), Shapes::nothing)},
+        {"build.cache-dir", "CIPOLICY_BUILD_CACHE", "build-cache", "DIR", G::trusted_signing,
+         "folder in the build tree where the parallel runs of one build share one access token "
+         "and root certificate (Trusted Signing, Key Vault)",
+         "owner-only; entries expire with the token; the CMake functions and MSBuild targets "
+         "pass one ([build-integration.md](build-integration.md))",
+         folder(CIPOLICY_AT(http.cache_dir))},
         {"azure.timeout", "CIPOLICY_TIMEOUT", "timeout", "SECONDS", G::trusted_signing,
          "seconds allowed per signed file and per token request, retries and polling included "
          "(default 300)",

@@ -61,6 +61,7 @@ struct CertStoreSettings {
 
 struct HttpSettings {
     std::optional<std::filesystem::path> ca_file;
+    std::optional<std::filesystem::path> cache_dir;  // build.cache-dir
 };
 
 struct TimestampSettings {

@@ -10,6 +10,7 @@
 #include "credentials/environment_credentials.hpp"
 #include "credentials/managed_identity.hpp"
 #include "credentials/static_token.hpp"
+#include "credentials/token_cache.hpp"
 
 namespace cipolicy::credentials {
 
@@ -124,7 +125,7 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
                                          ": unknown type '" + options.type + "'; use one of " +
                                          list);
     }
-    if (one) return std::make_unique<RequiredCredential>(std::move(one));
+    if (one) return with_build_cache(std::make_unique<RequiredCredential>(std::move(one)), options);
 
     std::vector<std::string> excluded;
     for (const auto& e : options.exclude) {
@@ -152,7 +153,7 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
     if (allowed("ManagedIdentityCredential"))
         chain.push_back(managed_identity_credential(client, target));
     if (allowed("AzureCliCredential")) chain.push_back(azure_cli_credential(options.audience));
-    return std::make_unique<ChainedCredential>(std::move(chain));
+    return with_build_cache(std::make_unique<ChainedCredential>(std::move(chain)), options);
 }
 
 }  // namespace cipolicy::credentials

@@ -3,6 +3,7 @@
 // Azure's DefaultAzureCredential, minus what metadata.json's ExcludeCredentials names.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,10 @@ struct CredentialOptions {
     std::chrono::milliseconds deadline{300000};
     std::chrono::milliseconds request_timeout{60000};
     std::string deadline_setting = "--timeout";
+    // The build's shared cache folder (--build-cache): the runs of one build share one token.
+    std::optional<std::filesystem::path> cache_dir;
+    // Hears why the cache was passed over, for --verbose; the token never reaches it.
+    std::function<void(const std::string&)> cache_notice;
 };
 
 // Throws Error(usage) for an unknown type or an ExcludeCredentials name that is not known.

@@ -3,7 +3,7 @@
 
 namespace cipolicy::providers {
 
-std::unique_ptr<signing::Signer> open_cert_store(const config::Settings& s, const Warn&) {
+std::unique_ptr<signing::Signer> open_cert_store(const config::Settings& s, const Notices&) {
     cert_store::Options o;
     o.store = s.cert_store.store.value_or("My");
     o.thumbprint = s.cert_store.thumbprint.value_or("");

@@ -66,7 +66,7 @@ std::vector<crypto::Certificate> load_roots(const config::Settings& settings) {
     return roots;
 }
 
-std::unique_ptr<signing::Signer> open_local_key(const config::Settings& settings, const Warn&) {
+std::unique_ptr<signing::Signer> open_local_key(const config::Settings& settings, const Notices&) {
     const config::LocalKeySettings& local = settings.local;
     bool pem = local.cert || local.key;
     if (local.pfx && pem)

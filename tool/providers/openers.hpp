@@ -12,11 +12,12 @@
 
 namespace cipolicy::providers {
 
-std::unique_ptr<signing::Signer> open_local_key(const config::Settings& s, const Warn& warn);
-std::unique_ptr<signing::Signer> open_trusted_signing(const config::Settings& s, const Warn& warn);
-std::unique_ptr<signing::Signer> open_pkcs11(const config::Settings& s, const Warn& warn);
-std::unique_ptr<signing::Signer> open_key_vault(const config::Settings& s, const Warn& warn);
-std::unique_ptr<signing::Signer> open_cert_store(const config::Settings& s, const Warn& warn);
+std::unique_ptr<signing::Signer> open_local_key(const config::Settings& s, const Notices& notices);
+std::unique_ptr<signing::Signer> open_trusted_signing(const config::Settings& s,
+                                                      const Notices& notices);
+std::unique_ptr<signing::Signer> open_pkcs11(const config::Settings& s, const Notices& notices);
+std::unique_ptr<signing::Signer> open_key_vault(const config::Settings& s, const Notices& notices);
+std::unique_ptr<signing::Signer> open_cert_store(const config::Settings& s, const Notices& notices);
 
 // A password or PIN from `option`-env VAR or `option`-file FILE (never the command line).
 // Throws Error(usage) for both, an unset variable, or a value that is not a variable name.

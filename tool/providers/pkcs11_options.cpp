@@ -5,7 +5,7 @@
 namespace cipolicy::providers {
 namespace fs = std::filesystem;
 
-std::unique_ptr<signing::Signer> open_pkcs11(const config::Settings& s, const Warn&) {
+std::unique_ptr<signing::Signer> open_pkcs11(const config::Settings& s, const Notices&) {
     if (!pkcs11::available()) return pkcs11::open_signer({});  // says so in one line
     pkcs11::Options o;
     if (!s.pkcs11.uri)

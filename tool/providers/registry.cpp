@@ -38,8 +38,9 @@ const ProviderRow& chosen_provider(const config::Settings& settings) {
     return registry().front();
 }
 
-std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings, const Warn& warn) {
-    return chosen_provider(settings).open(settings, warn);
+std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
+                                             const Notices& notices) {
+    return chosen_provider(settings).open(settings, notices);
 }
 
 }  // namespace cipolicy::providers

@@ -19,6 +19,13 @@ namespace cipolicy::providers {
 
 using Warn = std::function<void(const std::string&)>;
 
+// What opening a provider may tell the user: warnings, and --verbose lines (why the build cache
+// was passed over).
+struct Notices {
+    Warn warn;
+    Warn detail;
+};
+
 struct ProviderRow {
     config::Provider id;
     std::string_view name;   // `provider:` in cipolicy.yaml, CIPOLICY_PROVIDER
@@ -32,7 +39,8 @@ struct ProviderRow {
     // Certificates that live days, not years: timestamping is on by default, and a warning says
     // what signing without one means.
     bool short_lived;
-    std::unique_ptr<signing::Signer> (*open)(const config::Settings& settings, const Warn& warn);
+    std::unique_ptr<signing::Signer> (*open)(const config::Settings& settings,
+                                             const Notices& notices);
 };
 
 const std::vector<ProviderRow>& registry();
@@ -42,7 +50,7 @@ const ProviderRow& chosen_provider(const config::Settings& settings);
 
 // Opens the chosen provider's signer. Throws Error(usage) naming what is missing.
 std::unique_ptr<signing::Signer> open_signer(const config::Settings& settings,
-                                             const Warn& warn = {});
+                                             const Notices& notices = {});
 
 // The certificates of --root / local.root / CIPOLICY_ROOT (every one of each file).
 std::vector<crypto::Certificate> load_roots(const config::Settings& settings);

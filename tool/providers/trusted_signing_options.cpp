@@ -40,6 +40,7 @@ ts::SessionOptions session_options(const config::Settings& s) {
     o.service.deadline = milliseconds(s.azure.timeout, o.service.deadline);
     o.service.request_timeout = milliseconds(s.azure.request_timeout, o.service.request_timeout);
     o.http.ca_file = s.http.ca_file;
+    o.credential.cache_dir = s.http.cache_dir;
     o.credential.type = s.azure.credential.value_or("default");
     o.credential.access_token_file = s.azure.access_token_file;
     o.credential.deadline = o.service.deadline;
@@ -49,9 +50,12 @@ ts::SessionOptions session_options(const config::Settings& s) {
     return o;
 }
 
-std::unique_ptr<signing::Signer> open_trusted_signing(const config::Settings& s, const Warn& warn) {
+std::unique_ptr<signing::Signer> open_trusted_signing(const config::Settings& s,
+                                                      const Notices& notices) {
     ts::SessionOptions options = session_options(s);
-    if (auto w = ts::endpoint_warning(options.service.endpoint); !w.empty() && warn) warn(w);
+    options.credential.cache_notice = notices.detail;
+    if (auto w = ts::endpoint_warning(options.service.endpoint); !w.empty() && notices.warn)
+        notices.warn(w);
     return std::make_unique<ts::TrustedSigningSigner>(std::move(options));
 }
 

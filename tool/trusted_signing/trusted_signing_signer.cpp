@@ -1,8 +1,11 @@
 #include "trusted_signing/trusted_signing_signer.hpp"
 
+#include "trusted_signing/root_cache.hpp"
+
 namespace cipolicy::trusted_signing {
 
-TrustedSigningSigner::TrustedSigningSigner(SessionOptions options) : session_(std::move(options)) {}
+TrustedSigningSigner::TrustedSigningSigner(SessionOptions options)
+    : root_cache_(root_cache_of(options)), session_(std::move(options)) {}
 
 // A fetch still in flight finishes (within the request deadline) before the session goes.
 TrustedSigningSigner::~TrustedSigningSigner() {
@@ -12,7 +15,7 @@ TrustedSigningSigner::~TrustedSigningSigner() {
 void TrustedSigningSigner::start_root_fetch() const {
     std::call_once(root_started_, [this] {
         root_ = std::async(std::launch::async, [this] {
-                    Bytes der = session_.client().root_certificate();
+                    Bytes der = root_certificate(session_.client(), root_cache_);
                     return crypto::Certificate::from_der(
                         der, session_.client().config().endpoint + " (sign/rootcert)");
                 }).share();

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 
+#include "credentials/build_cache.hpp"
 #include "signing/signer.hpp"
 #include "trusted_signing/session.hpp"
 
@@ -27,6 +28,8 @@ class TrustedSigningSigner : public signing::Signer {
   private:
     void start_root_fetch() const;
 
+    // --build-cache: the runs of one build share the root certificate (root_cache.hpp).
+    std::optional<credentials::BuildCache> root_cache_;
     mutable Session session_;
     mutable std::once_flag root_started_;
     mutable std::shared_future<crypto::Certificate> root_;

@@ -1,0 +1,102 @@
+#include "credentials/build_cache.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "core/bytes.hpp"
+#include "core/quote.hpp"
+#include "crypto/digest.hpp"
+#include "http/encoding.hpp"
+#include "platform/file_lock.hpp"
+#include "platform/owner_only_file.hpp"
+
+namespace cipolicy::credentials {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kFormat = "cipolicy-build-cache/1";
+// An entry is a token or a certificate in base64 with a few fields around it.
+constexpr std::size_t kMaxEntry = 64 * 1024;
+// How long a run waits for another that holds the entry's lock (one token or certificate
+// request, retries included) before it fetches on its own.
+constexpr std::chrono::seconds kLockWait{120};
+// Tokens live an hour or a few, root certificates are kept an hour here.
+constexpr std::chrono::seconds kLongest{24 * 3600};
+
+std::string digest_hex(const std::string& text) {
+    Bytes h =
+        crypto::hash(crypto::DigestAlgorithm::sha256,
+                     ByteView(reinterpret_cast<const unsigned char*>(text.data()), text.size()));
+    return to_hex(h);
+}
+
+long long seconds_since_epoch(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+fs::path BuildCache::entry_path(const std::string& kind, const std::string& key) const {
+    // The name holds a digest of the key only: what a token is for stays out of directory lists.
+    return dir_ / (kind + "-" + digest_hex(kind + "\n" + key).substr(0, 32) + ".json");
+}
+
+CacheEntry BuildCache::get(const std::string& kind, const std::string& key,
+                           std::chrono::system_clock::duration margin,
+                           const std::function<CacheEntry()>& fetch) const {
+    auto say = [&](const std::string& line) {
+        if (notice_) notice_("build cache " + quote(dir_.string()) + ": " + line);
+    };
+    if (!platform::prepare_owner_only_dir(dir_)) {
+        say("not used: it cannot be created, or it belongs to another user or others may write it");
+        return fetch();
+    }
+    const fs::path path = entry_path(kind, key);
+    const std::string key_digest = digest_hex(kind + "\n" + key);
+    auto lock = platform::FileLock::acquire(fs::path(path).concat(".lock"),
+                                            std::chrono::steady_clock::now() + kLockWait);
+    if (!lock) {
+        say("not used: its " + kind + " entry could not be locked");
+        return fetch();
+    }
+    if (auto text = platform::read_owner_only_file(path, kMaxEntry)) {
+        json j = json::parse(*text, nullptr, false);
+        std::optional<Bytes> value;
+        auto text_of = [&](const char* name) {
+            return j.contains(name) && j[name].is_string() ? j[name].get<std::string>()
+                                                           : std::string();
+        };
+        if (j.is_object() && text_of("format") == kFormat && text_of("key") == key_digest &&
+            j.contains("expires_on") && j["expires_on"].is_number_integer() &&
+            j.contains("value") && j["value"].is_string())
+            value = http::base64_decode(j["value"].get<std::string>());
+        const long long now = seconds_since_epoch(std::chrono::system_clock::now());
+        // Nothing this tool stores lives longer than a day: a later expiry is not ours.
+        const long long expires_on = value ? j["expires_on"].get<long long>() : 0;
+        if (!value || value->empty() || expires_on < 0 || expires_on > now + kLongest.count()) {
+            say("its " + kind + " entry is damaged or not this tool's; fetching anew");
+        } else if (expires_on - std::chrono::duration_cast<std::chrono::seconds>(margin).count() >
+                   now) {
+            return {std::string(value->begin(), value->end()),
+                    std::chrono::system_clock::time_point(std::chrono::seconds(expires_on))};
+        } else {
+            say("its " + kind + " entry expires soon or has expired; fetching anew");
+        }
+    } else if (fs::exists(fs::symlink_status(path))) {
+        say("its " + kind + " entry is not a private file of this user; fetching anew");
+    }
+    CacheEntry fresh = fetch();
+    json j{{"format", kFormat},
+           {"key", key_digest},
+           {"expires_on", seconds_since_epoch(fresh.expires_on)},
+           {"value",
+            http::base64_encode(ByteView(reinterpret_cast<const unsigned char*>(fresh.value.data()),
+                                         fresh.value.size()))}};
+    if (!platform::write_owner_only_file(path, j.dump()))
+        say("its " + kind + " entry could not be written");
+    return fresh;
+}
+
+}  // namespace cipolicy::credentials
