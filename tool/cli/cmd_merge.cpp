@@ -52,8 +52,7 @@ int run_merge(const Args& args) {
     // What merge writes must compile.
     policy::XmlSource check(output, merged.text);
     const auto compiled = policy::compile_policy(check, policy::kLatestFormatVersion);
-    if (!is_stdout(output))
-        for (const auto& input : inputs) refuse_output_onto_input(output, {input}, "merge");
+    OutputGuard("merge", a.vm, {"output"}).check(output, "-o", true);
     write_output(
         output,
         ByteView(reinterpret_cast<const std::uint8_t*>(merged.text.data()), merged.text.size()),

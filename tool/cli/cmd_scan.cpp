@@ -144,12 +144,8 @@ int run_scan(const Args& args) {
     // The output must compile before it is written: what scan writes, compile accepts.
     policy::XmlSource check(output, xml);
     policy::compile_policy(check, policy::kLatestFormatVersion);
-    if (!is_stdout(output)) {
-        std::vector<std::filesystem::path> inputs = paths;
-        if (a.vm.count("supplemental-to"))
-            inputs.emplace_back(a.vm["supplemental-to"].as<std::string>());
-        for (const auto& input : inputs) refuse_output_onto_input(output, {input}, "scan");
-    }
+    // Every path scanned and --supplemental-to are inputs no output may replace.
+    OutputGuard("scan", a.vm, {"output"}).check(output, "-o", true);
     write_output(output, ByteView(reinterpret_cast<const std::uint8_t*>(xml.data()), xml.size()),
                  true);
     if (!is_stdout(output))
