@@ -1,6 +1,7 @@
 #include "policy/compile_order.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <span>
 #include <string>
@@ -62,27 +63,27 @@ namespace {
 // first, as in the ordinal comparison, even for a U+0000 unit a binary may hold); the hash last,
 // raw, where the shorter of two equal prefixes sorts first as well.
 std::string sort_key(const FileRule& r) {
-    std::string key;
-    std::size_t size = 4 + 6 + r.hash.size();
-    for (const auto* field : {&r.file_name, &r.internal_name, &r.file_description, &r.product_name,
-                              &r.package_family_name, &r.file_path})
+    const PolicyString* fields[] = {&r.file_name,    &r.internal_name,       &r.file_description,
+                                    &r.product_name, &r.package_family_name, &r.file_path};
+    std::size_t size = 4 + std::size(fields) + r.hash.size();
+    for (const auto* field : fields)
         if (*field) size += 3 * (*field)->size() + 1;
-    key.reserve(size);
+    std::string key(size, '\0');
+    char* out = key.data();
     const auto type = static_cast<std::uint32_t>(r.type);
-    for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<char>(type >> shift));
-    for (const auto* field : {&r.file_name, &r.internal_name, &r.file_description, &r.product_name,
-                              &r.package_family_name, &r.file_path}) {
-        key.push_back(*field ? 1 : 0);
+    for (int shift = 24; shift >= 0; shift -= 8) *out++ = static_cast<char>(type >> shift);
+    for (const auto* field : fields) {
+        *out++ = *field ? 1 : 0;
         if (!*field) continue;
         for (const char16_t c : **field) {
             const char16_t u = invariant_upper(c);
-            key.push_back(1);
-            key.push_back(static_cast<char>(u >> 8));
-            key.push_back(static_cast<char>(u & 0xFF));
+            *out++ = 1;
+            *out++ = static_cast<char>(u >> 8);
+            *out++ = static_cast<char>(u & 0xFF);
         }
-        key.push_back(0);
+        *out++ = 0;
     }
-    key.append(reinterpret_cast<const char*>(r.hash.data()), r.hash.size());
+    if (!r.hash.empty()) std::memcpy(out, r.hash.data(), r.hash.size());
     return key;
 }
 
