@@ -122,7 +122,7 @@ TEST_CASE("the compiled order is the legacy sort under compare_file_rules itself
     // another, U+0000 (a binary may hold one), case beyond ASCII, hashes that are prefixes.
     const std::u16string names[] = {u"",       u"a",       u"A", u"ab",     u"a\u0000", u"a\u0000b",
                                     u"\u00E9", u"\u00C9x", u"_", u"\uFFFF", u"\u0131"};
-    const Bytes hashes[] = {{}, {0x00}, {0x01}, {0x01, 0x00}, {0xFF}};
+    const cipolicy::Bytes hashes[] = {{}, {0x00}, {0x01}, {0x01, 0x00}, {0xFF}};
     std::mt19937 rng(23);
     for (int round = 0; round < 40; ++round) {
         std::vector<FileRule> rules;
