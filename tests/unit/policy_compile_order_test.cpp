@@ -115,3 +115,31 @@ TEST_CASE("the decompiler's document order sorts back into the compiled order", 
     CHECK(document_order_for({rule(FileRuleType::allow, "b"), rule(FileRuleType::allow, "a")})
               .empty());
 }
+
+TEST_CASE("the compiled order is the legacy sort under compare_file_rules itself", "[compiler]") {
+    // compiled_rule_order compares precomputed keys; they must order every pair exactly as the
+    // comparator does, edge cases included: absent against empty, a name that is a prefix of
+    // another, U+0000 (a binary may hold one), case beyond ASCII, hashes that are prefixes.
+    const std::u16string names[] = {u"",       u"a",       u"A", u"ab",     u"a\u0000", u"a\u0000b",
+                                    u"\u00E9", u"\u00C9x", u"_", u"\uFFFF", u"\u0131"};
+    const cipolicy::Bytes hashes[] = {{}, {0x00}, {0x01}, {0x01, 0x00}, {0xFF}};
+    std::mt19937 rng(23);
+    for (int round = 0; round < 40; ++round) {
+        std::vector<FileRule> rules;
+        const std::size_t n = 1 + rng() % 300;
+        for (std::uint16_t i = 0; i < n; ++i) {
+            FileRule r = rule(static_cast<FileRuleType>(rng() % 3), nullptr, i);
+            for (auto* field : {&r.file_name, &r.internal_name, &r.file_description,
+                                &r.product_name, &r.package_family_name, &r.file_path})
+                if (rng() % 3 == 0) *field = names[rng() % std::size(names)];
+            r.hash = hashes[rng() % std::size(hashes)];
+            rules.push_back(r);
+        }
+        std::vector<std::uint32_t> expected(n);
+        for (std::uint32_t i = 0; i < n; ++i) expected[i] = i;
+        legacy_quick_sort(std::span(expected), [&](std::uint32_t x, std::uint32_t y) {
+            return compare_file_rules(rules[x], rules[y]);
+        });
+        CHECK(compiled_rule_order(rules) == expected);
+    }
+}

@@ -1,5 +1,7 @@
 #include "core/bytes.hpp"
 
+#include <array>
+
 namespace cipolicy {
 
 std::string to_hex(ByteView data) {
@@ -13,21 +15,28 @@ std::string to_hex(ByteView data) {
     return out;
 }
 
-static int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+namespace {
+
+// Each byte's value as a hex digit, or -1: one load per digit instead of three range tests.
+constexpr auto kHexValues = [] {
+    std::array<signed char, 256> t{};
+    t.fill(-1);
+    for (int c = '0'; c <= '9'; ++c) t[c] = static_cast<signed char>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) t[c] = static_cast<signed char>(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) t[c] = static_cast<signed char>(c - 'A' + 10);
+    return t;
+}();
+
+}  // namespace
 
 bool from_hex(std::string_view hex, Bytes& out) {
     if (hex.size() % 2 != 0) return false;
-    Bytes result;
-    result.reserve(hex.size() / 2);
-    for (std::size_t i = 0; i < hex.size(); i += 2) {
-        int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        result.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+    Bytes result(hex.size() / 2);
+    for (std::size_t i = 0; i < result.size(); ++i) {
+        const int hi = kHexValues[static_cast<unsigned char>(hex[2 * i])];
+        const int lo = kHexValues[static_cast<unsigned char>(hex[2 * i + 1])];
+        if ((hi | lo) < 0) return false;
+        result[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }
     out = std::move(result);
     return true;

@@ -1,8 +1,10 @@
 #include "policy/compile_order.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 #include <span>
+#include <string>
 
 #include "policy/legacy_sort.hpp"
 #include "policy/ordinal_ignore_case.hpp"
@@ -52,11 +54,51 @@ int compare_file_rules(const FileRule& a, const FileRule& b) {
     return a.hash == b.hash ? 0 : 1;
 }
 
+namespace {
+
+// compare_file_rules as one byte string, so that the sort's comparisons are a memcmp each instead
+// of six case-insensitive string comparisons (the sort compares each rule about 2 log2 n times).
+// Type as 4 big-endian bytes; then per field a presence byte (absent 0 < present 1) and each
+// upper-cased UTF-16 unit as 0x01 and 2 big-endian bytes, closed by 0x00 (so that a prefix sorts
+// first, as in the ordinal comparison, even for a U+0000 unit a binary may hold); the hash last,
+// raw, where the shorter of two equal prefixes sorts first as well.
+std::string sort_key(const FileRule& r) {
+    const PolicyString* fields[] = {&r.file_name,    &r.internal_name,       &r.file_description,
+                                    &r.product_name, &r.package_family_name, &r.file_path};
+    std::size_t size = 4 + std::size(fields) + r.hash.size();
+    for (const auto* field : fields)
+        if (*field) size += 3 * (*field)->size() + 1;
+    std::string key(size, '\0');
+    char* out = key.data();
+    const auto type = static_cast<std::uint32_t>(r.type);
+    for (int shift = 24; shift >= 0; shift -= 8) *out++ = static_cast<char>(type >> shift);
+    for (const auto* field : fields) {
+        *out++ = *field ? 1 : 0;
+        if (!*field) continue;
+        for (const char16_t c : **field) {
+            const char16_t u = invariant_upper(c);
+            *out++ = 1;
+            *out++ = static_cast<char>(u >> 8);
+            *out++ = static_cast<char>(u & 0xFF);
+        }
+        *out++ = 0;
+    }
+    if (!r.hash.empty()) std::memcpy(out, r.hash.data(), r.hash.size());
+    return key;
+}
+
+}  // namespace
+
 std::vector<std::uint32_t> compiled_rule_order(const std::vector<FileRule>& rules) {
+    std::vector<std::string> keys;
+    keys.reserve(rules.size());
+    for (const auto& r : rules) keys.push_back(sort_key(r));
     // Sorting indices runs the same comparisons and swaps as sorting the rules themselves.
     auto order = identity(rules.size());
     legacy_quick_sort(std::span<std::uint32_t>(order), [&](std::uint32_t x, std::uint32_t y) {
-        return compare_file_rules(rules[x], rules[y]);
+        // std::string::compare is unsigned bytewise (char_traits<char> compares as unsigned char).
+        const int c = keys[x].compare(keys[y]);
+        return c < 0 ? -1 : c > 0 ? 1 : 0;
     });
     return order;
 }

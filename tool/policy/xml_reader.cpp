@@ -3,6 +3,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -17,15 +18,24 @@ namespace {
 using Names = std::initializer_list<const char*>;
 
 bool is_one_of(const char* name, Names names) {
+    // The first character rules out most names without a call (a file rule checks each of its
+    // attributes against sixteen names).
     for (const char* n : names)
-        if (std::strcmp(name, n) == 0) return true;
+        if (n[0] == name[0] && std::strcmp(name, n) == 0) return true;
     return false;
 }
 
 // IDs of one kind (EKUs, file rules, signers, scenarios) and where each was defined.
+// Looked up by string_view (heterogeneous lookup), so that a reference allocates nothing.
+struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 struct IdTable {
     const char* kind;
-    std::unordered_map<std::string, std::pair<std::uint32_t, pugi::xml_node>> ids;
+    std::unordered_map<std::string, std::pair<std::uint32_t, pugi::xml_node>, IdHash,
+                       std::equal_to<>>
+        ids;
 };
 
 class Reader {
@@ -137,9 +147,9 @@ class Reader {
 
     std::uint32_t define(IdTable& table, const pugi::xml_node& node, const char* attribute,
                          std::uint32_t index) const {
-        const std::string id = values_.required(node, attribute);
+        std::string id = values_.required(node, attribute);
         if (trim(id).empty()) src_.fail(node, attribute, "must not be empty");
-        const auto [it, inserted] = table.ids.try_emplace(id, index, node);
+        const auto [it, inserted] = table.ids.try_emplace(std::move(id), index, node);
         if (!inserted)
             src_.fail(node, attribute,
                       std::string("duplicate ") + table.kind + " ID (first defined at " +
@@ -148,8 +158,9 @@ class Reader {
     }
     std::uint32_t ref(const IdTable& table, const pugi::xml_node& node,
                       const char* attribute) const {
-        const std::string id = values_.required(node, attribute);
-        const auto it = table.ids.find(id);
+        const auto a = node.attribute(attribute);
+        if (!a) values_.required(node, attribute);  // fails: "missing required attribute"
+        const auto it = table.ids.find(std::string_view(a.value()));
         if (it == table.ids.end())
             src_.fail(node, attribute, std::string("no ") + table.kind + " has this ID");
         return it->second.first;
