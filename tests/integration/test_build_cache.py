@@ -128,7 +128,7 @@ class KeyVaultBuildCacheTest(TrustedSigningTest):
             out = self.path(f'p{i}.cip')
             r = self.cli('sign', policy, '--key-vault', self.mock.url, '--key-vault-certificate',
                          'policy-signer', '--chain', self.mock.file('intermediate.pem'),
-                         '--ca-file', self.mock.ca_file, '--build-cache', cache, '-o', out)
+                         '--root', self.mock.root_cer, '--ca-file', self.mock.ca_file, '--build-cache', cache, '-o', out)
             self.assertExit(r, 0)
             self.assertExit(self.cli('verify', out, '--root', self.mock.root_cer), 0)
         requests = self.mock.stats()['requests']

@@ -79,7 +79,7 @@ class SettingKeysTest(CliTest):
         r = run('sign', policy, '-o', policy, '--cert', pki.leaf_pem, '--key', pki.key_pem,
                 '--chain', pki.chain_pem)
         self.assertNotEqual(r.code, 0)
-        self.assertIn('--output', r.err)
+        self.assertRegex(r.err, r'give another (-o|--output)\b')
         self.assertNotIn('sign.output', r.err)
         self.assertNotRegex(r.err, r'\b(sign|output|local|verify)\.[a-z]')
 

@@ -44,7 +44,7 @@ TEST_CASE("every setting a message names reads as a flag on the command line", "
     cli::name_settings_by_flag();
     const auto keys = keys_named_in_sources();
     REQUIRE(keys.size() > 10);
-    CHECK(keys.count("sign.output") == 1);
+    CHECK(keys.count("http.ca-file") == 1);  // the scan finds what messages name
     for (const auto& key : keys) {
         INFO(key);
         CHECK(setting_name(key).rfind("--", 0) == 0);

@@ -142,7 +142,7 @@ TEST_CASE("messages name a setting by its key, and by its flag once the CLI says
                                     "(--thumbprint): one of them, not both"));
 }
 
-TEST_CASE("azure.* is shared by Trusted Signing and Key Vault; the old keys are aliases",
+TEST_CASE("azure.* is shared by Trusted Signing and Key Vault and the old keys are aliases",
           "[config]") {
     config::Settings s = config::load_settings_file(test::write_config(
         "azure:\n  credential: azure-cli\n  timeout: 30\n  request-timeout: 5\n"));

@@ -51,7 +51,7 @@ class ChainedCredential : public TokenCredential {
                         "); set AZURE_TENANT_ID/AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or "
                         "AZURE_CLIENT_CERTIFICATE_PATH, CIPOLICY_ACCESS_TOKEN, run az login, or "
                         "choose one with " +
-                        setting_name("trusted-signing.credential") + " (docs/trusted-signing.md)");
+                        setting_name("azure.credential") + " (docs/trusted-signing.md)");
     }
 
   private:
@@ -69,7 +69,7 @@ class RequiredCredential : public TokenCredential {
             return inner_->get_token();
         } catch (const CredentialUnavailable& e) {
             throw Error(ExitCode::credential, std::string(e.what()) + " (" +
-                                                  setting_name("trusted-signing.credential") + ")");
+                                                  setting_name("azure.credential") + ")");
         }
     }
 
@@ -121,7 +121,7 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
     else if (type != "default") {
         std::string list;
         for (const auto& t : credential_types()) list += (list.empty() ? "" : ", ") + t;
-        throw Error(ExitCode::usage, setting_name("trusted-signing.credential") +
+        throw Error(ExitCode::usage, setting_name("azure.credential") +
                                          ": unknown type '" + options.type + "'; use one of " +
                                          list);
     }
