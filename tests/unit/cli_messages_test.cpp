@@ -49,7 +49,6 @@ TEST_CASE("every setting a message names reads as a flag on the command line", "
         INFO(key);
         CHECK(setting_name(key).rfind("--", 0) == 0);
     }
-    set_setting_namer(nullptr);
 }
 
 TEST_CASE("did you mean: case, spaces and slips are forgiven, strangers are not", "[cli]") {
