@@ -56,13 +56,13 @@ PolicyFile read_policy_or_signed(const std::string& path) {
 }
 
 policy::XmlSource load_policy_xml(const std::string& path, bool keep_formatting) {
-    const Bytes data = read_bounded(path, kMaxPolicyBytes, "policy XML");
-    if (!looks_like_xml(data)) {
-        const FileKind kind = identify_file(data);
+    std::string text = read_bounded_string(path, kMaxPolicyBytes, "policy XML");
+    if (!looks_like_xml(byte_view(text))) {
+        const FileKind kind = identify_file(byte_view(text));
         if (kind != FileKind::unknown)
             throw Error(ExitCode::input, wrong_kind_message(path, kind, "policy XML"));
     }
-    return policy::XmlSource(path, std::string(data.begin(), data.end()), keep_formatting);
+    return policy::XmlSource(path, std::move(text), keep_formatting);
 }
 
 }  // namespace cipolicy::cms

@@ -17,7 +17,11 @@ std::string size_text(std::uintmax_t bytes) {
 }
 }  // namespace
 
-Bytes read_bounded(const fs::path& path, std::uintmax_t max, const char* what) {
+namespace {
+// Reads into `data` (a Bytes or a std::string): one allocation of the file's own size and no copy
+// for a regular file; a device or pipe, which reports no size, grows chunk by chunk up to the cap.
+template <class Buffer>
+Buffer read_into(const fs::path& path, std::uintmax_t max, const char* what) {
     std::error_code ec;
     if (fs::is_directory(path, ec))
         throw Error(ExitCode::input, path.string() + ": is a directory, expected a file");
@@ -36,26 +40,35 @@ Bytes read_bounded(const fs::path& path, std::uintmax_t max, const char* what) {
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ExitCode::input, path.string() + ": cannot open: " + std::strerror(errno));
-    // Read straight into the result, sized from the file when it has a size: one allocation and
-    // no copy for a policy, however large.
-    Bytes data;
-    data.reserve(static_cast<std::size_t>(expected) + 1);
-    constexpr std::size_t kChunk = 65536;
+    using Char = typename Buffer::value_type;
+    Buffer data(static_cast<std::size_t>(expected), Char{});
+    in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(expected));
+    data.resize(static_cast<std::size_t>(in.gcount()));
+    // What follows the size the file reported (a device, a pipe, a file that grew) goes through a
+    // small buffer: probing for the end in `data` would reallocate, and copy, the whole file.
+    char chunk[16384];
     while (in) {
-        const std::size_t old = data.size();
-        const std::size_t want = std::max(kChunk, data.capacity() - old);
-        data.resize(old + want);
-        in.read(reinterpret_cast<char*>(data.data() + old), static_cast<std::streamsize>(want));
-        data.resize(old + static_cast<std::size_t>(in.gcount()));
-        if (data.size() > max) throw too_large();
+        in.read(chunk, sizeof chunk);
+        const auto got = static_cast<std::size_t>(in.gcount());
+        if (data.size() + got > max) throw too_large();
+        data.insert(data.end(), reinterpret_cast<const Char*>(chunk),
+                    reinterpret_cast<const Char*>(chunk) + got);
     }
     if (in.bad()) throw Error(ExitCode::input, path.string() + ": read failed");
     return data;
 }
+}  // namespace
+
+Bytes read_bounded(const fs::path& path, std::uintmax_t max, const char* what) {
+    return read_into<Bytes>(path, max, what);
+}
+
+std::string read_bounded_string(const fs::path& path, std::uintmax_t max, const char* what) {
+    return read_into<std::string>(path, max, what);
+}
 
 std::string read_bounded_text(const fs::path& path, std::uintmax_t max, const char* what) {
-    const Bytes data = read_bounded(path, max, what);
-    std::string text(data.begin(), data.end());
+    std::string text = read_into<std::string>(path, max, what);
     // A UTF-8 byte order mark is common in files written by PowerShell or Notepad.
     if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
     return text;

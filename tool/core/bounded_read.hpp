@@ -20,6 +20,10 @@ inline constexpr std::uintmax_t kMaxKeyFileBytes = 1u << 20;  // certificates, k
 // naming the path, the cap and `what` it should be. Other failures as read_file.
 Bytes read_bounded(const std::filesystem::path& path, std::uintmax_t max, const char* what);
 
+// read_bounded into a string, byte for byte (a BOM kept): for text a parser decodes itself.
+std::string read_bounded_string(const std::filesystem::path& path, std::uintmax_t max,
+                                const char* what);
+
 // read_bounded as text, without a UTF-8 byte order mark.
 std::string read_bounded_text(const std::filesystem::path& path, std::uintmax_t max,
                               const char* what);

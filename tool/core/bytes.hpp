@@ -12,6 +12,11 @@ namespace cipolicy {
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
+// The bytes of a text, viewed in place.
+inline ByteView byte_view(std::string_view text) {
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
 // Uppercase hex, no separators (the form CertRoot and EKU values take in policy XML).
 std::string to_hex(ByteView data);
 

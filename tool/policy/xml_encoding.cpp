@@ -70,7 +70,10 @@ void append_utf16(std::string& out, char16_t u, bool little_endian) {
 
 DecodedXml decode_xml(std::string bytes, const std::string& path) {
     const std::string_view b = bytes;
-    if (b.starts_with(kUtf8Bom)) return {bytes.substr(kUtf8Bom.size()), XmlEncoding::utf8_bom};
+    if (b.starts_with(kUtf8Bom)) {
+        bytes.erase(0, kUtf8Bom.size());  // in place: no second copy of the document
+        return {std::move(bytes), XmlEncoding::utf8_bom};
+    }
     if (b.starts_with(kUtf16LeBom))
         return {utf16_to_utf8_strict(b.substr(2), true, path), XmlEncoding::utf16le};
     if (b.starts_with(kUtf16BeBom))
