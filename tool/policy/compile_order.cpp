@@ -35,6 +35,18 @@ void remap_group(SignerGroup& g, const std::vector<std::uint32_t>& new_index) {
     std::sort(g.file_rules_ref.begin(), g.file_rules_ref.end());
 }
 
+// Moves element i to new_index[i] by following the permutation's cycles: no second vector of
+// rules (a block list's rules are most of a compile's memory).
+template <class T>
+void permute_in_place(std::vector<T>& items, std::vector<std::uint32_t> new_index) {
+    for (std::uint32_t i = 0; i < items.size(); ++i)
+        while (new_index[i] != i) {
+            const std::uint32_t j = new_index[i];
+            std::swap(items[i], items[j]);
+            std::swap(new_index[i], new_index[j]);
+        }
+}
+
 int compare_settings(const SecureSetting& a, const SecureSetting& b) {
     for (auto field : {&SecureSetting::provider, &SecureSetting::key, &SecureSetting::value_name})
         if (int c = compare_optional(a.*field, b.*field)) return c;
@@ -106,13 +118,8 @@ std::vector<std::uint32_t> compiled_rule_order(const std::vector<FileRule>& rule
 void apply_compiler_order(Policy& p) {
     const auto order = compiled_rule_order(p.file_rules);
     std::vector<std::uint32_t> new_index(order.size());
-    std::vector<FileRule> sorted;
-    sorted.reserve(order.size());
-    for (std::uint32_t k = 0; k < order.size(); ++k) {
-        new_index[order[k]] = k;
-        sorted.push_back(std::move(p.file_rules[order[k]]));
-    }
-    p.file_rules = std::move(sorted);
+    for (std::uint32_t k = 0; k < order.size(); ++k) new_index[order[k]] = k;
+    permute_in_place(p.file_rules, new_index);
     for (auto& s : p.signers) remap(s.file_attrib_refs, new_index);
     for (auto& sc : p.signing_scenarios) {
         remap_group(sc.product_signers, new_index);
