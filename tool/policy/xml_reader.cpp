@@ -1,5 +1,6 @@
 #include "policy/xml_reader.hpp"
 
+#include <array>
 #include <cstring>
 #include <initializer_list>
 #include <string>
@@ -36,6 +37,50 @@ struct IdTable {
     std::unordered_map<std::string, std::pair<std::uint32_t, pugi::xml_node>, IdHash,
                        std::equal_to<>>
         ids;
+};
+
+// The attributes of the four file rule elements, in the order of kRuleAttrNames.
+enum class RuleAttr : std::uint8_t {
+    id,
+    friendly_name,
+    file_name,
+    internal_name,
+    file_description,
+    product_name,
+    package_family_name,
+    package_version,
+    minimum_file_version,
+    maximum_file_version,
+    hash,
+    app_ids,
+    file_path,
+    require_hotpatch_id,
+    minimum_hotpatch_sequence,
+    maximum_hotpatch_sequence,
+    type,
+};
+constexpr std::array<const char*, 17> kRuleAttrNames = {"ID",
+                                                        "FriendlyName",
+                                                        "FileName",
+                                                        "InternalName",
+                                                        "FileDescription",
+                                                        "ProductName",
+                                                        "PackageFamilyName",
+                                                        "PackageVersion",
+                                                        "MinimumFileVersion",
+                                                        "MaximumFileVersion",
+                                                        "Hash",
+                                                        "AppIDs",
+                                                        "FilePath",
+                                                        "RequireHotpatchID",
+                                                        "MinimumHotpatchSequence",
+                                                        "MaximumHotpatchSequence",
+                                                        "Type"};
+struct RuleAttributes {
+    std::array<pugi::xml_attribute, kRuleAttrNames.size()> slots;
+    const pugi::xml_attribute& operator[](RuleAttr a) const {
+        return slots[static_cast<std::size_t>(a)];
+    }
 };
 
 class Reader {
@@ -250,47 +295,64 @@ class Reader {
         expect_attributes(list, {});
         expect_children(list, {"Allow", "Deny", "FileAttrib", "FileRule"});
         std::vector<pugi::xml_node> hotpatch_bases;
+        // A rule is a few hundred bytes: growing the vector rule by rule would copy a block list
+        // about twice over.
+        p_.file_rules.reserve(p_.file_rules.size() +
+                              static_cast<std::size_t>(std::distance(list.begin(), list.end())));
         for (const auto e : list.children()) {
             if (e.type() != pugi::node_element) continue;
             const std::string_view kind = e.name();
-            if (kind == "Allow")
-                expect_leaf(
-                    e, {"ID", "FriendlyName", "FileName", "InternalName", "FileDescription",
-                        "ProductName", "PackageFamilyName", "PackageVersion", "MinimumFileVersion",
-                        "MaximumFileVersion", "Hash", "AppIDs", "FilePath", "RequireHotpatchID",
-                        "MinimumHotpatchSequence", "MaximumHotpatchSequence"});
-            else
-                expect_leaf(
-                    e, {"ID", "FriendlyName", "FileName", "InternalName", "FileDescription",
-                        "ProductName", "PackageFamilyName", "PackageVersion", "MinimumFileVersion",
-                        "MaximumFileVersion", "Hash", "AppIDs", "FilePath", "Type"});
-            if (kind != "FileRule" && e.attribute("Type"))  // Type is the generic rule's only
+            const RuleAttributes a = rule_attributes(e, kind == "Allow");
+            expect_children(e, {});
+            if (kind != "FileRule" && a[RuleAttr::type])  // Type is the generic rule's only
                 src_.fail(e, "Type", "attribute not allowed here");
             FileRule r;
-            r.app_ids = app_ids(e);
+            r.app_ids = app_ids(e, a[RuleAttr::app_ids]);
             r.type = file_rule_type(e);
-            if (e.attribute("RequireHotpatchID")) hotpatch_bases.push_back(e);
+            if (a[RuleAttr::require_hotpatch_id]) hotpatch_bases.push_back(e);
             define(rule_ids_, e, "ID", static_cast<std::uint32_t>(p_.file_rules.size()));
-            r.xml = {e.attribute("ID").value(), e.attribute("FriendlyName").value()};
-            r.file_name = values_.string(e, "FileName");
-            r.internal_name = values_.string(e, "InternalName");
-            r.file_description = values_.string(e, "FileDescription");
-            r.product_name = values_.string(e, "ProductName");
-            r.package_family_name = values_.string(e, "PackageFamilyName");
-            r.file_path = values_.string(e, "FilePath");
-            r.package_version = values_.version(e, "PackageVersion").value_or(Version{});
-            const auto min = values_.version(e, "MinimumFileVersion");
-            const auto max = values_.version(e, "MaximumFileVersion");
+            r.xml = {a[RuleAttr::id].value(), a[RuleAttr::friendly_name].value()};
+            r.file_name = values_.string(e, a[RuleAttr::file_name]);
+            r.internal_name = values_.string(e, a[RuleAttr::internal_name]);
+            r.file_description = values_.string(e, a[RuleAttr::file_description]);
+            r.product_name = values_.string(e, a[RuleAttr::product_name]);
+            r.package_family_name = values_.string(e, a[RuleAttr::package_family_name]);
+            r.file_path = values_.string(e, a[RuleAttr::file_path]);
+            r.package_version =
+                values_.version(e, a[RuleAttr::package_version]).value_or(Version{});
+            const auto min = values_.version(e, a[RuleAttr::minimum_file_version]);
+            const auto max = values_.version(e, a[RuleAttr::maximum_file_version]);
             // ConvertFrom-CIPolicy's defaults: a Deny without any version range denies every
             // version, written as the highest minimum.
             r.minimum_version = (r.type == FileRuleType::deny && !min && !max)
                                     ? kMaxVersion
                                     : min.value_or(Version{});
             r.maximum_version = max.value_or(Version{});
-            if (e.attribute("Hash")) r.hash = values_.hex(e, "Hash", true);
+            if (a[RuleAttr::hash]) r.hash = values_.hex(e, a[RuleAttr::hash], true);
             p_.file_rules.push_back(std::move(r));
         }
         hotpatch(list, hotpatch_bases);
+    }
+    // A file rule's attributes in one pass (each looked up by name walked the attribute list
+    // fifteen times a rule); one that the element may not have fails as expect_attributes does.
+    // Allow alone has the hotpatch attributes, the others alone Type (only FileRule keeps it).
+    RuleAttributes rule_attributes(const pugi::xml_node& e, bool allow) const {
+        RuleAttributes found;
+        for (const auto attribute : e.attributes()) {
+            const char* name = attribute.name();
+            std::size_t k = 0;
+            while (k < kRuleAttrNames.size() &&
+                   (kRuleAttrNames[k][0] != name[0] || std::strcmp(kRuleAttrNames[k], name) != 0))
+                ++k;
+            const auto which = static_cast<RuleAttr>(k);
+            const bool hotpatch = which == RuleAttr::require_hotpatch_id ||
+                                  which == RuleAttr::minimum_hotpatch_sequence ||
+                                  which == RuleAttr::maximum_hotpatch_sequence;
+            if (k == kRuleAttrNames.size() || (allow ? which == RuleAttr::type : hotpatch))
+                src_.fail(e, name, "attribute not allowed here");
+            found.slots[k] = attribute;
+        }
+        return found;
     }
     FileRuleType file_rule_type(const pugi::xml_node& e) const {
         const std::string_view kind = e.name();
@@ -416,10 +478,11 @@ class Reader {
 
     // The schema's AppIdType: one literal value that does not start with '$', or one or more
     // macro references "$(Id)$(Id2)", each one value of the list the binary stores.
-    std::vector<PolicyString> app_ids(const pugi::xml_node& e) const {
-        const PolicyString literal = values_.string(e, "AppIDs");
+    std::vector<PolicyString> app_ids(const pugi::xml_node& e,
+                                      const pugi::xml_attribute& attribute) const {
+        const PolicyString literal = values_.string(e, attribute);
         if (!literal) return {};
-        const std::string_view text = e.attribute("AppIDs").value();
+        const std::string_view text = attribute.value();
         if (text.empty() || text[0] != '$') return {*literal};
         std::vector<PolicyString> out;
         for (std::string_view rest = text; !rest.empty();) {

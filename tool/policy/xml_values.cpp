@@ -127,27 +127,39 @@ PolicyString XmlValues::utf16(const pugi::xml_node& node, const char* attribute,
 }
 
 PolicyString XmlValues::string(const pugi::xml_node& node, const char* attribute) const {
-    const auto a = node.attribute(attribute);
+    return string(node, node.attribute(attribute));
+}
+
+PolicyString XmlValues::string(const pugi::xml_node& node, const pugi::xml_attribute& a) const {
     if (!a) return std::nullopt;
-    return utf16(node, attribute, a.value());
+    return utf16(node, a.name(), a.value());
 }
 
 Bytes XmlValues::hex(const pugi::xml_node& node, const char* attribute, bool allow_empty) const {
     const auto a = node.attribute(attribute);
     if (!a) src_.fail(node, std::string("missing required attribute ") + attribute);
+    return hex(node, a, allow_empty);
+}
+
+Bytes XmlValues::hex(const pugi::xml_node& node, const pugi::xml_attribute& a,
+                     bool allow_empty) const {
     const std::string_view text = trim(a.value());  // no copy: hashes are most of a blocklist
     Bytes out;
     if (!from_hex(text, out))
-        src_.fail(node, attribute, "not hex (an even number of digits 0-9, A-F expected)");
-    if (out.empty() && !allow_empty) src_.fail(node, attribute, "must not be empty");
+        src_.fail(node, a.name(), "not hex (an even number of digits 0-9, A-F expected)");
+    if (out.empty() && !allow_empty) src_.fail(node, a.name(), "must not be empty");
     return out;
 }
 
 std::optional<Version> XmlValues::version(const pugi::xml_node& node, const char* attribute) const {
-    const auto a = node.attribute(attribute);
+    return version(node, node.attribute(attribute));
+}
+
+std::optional<Version> XmlValues::version(const pugi::xml_node& node,
+                                          const pugi::xml_attribute& a) const {
     if (!a) return std::nullopt;
     auto v = Version::parse(trim(a.value()));
-    if (!v) src_.fail(node, attribute, "not a version (four numbers 0-65535 separated by dots)");
+    if (!v) src_.fail(node, a.name(), "not a version (four numbers 0-65535 separated by dots)");
     return v;
 }
 

@@ -38,6 +38,13 @@ class XmlValues {
     // Even-length hex; `allow_empty` for Hash, where empty means none.
     Bytes hex(const pugi::xml_node& node, const char* attribute, bool allow_empty) const;
     std::optional<Version> version(const pugi::xml_node& node, const char* attribute) const;
+    // The same, of an attribute of `node` already found (a null one is absent; `hex` needs one):
+    // for readers that look at each attribute of an element once.
+    PolicyString string(const pugi::xml_node& node, const pugi::xml_attribute& attribute) const;
+    Bytes hex(const pugi::xml_node& node, const pugi::xml_attribute& attribute,
+              bool allow_empty) const;
+    std::optional<Version> version(const pugi::xml_node& node,
+                                   const pugi::xml_attribute& attribute) const;
     // Decimal number no larger than `max` (attribute, or the element's text when null).
     std::optional<std::uint64_t> number(const pugi::xml_node& node, const char* attribute,
                                         std::uint64_t max) const;
