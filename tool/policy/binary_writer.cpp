@@ -47,8 +47,13 @@ struct What {
 
 class Sink {
   public:
+    explicit Sink(std::size_t expected_size) { out_.reserve(expected_size); }
+
     void u32(std::uint32_t v) {
-        for (int i = 0; i < 4; ++i) out_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+        const std::uint8_t le[4] = {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8),
+                                    static_cast<std::uint8_t>(v >> 16),
+                                    static_cast<std::uint8_t>(v >> 24)};
+        out_.insert(out_.end(), le, le + 4);
     }
     void u64(std::uint64_t v) {
         u32(static_cast<std::uint32_t>(v));
@@ -73,9 +78,12 @@ class Sink {
             // Empty and absent share one encoding; writing it would turn present into absent.
             if (s->empty()) refuse(what.text() + " is present but empty (make it absent)");
             count(s->size() * 2, what);
+            const std::size_t at = out_.size();
+            out_.resize(at + s->size() * 2);
+            std::uint8_t* to = out_.data() + at;
             for (char16_t c : *s) {
-                out_.push_back(static_cast<std::uint8_t>(c));
-                out_.push_back(static_cast<std::uint8_t>(c >> 8));
+                *to++ = static_cast<std::uint8_t>(c);
+                *to++ = static_cast<std::uint8_t>(c >> 8);
             }
             pad(s->size() * 2);
         }
@@ -147,9 +155,29 @@ void check_fits_format(const Policy& p) {
     });
 }
 
+// A size the binary will not exceed for all but unusual policies, so that its buffer is allocated
+// once: file rules are nearly all of a large policy. Only the pages written are ever touched, so
+// a generous guess costs nothing.
+std::size_t expected_binary_size(const Policy& p) {
+    std::size_t size = 4096 + 512 * (p.signers.size() + p.settings.size() + p.ekus.size());
+    for (const auto& r : p.file_rules) {
+        size += 96 + r.hash.size() + 8 * r.app_ids.size();
+        for (const auto* s : {&r.file_name, &r.internal_name, &r.file_description, &r.product_name,
+                              &r.package_family_name, &r.file_path})
+            if (*s) size += 2 * (*s)->size() + 8;
+        for (const auto& a : r.app_ids)
+            if (a) size += 2 * a->size() + 8;
+    }
+    for (const auto& s : p.signers) size += 4 * (s.file_attrib_refs.size() + s.cert_ekus.size());
+    for (const auto& sc : p.signing_scenarios)
+        for (const auto* g : {&sc.product_signers, &sc.test_signers, &sc.test_signing_signers})
+            size += 4 * g->file_rules_ref.size() + 64 * (g->allowed.size() + g->denied.size());
+    return size;
+}
+
 class Writer {
   public:
-    explicit Writer(const Policy& p) : p_(p) {}
+    explicit Writer(const Policy& p) : p_(p), out_(expected_binary_size(p)) {}
 
     Bytes write() {
         header();
