@@ -26,17 +26,11 @@ bool is_one_of(const char* name, Names names) {
     return false;
 }
 
-// IDs of one kind (EKUs, file rules, signers, scenarios) and where each was defined.
-// Looked up by string_view (heterogeneous lookup), so that a reference allocates nothing.
-struct IdHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
+// IDs of one kind (EKUs, file rules, signers, scenarios) and where each was defined. The keys
+// view the attribute values in the document, which outlives the reader: no ID is copied.
 struct IdTable {
     const char* kind;
-    std::unordered_map<std::string, std::pair<std::uint32_t, pugi::xml_node>, IdHash,
-                       std::equal_to<>>
-        ids;
+    std::unordered_map<std::string_view, std::pair<std::uint32_t, pugi::xml_node>> ids;
 };
 
 // The attributes of the four file rule elements, in the order of kRuleAttrNames.
@@ -192,9 +186,11 @@ class Reader {
 
     std::uint32_t define(IdTable& table, const pugi::xml_node& node, const char* attribute,
                          std::uint32_t index) const {
-        std::string id = values_.required(node, attribute);
+        const auto a = node.attribute(attribute);
+        if (!a) values_.required(node, attribute);  // fails: "missing required attribute"
+        const std::string_view id = a.value();
         if (trim(id).empty()) src_.fail(node, attribute, "must not be empty");
-        const auto [it, inserted] = table.ids.try_emplace(std::move(id), index, node);
+        const auto [it, inserted] = table.ids.try_emplace(id, index, node);
         if (!inserted)
             src_.fail(node, attribute,
                       std::string("duplicate ") + table.kind + " ID (first defined at " +
@@ -205,7 +201,7 @@ class Reader {
                       const char* attribute) const {
         const auto a = node.attribute(attribute);
         if (!a) values_.required(node, attribute);  // fails: "missing required attribute"
-        const auto it = table.ids.find(std::string_view(a.value()));
+        const auto it = table.ids.find(a.value());
         if (it == table.ids.end())
             src_.fail(node, attribute, std::string("no ") + table.kind + " has this ID");
         return it->second.first;
@@ -297,8 +293,9 @@ class Reader {
         std::vector<pugi::xml_node> hotpatch_bases;
         // A rule is a few hundred bytes: growing the vector rule by rule would copy a block list
         // about twice over.
-        p_.file_rules.reserve(p_.file_rules.size() +
-                              static_cast<std::size_t>(std::distance(list.begin(), list.end())));
+        const auto children = static_cast<std::size_t>(std::distance(list.begin(), list.end()));
+        p_.file_rules.reserve(p_.file_rules.size() + children);
+        rule_ids_.ids.reserve(rule_ids_.ids.size() + children);
         for (const auto e : list.children()) {
             if (e.type() != pugi::node_element) continue;
             const std::string_view kind = e.name();
