@@ -30,7 +30,7 @@ XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_for
         bad = WellFormedError{static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset)),
                               result.description()};
     else
-        bad = find_not_well_formed(text_, *doc_);
+        bad = find_not_well_formed(text_);
     if (bad) {
         const auto p = position(bad->offset);
         throw Error(ExitCode::input, path_.string() + "(" + std::to_string(p.line) + "," +

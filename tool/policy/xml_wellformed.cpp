@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <set>
+#include <unordered_set>
+#include <vector>
 
 #include "core/quote.hpp"
 #include "core/utf8.hpp"
@@ -181,6 +182,9 @@ class Scanner {
         // Jumps from quote to quote with memchr instead of stepping through every byte of the
         // tag: the start tags are most of a policy.
         ++at_;
+        const std::size_t element = at_;  // the name, where pugixml's offset_debug points
+        names_.clear();
+        many_.clear();
         for (;;) {
             const std::size_t gt = std::min(t_.find('>', at_), t_.size());
             const std::size_t quote = first_quote(at_, gt);
@@ -191,6 +195,7 @@ class Scanner {
                 ++at_;
                 return std::nullopt;
             }
+            if (auto e = attribute_name(element, quote)) return e;
             at_ = quote;
             const auto close = t_.find(t_[quote], quote + 1);
             if (close == std::string_view::npos) break;
@@ -199,6 +204,34 @@ class Scanner {
             at_ = close + 1;
         }
         return fail("unterminated start tag");
+    }
+
+    // The name of the attribute whose value opens at `quote` ("name = 'value'": pugixml has
+    // judged that syntax), refused when the element already has one of that name.
+    std::optional<WellFormedError> attribute_name(std::size_t element, std::size_t quote) {
+        std::size_t end = quote;
+        while (end > element && is_space(t_[end - 1])) --end;
+        if (end == element || t_[end - 1] != '=') return std::nullopt;
+        --end;
+        while (end > element && is_space(t_[end - 1])) --end;
+        std::size_t start = end;
+        while (start > element && !is_space(t_[start - 1]) && t_[start - 1] != '"' &&
+               t_[start - 1] != '\'')
+            --start;
+        const std::string_view name = t_.substr(start, end - start);
+        // Pairwise for the handful of attributes an element has; a set beyond that, so that a
+        // hostile element cannot make the check quadratic.
+        constexpr std::size_t kPairwise = 16;
+        bool twice = false;
+        if (names_.size() < kPairwise) {
+            twice = std::find(names_.begin(), names_.end(), name) != names_.end();
+            names_.push_back(name);
+        } else {
+            if (many_.empty()) many_.insert(names_.begin(), names_.end());
+            twice = !many_.insert(name).second;
+        }
+        if (!twice) return std::nullopt;
+        return WellFormedError{element, "the attribute " + escaped(name) + " is given twice"};
     }
 
     // The first '"' or '\'' in [from, to), or `to`.
@@ -212,60 +245,15 @@ class Scanner {
 
     std::string_view t_;
     std::size_t at_ = 0;
+    std::vector<std::string_view> names_;        // of the current start tag's attributes
+    std::unordered_set<std::string_view> many_;  // the same, for a tag with very many
 };
-
-std::optional<WellFormedError> duplicate_attribute(const pugi::xml_node& node) {
-    // Pairwise for the handful of attributes an element has (a set would allocate for each
-    // element); a set beyond that, so that a hostile element cannot make the check quadratic.
-    constexpr std::size_t kPairwise = 16;
-    std::size_t count = 0;
-    for (auto a = node.first_attribute(); a && count <= kPairwise; a = a.next_attribute()) ++count;
-    std::optional<pugi::xml_attribute> twice;
-    if (count <= kPairwise) {
-        for (auto a = node.first_attribute(); a && !twice; a = a.next_attribute())
-            for (auto b = node.first_attribute(); b != a; b = b.next_attribute())
-                if (std::strcmp(a.name(), b.name()) == 0) {
-                    twice = a;
-                    break;
-                }
-    } else {
-        std::set<std::string_view> names;
-        for (const auto a : node.attributes())
-            if (!names.insert(a.name()).second) {
-                twice = a;
-                break;
-            }
-    }
-    if (!twice) return std::nullopt;
-    return WellFormedError{
-        static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())),
-        "the attribute " + escaped(twice->name()) + " is given twice"};
-}
-
-std::optional<WellFormedError> check_attributes(const pugi::xml_node& top) {
-    // Iterative: a hostile document nests deeply, and recursion would exhaust the stack.
-    for (auto node = top.first_child(); node;) {
-        if (node.type() == pugi::node_element && node.first_attribute() &&
-            node.first_attribute().next_attribute()) {
-            if (auto e = duplicate_attribute(node)) return e;
-        }
-        if (node.first_child()) {
-            node = node.first_child();
-            continue;
-        }
-        while (node && !node.next_sibling()) node = node.parent();
-        if (node) node = node.next_sibling();
-    }
-    return std::nullopt;
-}
 
 }  // namespace
 
-std::optional<WellFormedError> find_not_well_formed(std::string_view text,
-                                                    const pugi::xml_document& doc) {
+std::optional<WellFormedError> find_not_well_formed(std::string_view text) {
     if (auto e = check_characters(text)) return e;
-    if (auto e = Scanner(text).run()) return e;
-    return check_attributes(doc);
+    return Scanner(text).run();
 }
 
 }  // namespace cipolicy::policy

@@ -9,8 +9,6 @@
 #include <string>
 #include <string_view>
 
-#include <pugixml.hpp>
-
 namespace cipolicy::policy {
 
 struct WellFormedError {
@@ -18,9 +16,8 @@ struct WellFormedError {
     std::string problem;
 };
 
-// The first problem found, if any. `text` is what `doc` was parsed from (without a byte order
-// mark).
-std::optional<WellFormedError> find_not_well_formed(std::string_view text,
-                                                    const pugi::xml_document& doc);
+// The first problem found, if any, in `text` (without a byte order mark), which pugixml has
+// parsed without error: its syntax of tags and attributes is taken as judged.
+std::optional<WellFormedError> find_not_well_formed(std::string_view text);
 
 }  // namespace cipolicy::policy
