@@ -31,3 +31,21 @@ TEST_CASE("character check: each position of a bad byte is found, good bytes pas
             CHECK_FALSE(check(head + filler + good + after + tail).has_value());
     }
 }
+
+TEST_CASE("duplicate attributes are found in every start tag and located at the element") {
+    const auto twice = [](const std::string& text) -> std::string {
+        const auto e = check(text);
+        return e ? std::to_string(e->offset) + " " + e->problem : "accepted";
+    };
+    CHECK(twice("<r><a x='1' y=\"2\"/><b c=\"3\"\n   c = '4'></b></r>") ==
+          "20 the attribute c is given twice");
+    // Quotes of the other kind inside a value are text, not the start of another attribute.
+    CHECK(twice("<r a='b=\"1\"' b=\"c='2'\"/>") == "accepted");
+    CHECK(twice("<r a=\"x\" b='x' ab=\"x\" ba='x'/>") == "accepted");
+    // Past sixteen attributes the names go into a set; the seventeenth and later are checked too.
+    std::string many = "<r";
+    for (int i = 0; i < 40; ++i) many += " n" + std::to_string(i) + "=\"v\"";
+    CHECK(twice(many + "/>") == "accepted");
+    CHECK(twice(many + " n3=\"again\"/>") == "1 the attribute n3 is given twice");
+    CHECK(twice(many + " n39='again'/>") == "1 the attribute n39 is given twice");
+}
