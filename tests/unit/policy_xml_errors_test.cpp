@@ -3,10 +3,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <string>
 
 #include "core/error.hpp"
 #include "policy/compiler.hpp"
+#include "policy/xml_source.hpp"
+#include "test_support.hpp"
 
 using namespace cipolicy;
 using cipolicy::policy::compile_policy_xml;
@@ -33,10 +36,26 @@ std::string policy_text(const std::string& body,
            body + "</SiPolicy>\n";
 }
 
-std::string error_of(const std::string& xml) {
+// The message for `xml` as text ("t.xml"), or read from a file named t.xml, which pugixml parses
+// in place: its rewrite of values and delimiters must not move a line or column.
+std::string error_of(const std::string& xml, bool from_file = false) {
     try {
-        const XmlSource source("t.xml", xml);
-        compile_policy_xml(source);
+        if (from_file) {
+            const auto file = test::write_config("").parent_path() / "t.xml";
+            std::ofstream(file, std::ios::binary) << xml;
+            try {
+                compile_policy_xml(XmlSource::from_file(file, xml));
+            } catch (const Error& e) {
+                std::string message = e.what();
+                for (auto at = message.find(file.string()); at != std::string::npos;
+                     at = message.find(file.string(), at))
+                    message.replace(at, file.string().size(), "t.xml");
+                throw Error(e.code(), message);
+            }
+        } else {
+            const XmlSource source("t.xml", xml);
+            compile_policy_xml(source);
+        }
     } catch (const Error& e) {
         CHECK(e.code() == ExitCode::input);
         const std::string message = e.what();
@@ -194,7 +213,24 @@ TEST_CASE("malformed policy XML: one located line per problem", "[compiler][erro
     for (std::size_t i = 0; i < cases.size(); ++i) {
         INFO("case " << i + 1);
         CHECK(error_of(cases[i].xml) == cases[i].message);
+        CHECK(error_of(cases[i].xml, true) == cases[i].message);
     }
+}
+
+TEST_CASE("an error after values the parser rewrites in place is located as in the file",
+          "[compiler][errors]") {
+    // Entities, multi-byte characters and a line end inside values shrink or change them on the
+    // error's line and before it; a value spans lines. (Line 12: the Deny's value ends there.)
+    const std::string xml = policy_text(
+        "  <FileRules>\n"
+        "    <Allow ID=\"ID_A\" FriendlyName=\"one\r\n two\n three\" FileName=\"a.exe\" />\n"
+        "    <Deny ID=\"ID_B\" FriendlyName=\"x &amp; y &#233;\u00e9 &lt;\r\n\" FileName = "
+        "'\u20ac &quot;q&quot;' Hash=\"XYZ\" />\n"
+        "  </FileRules>\n");
+    const std::string expected =
+        "t.xml(12,32): Deny Hash=\"XYZ\": not hex (an even number of digits 0-9, A-F expected)";
+    CHECK(error_of(xml) == expected);
+    CHECK(error_of(xml, true) == expected);
 }
 
 TEST_CASE("policy-level checks ConvertFrom-CIPolicy applies", "[compiler][errors]") {

@@ -62,7 +62,7 @@ policy::XmlSource load_policy_xml(const std::string& path, bool keep_formatting)
         if (kind != FileKind::unknown)
             throw Error(ExitCode::input, wrong_kind_message(path, kind, "policy XML"));
     }
-    return policy::XmlSource(path, std::move(text), keep_formatting);
+    return policy::XmlSource::from_file(path, std::move(text), keep_formatting);
 }
 
 }  // namespace cipolicy::cms

@@ -13,7 +13,11 @@
 namespace cipolicy::policy {
 
 XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_formatting)
-    : path_(std::move(path)), doc_(std::make_unique<pugi::xml_document>()) {
+    : XmlSource(std::move(path), std::move(text), keep_formatting, false) {}
+
+XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_formatting,
+                     bool in_place)
+    : path_(std::move(path)), in_place_(in_place), doc_(std::make_unique<pugi::xml_document>()) {
     DecodedXml decoded = decode_xml(std::move(text), path_.string());
     text_ = std::move(decoded.utf8);
     encoding_ = decoded.encoding;
@@ -23,14 +27,17 @@ XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_for
         options = (options | pugi::parse_ws_pcdata | pugi::parse_declaration | pugi::parse_doctype |
                    pugi::parse_pi) &
                   ~pugi::parse_eol;
-    // Parsed as UTF-8 from our own copy, so pugixml's offsets index text_ directly.
-    const auto result = doc_->load_buffer(text_.data(), text_.size(), options, pugi::encoding_utf8);
-    std::optional<WellFormedError> bad;
+    // What pugixml takes but XML 1.0 refuses, judged on the text before an in-place parse
+    // rewrites it; reported only when pugixml finds nothing first, as the scan assumes.
+    std::optional<WellFormedError> bad = find_not_well_formed(text_);
+    // As UTF-8, so that pugixml's offsets index text_ (in place) or its copy of it.
+    const auto result =
+        in_place_
+            ? doc_->load_buffer_inplace(text_.data(), text_.size(), options, pugi::encoding_utf8)
+            : doc_->load_buffer(text_.data(), text_.size(), options, pugi::encoding_utf8);
     if (!result)
         bad = WellFormedError{static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset)),
                               result.description()};
-    else
-        bad = find_not_well_formed(text_);
     if (bad) {
         const auto p = position(bad->offset);
         throw Error(ExitCode::input, path_.string() + "(" + std::to_string(p.line) + "," +
@@ -42,15 +49,36 @@ XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_for
 XmlSource::~XmlSource() = default;
 
 XmlSource XmlSource::load(const std::filesystem::path& path, bool keep_formatting) {
-    return XmlSource(path, read_bounded_string(path, kMaxPolicyBytes, "policy XML"),
+    return from_file(path, read_bounded_string(path, kMaxPolicyBytes, "policy XML"),
                      keep_formatting);
 }
 
+XmlSource XmlSource::from_file(std::filesystem::path path, std::string text, bool keep_formatting) {
+    return XmlSource(std::move(path), std::move(text), keep_formatting, !keep_formatting);
+}
+
+const std::string& XmlSource::original() const {
+    if (!in_place_) return text_;
+    std::call_once(reread_, [this] {
+        try {
+            reread_text_ = decode_xml(read_bounded_string(path_, kMaxPolicyBytes, "policy XML"),
+                                      path_.string())
+                               .utf8;
+        } catch (const Error&) {
+        }
+        // A file changed since (or gone) cannot place the error; the parsed text still counts
+        // its lines, off only by what the parser rewrote.
+        if (reread_text_.size() != text_.size()) reread_text_ = text_;
+    });
+    return reread_text_;
+}
+
 TextPosition XmlSource::position(std::size_t offset) const {
-    offset = std::min(offset, text_.size());
+    const std::string& text = original();
+    offset = std::min(offset, text.size());
     TextPosition p;
     for (std::size_t i = 0; i < offset; ++i) {
-        const auto c = static_cast<unsigned char>(text_[i]);
+        const auto c = static_cast<unsigned char>(text[i]);
         if (c == '\n') {
             ++p.line;
             p.column = 1;
@@ -66,13 +94,14 @@ std::size_t XmlSource::attribute_offset(const pugi::xml_node& node,
     const auto start = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug()));
     if (attribute.empty() || !node.attribute(std::string(attribute).c_str())) return start;
     // offset_debug points at the element name; the attribute is in the start tag, before '>'.
-    const std::size_t end = std::min(text_.find('>', start), text_.size());
-    for (std::size_t at = text_.find(attribute, start); at < end;
-         at = text_.find(attribute, at + 1)) {
-        const bool starts_word = at > 0 && std::isspace(static_cast<unsigned char>(text_[at - 1]));
+    const std::string& text = original();
+    const std::size_t end = std::min(text.find('>', start), text.size());
+    for (std::size_t at = text.find(attribute, start); at < end;
+         at = text.find(attribute, at + 1)) {
+        const bool starts_word = at > 0 && std::isspace(static_cast<unsigned char>(text[at - 1]));
         std::size_t after = at + attribute.size();
-        while (after < end && std::isspace(static_cast<unsigned char>(text_[after]))) ++after;
-        if (starts_word && after < end && text_[after] == '=') return at;
+        while (after < end && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
+        if (starts_word && after < end && text[after] == '=') return at;
     }
     return start;
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -39,13 +40,19 @@ class XmlSource {
 
     // Reads the file; Error(input) naming it when missing or not well-formed.
     static XmlSource load(const std::filesystem::path& path, bool keep_formatting = false);
+    // As the constructor, for `text` just read from the file `path`. Unless `keep_formatting`,
+    // pugixml parses it in place (a block list is half a megabyte, and a second copy of it costs
+    // a compile more than the parse); an error then reads the file again for its line and column.
+    static XmlSource from_file(std::filesystem::path path, std::string text,
+                               bool keep_formatting = false);
 
     const pugi::xml_document& document() const { return *doc_; }
     pugi::xml_document& document() { return *doc_; }
     const std::filesystem::path& path() const { return path_; }
     // The encoding the file had, which save_xml writes again.
     XmlEncoding encoding() const { return encoding_; }
-    // The text as read, as UTF-8 without the BOM; offsets from pugixml index it.
+    // The text as read, as UTF-8 without the BOM; offsets from pugixml index it. Only for a
+    // source that keeps its formatting (one parsed in place holds the parser's rewrite of it).
     const std::string& text() const { return text_; }
 
     TextPosition position(std::size_t offset) const;
@@ -62,11 +69,17 @@ class XmlSource {
     }
 
   private:
+    XmlSource(std::filesystem::path path, std::string text, bool keep_formatting, bool in_place);
     std::size_t attribute_offset(const pugi::xml_node& node, std::string_view attribute) const;
+    // The text as read: text_, or for a source parsed in place the file read again.
+    const std::string& original() const;
 
     std::filesystem::path path_;
     std::string text_;  // UTF-8 without the BOM, as pugixml saw it
     XmlEncoding encoding_ = XmlEncoding::utf8;
+    bool in_place_ = false;
+    mutable std::once_flag reread_;
+    mutable std::string reread_text_;
     std::unique_ptr<pugi::xml_document> doc_;
 };
 
