@@ -139,7 +139,7 @@ class Reader {
   private:
     // Element children only; fails on any element not in `allowed` and on non-blank text.
     void expect_children(const pugi::xml_node& node, Names allowed) const {
-        for (const auto c : node.children()) {
+        for (auto c = node.first_child(); c; c = c.next_sibling()) {
             if (c.type() == pugi::node_element) {
                 if (!is_one_of(c.name(), allowed))
                     src_.fail(c, std::string("element not allowed in ") + node.name());
