@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "core/suggest.hpp"
+#include "policy/id_table.hpp"
 #include "policy/setting_rules.hpp"
 #include "policy/xml_values.hpp"
 
@@ -25,13 +26,6 @@ bool is_one_of(const char* name, Names names) {
         if (n[0] == name[0] && std::strcmp(name, n) == 0) return true;
     return false;
 }
-
-// IDs of one kind (EKUs, file rules, signers, scenarios) and where each was defined. The keys
-// view the attribute values in the document, which outlives the reader: no ID is copied.
-struct IdTable {
-    const char* kind;
-    std::unordered_map<std::string_view, std::pair<std::uint32_t, pugi::xml_node>> ids;
-};
 
 // The attributes of the four file rule elements, in the order of kRuleAttrNames.
 enum class RuleAttr : std::uint8_t {
@@ -190,21 +184,20 @@ class Reader {
         if (!a) values_.required(node, attribute);  // fails: "missing required attribute"
         const std::string_view id = a.value();
         if (trim(id).empty()) src_.fail(node, attribute, "must not be empty");
-        const auto [it, inserted] = table.ids.try_emplace(id, index, node);
-        if (!inserted)
+        const auto [entry, added] = table.define(id, index, node);
+        if (!added)
             src_.fail(node, attribute,
-                      std::string("duplicate ") + table.kind + " ID (first defined at " +
-                          src_.where(it->second.second) + ")");
+                      std::string("duplicate ") + table.kind() + " ID (first defined at " +
+                          src_.where(entry->node) + ")");
         return index;
     }
     std::uint32_t ref(const IdTable& table, const pugi::xml_node& node,
                       const char* attribute) const {
         const auto a = node.attribute(attribute);
         if (!a) values_.required(node, attribute);  // fails: "missing required attribute"
-        const auto it = table.ids.find(a.value());
-        if (it == table.ids.end())
-            src_.fail(node, attribute, std::string("no ") + table.kind + " has this ID");
-        return it->second.first;
+        const auto* entry = table.find(a.value());
+        if (!entry) src_.fail(node, attribute, std::string("no ") + table.kind() + " has this ID");
+        return entry->index;
     }
 
     void identity(const pugi::xml_node& root) {
@@ -295,7 +288,7 @@ class Reader {
         // about twice over.
         const auto children = static_cast<std::size_t>(std::distance(list.begin(), list.end()));
         p_.file_rules.reserve(p_.file_rules.size() + children);
-        rule_ids_.ids.reserve(rule_ids_.ids.size() + children);
+        rule_ids_.reserve(p_.file_rules.size() + children);
         for (const auto e : list.children()) {
             if (e.type() != pugi::node_element) continue;
             const std::string_view kind = e.name();
@@ -370,14 +363,14 @@ class Reader {
         std::vector<bool> targeted(p_.file_rules.size(), false);
         std::vector<bool> is_base(p_.file_rules.size(), false);
         for (const auto& e : bases)
-            is_base[rule_ids_.ids.at(e.attribute("ID").value()).first] = true;
+            is_base[rule_ids_.find(e.attribute("ID").value())->index] = true;
         for (const auto& e : bases) {
             HotpatchRequirement h;
-            h.base = rule_ids_.ids.at(e.attribute("ID").value()).first;
+            h.base = rule_ids_.find(e.attribute("ID").value())->index;
             h.target = ref(rule_ids_, e, "RequireHotpatchID");
             if (h.target == h.base)
                 src_.fail(e, "RequireHotpatchID", "a rule cannot require itself");
-            const auto target = rule_ids_.ids.at(e.attribute("RequireHotpatchID").value()).second;
+            const auto target = rule_ids_.find(e.attribute("RequireHotpatchID").value())->node;
             if (p_.file_rules[h.target].type != FileRuleType::allow)
                 src_.fail(e, "RequireHotpatchID", "must name an Allow rule");
             if (is_base[h.target])
@@ -394,7 +387,7 @@ class Reader {
         }
         for (const auto e : list.children("Allow"))
             for (const char* a : {"MinimumHotpatchSequence", "MaximumHotpatchSequence"})
-                if (e.attribute(a) && !targeted[rule_ids_.ids.at(e.attribute("ID").value()).first])
+                if (e.attribute(a) && !targeted[rule_ids_.find(e.attribute("ID").value())->index])
                     src_.fail(e, a,
                               "no RequireHotpatchID names this rule, so the binary has no place "
                               "for it");
@@ -613,11 +606,11 @@ class Reader {
             const std::string id(trim(list.substr(0, comma)));
             list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
             if (id.empty()) continue;
-            const auto it = scenario_ids_.ids.find(id);
-            if (it == scenario_ids_.ids.end())
+            const auto* entry = scenario_ids_.find(id);
+            if (!entry)
                 src_.fail(e, "InheritedScenarios",
                           "no signing scenario has the ID '" + escaped(id) + "'");
-            s.inherited_scenarios.push_back(it->second.first);
+            s.inherited_scenarios.push_back(entry->index);
         }
     }
 
@@ -750,11 +743,11 @@ class Reader {
     std::unordered_map<std::string, std::u16string> macros_;
     bool app_id_tagging_ = false;
     bool certificate_remapping_ = false;
-    IdTable artifact_ids_{"artifact rule", {}};
-    IdTable eku_ids_{"EKU", {}};
-    IdTable rule_ids_{"file rule", {}};
-    IdTable signer_ids_{"signer", {}};
-    IdTable scenario_ids_{"signing scenario", {}};
+    IdTable artifact_ids_{"artifact rule"};
+    IdTable eku_ids_{"EKU"};
+    IdTable rule_ids_{"file rule"};
+    IdTable signer_ids_{"signer"};
+    IdTable scenario_ids_{"signing scenario"};
 };
 
 }  // namespace
