@@ -40,10 +40,12 @@ int run_compile(const Args& args) {
     }
     Console out(a.flags);
     const std::filesystem::path input = a.vm["input"].as<std::string>();
-    const auto source = cms::load_policy_xml(input.string());
     std::optional<std::uint32_t> format;
     if (a.vm.count("format-version")) format = a.vm["format-version"].as<unsigned>();
-    const auto [model, binary] = policy::compile_policy(source, format);
+    // The document is released once read, so that ordering and writing reuse its memory.
+    policy::Policy model =
+        policy::read_policy_to_compile(cms::load_policy_xml(input.string()), format);
+    const Bytes binary = policy::write_policy_to_compile(model, input);
     // Not the .cip/.p7b name sign gives its output: the unsigned binary would then sit where the
     // signed one is written beside it.
     const std::filesystem::path output =

@@ -10,7 +10,7 @@
 
 namespace cipolicy::policy {
 
-CompiledPolicy compile_policy(const XmlSource& source,
+Policy read_policy_to_compile(const XmlSource& source,
                               std::optional<std::uint32_t> format_version) {
     if (format_version &&
         (*format_version < kMinCompileFormatVersion || *format_version > kLatestFormatVersion))
@@ -18,16 +18,26 @@ CompiledPolicy compile_policy(const XmlSource& source,
                                          " is not supported (expected " +
                                          std::to_string(kMinCompileFormatVersion) + " to " +
                                          std::to_string(kLatestFormatVersion) + ")");
-    CompiledPolicy out{read_policy_xml(source), {}};
-    out.model.format_version =
-        format_version.value_or(std::max(kDefaultFormatVersion, minimum_format_version(out.model)));
-    apply_compiler_order(out.model);
+    Policy model = read_policy_xml(source);
+    model.format_version =
+        format_version.value_or(std::max(kDefaultFormatVersion, minimum_format_version(model)));
+    return model;
+}
+
+Bytes write_policy_to_compile(Policy& model, const std::filesystem::path& source_path) {
+    apply_compiler_order(model);
     try {
-        out.binary = write_policy_binary(out.model);
+        return write_policy_binary(model);
     } catch (const Error& e) {
         // The writer's refusals (a field this format version cannot hold) concern the document.
-        throw Error(e.code(), source.path().string() + ": " + e.what());
+        throw Error(e.code(), source_path.string() + ": " + e.what());
     }
+}
+
+CompiledPolicy compile_policy(const XmlSource& source,
+                              std::optional<std::uint32_t> format_version) {
+    CompiledPolicy out{read_policy_to_compile(source, format_version), {}};
+    out.binary = write_policy_to_compile(out.model, source.path());
     return out;
 }
 

@@ -27,6 +27,14 @@ struct CompiledPolicy {
 CompiledPolicy compile_policy(const XmlSource& source,
                               std::optional<std::uint32_t> format_version = std::nullopt);
 
+// compile_policy in two halves, for a caller that releases the document in between (a block
+// list's tree is most of a compile's memory, which the ordering and the binary then reuse):
+// reading and checking, with the format version chosen; then ordering `model` in place and
+// writing it (refusals name `source_path`).
+Policy read_policy_to_compile(const XmlSource& source,
+                              std::optional<std::uint32_t> format_version = std::nullopt);
+Bytes write_policy_to_compile(Policy& model, const std::filesystem::path& source_path);
+
 inline Bytes compile_policy_xml(const XmlSource& source,
                                 std::optional<std::uint32_t> format_version = std::nullopt) {
     return compile_policy(source, format_version).binary;
