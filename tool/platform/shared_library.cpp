@@ -59,6 +59,8 @@ std::string describe(DWORD code) {
         out.pop_back();
     for (char& c : out)
         if (c == '\r' || c == '\n') c = ' ';
+    // "%1 is not a valid Win32 application": the insert is the file, named by the caller.
+    if (auto at = out.find("%1"); at != std::string::npos) out.replace(at, 2, "the file");
     return (out.empty() ? "LoadLibrary failed" : out) + " (Windows error " + std::to_string(code) +
            ")";
 }
