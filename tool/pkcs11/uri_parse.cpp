@@ -85,7 +85,24 @@ void set_once(std::string_view uri, std::string_view name, std::optional<T>& fie
 }
 
 void path_attribute(std::string_view uri, UriFields& f, std::string_view name,
-                    const std::string& value) {
+                    std::string_view raw) {
+    // slot-id and library-version are digits (RFC 7512's grammar), never percent-encoded.
+    if (name == "slot-id") {
+        if (!all_digits(raw)) refuse(uri, "slot-id= must be a decimal number");
+        return set_once(uri, name, f.slot_id, number(raw));
+    }
+    if (name == "library-version") {
+        const auto dot = raw.find('.');
+        const std::string_view major = raw.substr(0, dot);
+        const std::string_view minor = dot == std::string_view::npos ? "0" : raw.substr(dot + 1);
+        const auto m = all_digits(major) && major.size() <= 3 ? number(major) : 256;
+        const auto n = all_digits(minor) && minor.size() <= 3 ? number(minor) : 256;
+        if (m > 255 || n > 255)
+            refuse(uri, "library-version= must be MAJOR or MAJOR.MINOR (numbers up to 255)");
+        return set_once(uri, name, f.library_version,
+                        std::pair{static_cast<unsigned>(m), static_cast<unsigned>(n)});
+    }
+    const std::string value = decoded(uri, name, raw);
     for (const TextField& t : kTextFields) {
         if (name != t.name) continue;
         if (value.size() > t.max)
@@ -101,33 +118,21 @@ void path_attribute(std::string_view uri, UriFields& f, std::string_view name,
             refuse(uri, "type= must be private, public, cert, secret-key or data");
         return set_once(uri, name, f.type, value);
     }
-    if (name == "slot-id") {
-        if (!all_digits(value)) refuse(uri, "slot-id= must be a decimal number");
-        return set_once(uri, name, f.slot_id, number(value));
-    }
-    if (name == "library-version") {
-        const auto dot = value.find('.');
-        const std::string_view major = std::string_view(value).substr(0, dot);
-        const std::string_view minor =
-            dot == std::string::npos ? "0" : std::string_view(value).substr(dot + 1);
-        if (major.size() > 3 || minor.size() > 3 || !all_digits(major) || !all_digits(minor))
-            refuse(uri, "library-version= must be MAJOR or MAJOR.MINOR (numbers up to 255)");
-        const auto m = static_cast<unsigned>(number(major)),
-                   n = static_cast<unsigned>(number(minor));
-        if (m > 255 || n > 255)
-            refuse(uri, "library-version= must be MAJOR or MAJOR.MINOR (numbers up to 255)");
-        return set_once(uri, name, f.library_version, std::pair{m, n});
-    }
     refuse(uri, "has an attribute cipolicy does not know (" + quote(name, 40) +
                     "); use token=, serial=, manufacturer=, model=, slot-id=, object=, id=");
 }
 
 void query_attribute(std::string_view uri, UriFields& f, std::string_view name,
-                     const std::string& value) {
+                     std::string_view raw) {
+    if (name.find('%') != std::string_view::npos)
+        refuse(uri, "has a query attribute name with '%' (names are plain text: module-path=)");
+    const std::string value = decoded(uri, name, raw);
+    if ((name == "module-path" || name == "module-name") && value.find('\0') != std::string::npos)
+        refuse(uri, std::string(name) + "= holds a NUL byte (%00), which would cut the name short");
     if (name == "module-path") return set_once(uri, name, f.module_path, value);
     if (name == "module-name") return set_once(uri, name, f.module_name, value);
-    refuse(uri, "has a query attribute cipolicy does not know (" + quote(name, 40) +
-                    "); use module-path=");
+    // Other query attributes say how to reach the token, not which one it is; like p11-kit,
+    // they are ignored (vendors add their own). PINs were refused before this point.
 }
 
 }  // namespace
@@ -154,7 +159,8 @@ UriFields parse_uri(std::string_view text) {
     const std::string_view query =
         question == std::string_view::npos ? std::string_view() : rest.substr(question + 1);
     // Path attributes are separated by ';', query attributes by '&'. An empty path or query is
-    // allowed ("pkcs11:" names every token); an empty attribute between separators is not.
+    // allowed ("pkcs11:" names every token), and so is one separator at the end ("token=a;", as
+    // some tools print); an empty attribute elsewhere is not.
     auto each = [&](std::string_view part, char separator, auto&& take) {
         if (part.empty()) return;
         std::size_t start = 0;
@@ -162,19 +168,19 @@ UriFields parse_uri(std::string_view text) {
             std::size_t end = part.find(separator, start);
             if (end == std::string_view::npos) end = part.size();
             const std::string_view attribute = part.substr(start, end - start);
+            if (attribute.empty() && end == part.size() && start > 0) return;
             const std::size_t equals = attribute.find('=');
             if (equals == std::string_view::npos || equals == 0)
                 refuse(text, "has " + quote(attribute, 40) + " where NAME=VALUE belongs");
             const std::string_view name = attribute.substr(0, equals);
-            take(name, decoded(text, name, attribute.substr(equals + 1)));
+            take(name, attribute.substr(equals + 1));
             if (end == part.size()) return;
             start = end + 1;
         }
     };
-    each(path, ';',
-         [&](std::string_view n, const std::string& v) { path_attribute(text, f, n, v); });
+    each(path, ';', [&](std::string_view n, std::string_view v) { path_attribute(text, f, n, v); });
     each(query, '&',
-         [&](std::string_view n, const std::string& v) { query_attribute(text, f, n, v); });
+         [&](std::string_view n, std::string_view v) { query_attribute(text, f, n, v); });
     return f;
 }
 

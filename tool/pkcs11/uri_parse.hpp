@@ -29,7 +29,8 @@ struct UriFields {
 // Throws Error(usage) naming the URI (never repeating one that carries a PIN) for text longer
 // than kUriMax, without the pkcs11: scheme, with a PIN (pin-value, pin-source), a bad %XX, a
 // literal space or control character (RFC 7512 wants %20), an attribute twice, an unknown or
-// vendor (x-) attribute, a value longer than its PKCS#11 field, or a bad slot-id,
+// vendor (x-) path attribute (unknown query attributes are ignored, as p11-kit does), a value
+// longer than its PKCS#11 field, or a bad slot-id,
 // library-version or type.
 UriFields parse_uri(std::string_view text);
 
