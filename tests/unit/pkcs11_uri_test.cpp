@@ -137,6 +137,10 @@ TEST_CASE("PKCS#11 URIs: malformed ones are one line naming the URI and the fix"
     const std::string huge = refusal("pkcs11:object=" + std::string(100000, 'a'));
     CHECK_THAT(huge, Catch::Contains("at most 4096"));
     CHECK(huge.size() < 1000);
+    // A hostile attribute name is escaped in the message (found by fuzz_pkcs11_uri).
+    const std::string hostile = refusal(std::string("pkcs11:tokep\n=\x93va\0", 18));
+    CHECK(hostile.find('\n') == std::string::npos);
+    CHECK_THAT(hostile, Catch::Contains("tokep\\n="));
     // Separators only: an attribute that is empty in the middle is refused.
     CHECK_THAT(refusal("pkcs11:;token=a"), Catch::Contains("where NAME=VALUE belongs"));
 }

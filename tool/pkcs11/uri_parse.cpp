@@ -34,13 +34,13 @@ std::string decoded(std::string_view uri, std::string_view name, std::string_vie
             const int hi = i + 2 < raw.size() ? hex_digit(raw[i + 1]) : -1;
             const int lo = i + 2 < raw.size() ? hex_digit(raw[i + 2]) : -1;
             if (hi < 0 || lo < 0)
-                refuse(uri, std::string(name) + "= has a '%' that is not followed by two hex " +
+                refuse(uri, escaped(name, 40) + "= has a '%' that is not followed by two hex " +
                                 "digits (write a percent sign as %25)");
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
         } else if (c <= 0x20 || c == 0x7f) {
             refuse(uri,
-                   std::string(name) + "= has a space or control character; write a space as %20");
+                   escaped(name, 40) + "= has a space or control character; write a space as %20");
         } else {
             out.push_back(static_cast<char>(c));
         }
@@ -80,7 +80,7 @@ std::uint64_t number(std::string_view s) {
 
 template <class T>
 void set_once(std::string_view uri, std::string_view name, std::optional<T>& field, T value) {
-    if (field) refuse(uri, "names " + std::string(name) + "= twice");
+    if (field) refuse(uri, "names " + escaped(name, 40) + "= twice");
     field = std::move(value);
 }
 
@@ -106,7 +106,7 @@ void path_attribute(std::string_view uri, UriFields& f, std::string_view name,
     for (const TextField& t : kTextFields) {
         if (name != t.name) continue;
         if (value.size() > t.max)
-            refuse(uri, std::string(name) + "= is " + std::to_string(value.size()) +
+            refuse(uri, escaped(name, 40) + "= is " + std::to_string(value.size()) +
                             " bytes; PKCS#11 holds at most " + std::to_string(t.max));
         return set_once(uri, name, f.*t.member, value);
     }
@@ -128,7 +128,7 @@ void query_attribute(std::string_view uri, UriFields& f, std::string_view name,
         refuse(uri, "has a query attribute name with '%' (names are plain text: module-path=)");
     const std::string value = decoded(uri, name, raw);
     if ((name == "module-path" || name == "module-name") && value.find('\0') != std::string::npos)
-        refuse(uri, std::string(name) + "= holds a NUL byte (%00), which would cut the name short");
+        refuse(uri, escaped(name, 40) + "= holds a NUL byte (%00), which would cut the name short");
     if (name == "module-path") return set_once(uri, name, f.module_path, value);
     if (name == "module-name") return set_once(uri, name, f.module_name, value);
     // Other query attributes say how to reach the token, not which one it is; like p11-kit,
