@@ -163,6 +163,26 @@ class SoftTokenTest(CliTest):
         self.assertIn(f'"{uri}"', r.err)
         self.assertIn(f'tokens present: "{TOKEN}"', r.err)
 
+    def test_every_token_attribute_of_the_uri_is_matched(self):
+        # The module's, the slot's and the token's fields, compared as PKCS#11 pads them.
+        fields = ('library-manufacturer=cipolicy%20tests;library-description=soft%20token;'
+                  'library-version=1.2;slot-id=7;slot-description=cipolicy%20soft%20slot;'
+                  'slot-manufacturer=cipolicy%20tests;manufacturer=cipolicy%20tests;model=soft;'
+                  f'serial=0001;token={TOKEN};type=private;id=%01')
+        policy = self.new_policy()
+        r, out = self.sign(policy, self.pki_token(), '--root', self.pki.root_pem,
+                           uri=f'pkcs11:{fields}')
+        self.assertExit(r, 0)
+        for other in ('library-version=1.3', 'slot-id=8', 'serial=0002', 'model=hard',
+                      'library-description=soft'):
+            name = other.split('=')[0]
+            uri = 'pkcs11:' + ';'.join(other if f.startswith(name + '=') else f
+                                       for f in fields.split(';'))
+            with self.subTest(other=other):
+                r, out = self.sign(policy, self.pki_token(), uri=uri,
+                                   out=self.path(f'{name}.cip'))
+                self.assertRefused(r, KEY, 'no token matches', out)
+
     def test_uri_with_a_space_is_refused(self):
         r, out = self.sign(self.new_policy(), self.pki_token(), uri='pkcs11:token=My Token;object=k')
         self.assertRefused(r, 2, 'write a space as %20', out)
