@@ -6,7 +6,7 @@ packages=(
   g++ make cmake ninja-build pkg-config
   libssl-dev libcurl4-openssl-dev libyaml-cpp-dev libboost-program-options-dev
   nlohmann-json3-dev libpugixml-dev catch2
-  libp11-kit-dev softhsm2 opensc  # PKCS#11: p11-kit, and a SoftHSM2 token for the tests
+  libp11-kit-dev softhsm2 opensc  # PKCS#11: p11-kit's pkcs11.h, and a SoftHSM2 token for the tests
   openssl python3 python3-cryptography python3-yaml bsdutils
   ccache clang-14 libclang-rt-14-dev  # scripts/fuzz-smoke.sh: libFuzzer, ASan and UBSan
   # The Windows build (scripts/windows/): MinGW-w64 with posix threads, dpkg-source for Debian's

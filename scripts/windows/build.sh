@@ -18,5 +18,5 @@ fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_EXE_LINKER_FLAGS_RELEASE="-s -Wl,--no-insert-timestamp" \
   -DCMAKE_TOOLCHAIN_FILE="$root/scripts/windows/toolchain-mingw64.cmake" \
-  -DCIPOLICY_MINGW_PREFIX="$prefix" -DCIPOLICY_WARNINGS_AS_ERRORS=ON "${launcher[@]}" >/dev/null
+  -DCIPOLICY_MINGW_PREFIX="$prefix" -DCIPOLICY_PKCS11=ON -DCIPOLICY_WARNINGS_AS_ERRORS=ON "${launcher[@]}" >/dev/null
 cmake --build "$build"

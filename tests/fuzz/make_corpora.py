@@ -100,6 +100,11 @@ def main(out):
 
     c.add_files('fuzz_metadata', os.path.join(ROOT, 'templates', 'metadata.json'))
     c.add_files('fuzz_settings', os.path.join(ROOT, 'templates', 'cipolicy.yaml'))
+    for uri in (b'pkcs11:token=cipolicy-test;object=policy-signer',
+                b'pkcs11:token=My%20Token;id=%01%02?module-path=/usr/lib/softhsm/libsofthsm2.so',
+                b'pkcs11:slot-id=7;library-version=2.40;type=private;serial=0001',
+                b'pkcs11:token=t;object=k?pin-value=1234&module-name=m'):
+        c.add('fuzz_pkcs11_uri', uri)
     with open(os.path.join(ROOT, 'templates', 'policy', 'SignableBase.xml'), 'rb') as f:
         base = f.read()
     # The issue's documents that are not well-formed, built on the project's own template.

@@ -43,7 +43,7 @@ def tool(*args, env):
     return p
 
 
-@unittest.skipIf(WINE, 'the Windows build has no PKCS#11 (see UnavailableTest)')
+@unittest.skipIf(WINE, 'SoftHSM2 is a Linux module (test_pkcs11_module.py tests cipolicy.exe)')
 @unittest.skipUnless(SOFTHSM and shutil.which('softhsm2-util') and shutil.which('pkcs11-tool'),
                      'softhsm2 and opensc are not installed (scripts/install-deps.sh)')
 class Pkcs11Test(CliTest):
@@ -246,18 +246,6 @@ class Pkcs11Test(CliTest):
         r = self.cli(*args, env=self.env)
         self.assertExit(r, 0)
         self.assertVerifies(out)
-
-
-@unittest.skipUnless(WINE, 'the Linux build has PKCS#11')
-class UnavailableTest(CliTest):
-    def test_windows_build_says_pkcs11_is_not_available(self):
-        policy = self.path('policy.bin')
-        pki = pkimod.Pki(self.path('pki'))
-        self.assertExit(run('new-policy', '--update-signer', pki.root_der, '-o', policy), 0)
-        r = run('sign', policy, '--pkcs11-module', 'softhsm2.dll', '--pkcs11-uri',
-                'pkcs11:token=t;object=o', '--pin-env', 'PATH', '-o', self.path('out.cip'))
-        self.assertExit(r, 2, 'PKCS#11 is not available in this build')
-        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
 
 
 if __name__ == '__main__':

@@ -223,8 +223,7 @@ class LocalSafetyTest(CliTest):
                     '-v', env={'CIPOLICY_TEST_PIN': '1234'})
             self.assertNotEqual(r.code, 0, r)
             self.assertNotIn('S3cretPin42', r.out + r.err)
-            if not WINE:  # the Windows build has no PKCS#11 and says so first
-                self.assertIn('carries a PIN', r.err)
+            self.assertIn('carries a PIN', r.err)
 
     # Item 11: the password of a --timestamp-url is never printed.
     def test_timestamp_url_password_is_never_printed(self):

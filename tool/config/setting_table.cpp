@@ -255,7 +255,7 @@ const std::vector<SettingDef>& setting_table() {
          "file holding the --key password", "", file(CIPOLICY_AT(local.key_password_file))},
 
         {"pkcs11.module", "CIPOLICY_PKCS11_MODULE", "pkcs11-module", "LIB", G::key_store,
-         "the token's PKCS#11 library (libsofthsm2.so, opensc-pkcs11.so, an HSM's)",
+         "the token's PKCS#11 library (libsofthsm2.so, opensc-pkcs11.so or .dll, an HSM's)",
          "a bare name is looked up by the loader; see [key-stores.md](key-stores.md)",
          module_file()},
         {"pkcs11.uri", "CIPOLICY_PKCS11_URI", "pkcs11-uri", "URI", G::key_store,

@@ -146,9 +146,10 @@ class Pkcs11Signer final : public signing::Signer {
     std::vector<crypto::Certificate> token_certificates(bool leaf) {
         std::vector<CK_ATTRIBUTE> match;
         if (leaf && !key_id_.empty())
-            match.push_back({CKA_ID, key_id_.data(), key_id_.size()});
+            match.push_back({CKA_ID, key_id_.data(), static_cast<CK_ULONG>(key_id_.size())});
         else if (leaf)
-            match.push_back({CKA_LABEL, key_label_.data(), key_label_.size()});
+            match.push_back(
+                {CKA_LABEL, key_label_.data(), static_cast<CK_ULONG>(key_label_.size())});
         std::vector<crypto::Certificate> out;
         for (CK_OBJECT_HANDLE h : session_.find(CKO_CERTIFICATE, match)) {
             auto der = session_.attribute(h, CKA_VALUE);

@@ -1,8 +1,9 @@
 #pragma once
 // Signing with a key that never leaves a PKCS#11 token, smart card or HSM: the token computes
 // RSA PKCS#1 v1.5 over the DigestInfo (CKM_RSA_PKCS); the certificate and chain come from the
-// token or from files. p11-kit loads the module and parses the RFC 7512 URI (docs/key-stores.md
-// says why p11-kit). Builds without p11-kit (Windows) have the same interface and refuse to open.
+// token or from files. The same code on Linux, macOS and Windows: platform/ loads the vendor's
+// module (dlopen, LoadLibrary), pkcs11/uri_parse.cpp reads the RFC 7512 URI. The static Linux
+// executables have the same interface and refuse to open (pkcs11/unavailable.cpp).
 
 #include <filesystem>
 #include <memory>
@@ -17,7 +18,8 @@ namespace cipolicy::pkcs11 {
 
 struct Options {
     // The vendor's module (libsofthsm2.so, opensc-pkcs11.so, a network HSM's client library). A
-    // bare file name is looked up in p11-kit's module folder; empty: the URI's module-path.
+    // bare file name is looked up in the system's PKCS#11 module folder (Linux: p11-kit's), then
+    // by the system's library search; empty: the URI's module-path.
     std::filesystem::path module;
     std::string uri;     // pkcs11:token=...;object=... (RFC 7512); never with pin-value
     crypto::Secret pin;  // empty when none was given

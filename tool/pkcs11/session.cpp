@@ -24,6 +24,10 @@ std::vector<CK_SLOT_ID> slots_with_tokens(CK_FUNCTION_LIST& f, const std::string
 Session::Session(Module& module, const TokenUri& uri, const crypto::Secret& pin,
                  const std::string& pin_hint)
     : f_(module.functions()) {
+    CK_INFO module_info{};
+    if (CK_RV rv = f_.C_GetInfo(&module_info); rv != CKR_OK)
+        throw Error(ExitCode::key, "PKCS#11 module " + quote(module.name()) +
+                                       ": C_GetInfo failed: " + rv_text(rv));
     std::vector<CK_SLOT_ID> matching;
     std::vector<CK_TOKEN_INFO> infos;
     std::string present;
@@ -35,7 +39,7 @@ Session::Session(Module& module, const TokenUri& uri, const crypto::Secret& pin,
             continue;  // SoftHSM2 and some HSMs keep an empty slot for the next token
         std::string label = padded_text(info.label, sizeof info.label);
         present += (present.empty() ? "" : ", ") + quote(label, 40);
-        if (!uri.matches(slot, slot_info, info)) continue;
+        if (!uri.matches(module_info, slot, slot_info, info)) continue;
         matching.push_back(slot);
         infos.push_back(info);
     }
