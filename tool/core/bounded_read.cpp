@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/error.hpp"
+#include "platform/memory.hpp"
 
 namespace cipolicy {
 namespace fs = std::filesystem;
@@ -41,7 +42,10 @@ Buffer read_into(const fs::path& path, std::uintmax_t max, const char* what) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ExitCode::input, path.string() + ": cannot open: " + std::strerror(errno));
     using Char = typename Buffer::value_type;
-    Buffer data(static_cast<std::size_t>(expected), Char{});
+    Buffer data;
+    data.reserve(static_cast<std::size_t>(expected));
+    platform::prepare_for_writing(data.data(), data.capacity());
+    data.resize(static_cast<std::size_t>(expected));
     in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(expected));
     data.resize(static_cast<std::size_t>(in.gcount()));
     // What follows the size the file reported (a device, a pipe, a file that grew) goes through a

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "core/suggest.hpp"
+#include "platform/memory.hpp"
 #include "policy/id_table.hpp"
 #include "policy/setting_rules.hpp"
 #include "policy/xml_values.hpp"
@@ -288,6 +289,8 @@ class Reader {
         // about twice over.
         const auto children = static_cast<std::size_t>(std::distance(list.begin(), list.end()));
         p_.file_rules.reserve(p_.file_rules.size() + children);
+        platform::prepare_for_writing(p_.file_rules.data() + p_.file_rules.size(),
+                                      children * sizeof(FileRule));
         rule_ids_.reserve(p_.file_rules.size() + children);
         for (const auto e : list.children()) {
             if (e.type() != pugi::node_element) continue;
