@@ -13,9 +13,12 @@
 #include "crypto/dev_pki.hpp"
 #include "crypto/key_material.hpp"
 #include "policy/binary_writer.hpp"
+#include "policy/compiler.hpp"
 #include "policy/sample_policy.hpp"
+#include "policy/xml_writer.hpp"
 #include "signing/local_key_signer.hpp"
 #include "signing/sign_policy.hpp"
+#include "throw_counter.hpp"
 #include "verify/verifier.hpp"
 
 using namespace cipolicy;
@@ -265,4 +268,25 @@ TEST_CASE("a policy that will be refused is refused before anything is signed", 
     CHECK(remote.calls == 2);
     REQUIRE(forced.warnings.size() == 1);
     CHECK(forced.warnings[0].code == WarningCode::unsigned_option);
+}
+
+TEST_CASE("a good policy is signed, verified and compiled without one exception", "[sign]") {
+    if (!test::throws_counted()) {
+        WARN("this link does not count exceptions (Linux with GNU ld only)");
+        return;
+    }
+    DevSigner& s = dev_signer();
+    const Bytes policy = policy_trusting(s.root);
+    const std::size_t before = test::exceptions_thrown();
+    const signing::SignedPolicy signed_policy =
+        signing::sign_policy(policy, "p.bin", *s.signer, {});
+    CHECK(verify::verify_signed_policy(signed_policy.bytes, "p.cip", with_root(s.root)).verdict() ==
+          verify::Verdict::valid);
+    const auto xml = policy::write_policy_xml(
+        policy::make_signable_base_policy(s.root.tbs_hash(), policy::Guid::random()));
+    CHECK(policy::compile_policy_xml(policy::XmlSource("p.xml", xml.text)).size() > 0);
+    CHECK(test::exceptions_thrown() == before);
+    // The counter counts: a refused input is one exception.
+    CHECK_THROWS(signing::sign_policy(Bytes{0x30, 0x03, 0x02, 0x01}, "p.bin", *s.signer, {}));
+    CHECK(test::exceptions_thrown() > before);
 }
