@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "crypto/rsa_signature.hpp"
+#include "http/azure_request.hpp"
 #include "http/encoding.hpp"
 #include "key_vault/vault_errors.hpp"
 
@@ -50,15 +51,8 @@ http::Response VaultClient::call(const std::string& method, const std::string& u
     http::Response result;
     auto failure = http::retry_with_deadline(
         plan, [&](const http::Attempt& a) -> std::optional<http::AttemptFailed> {
-            http::Request request;
-            request.method = method;
-            request.url = url;
-            request.body = body;
-            request.timeout = a.timeout;
-            request.headers = {"Authorization: Bearer " + tokens_.bearer(),
-                               "Accept: application/json",
-                               "x-ms-client-request-id: " + http::random_uuid()};
-            if (!body.empty()) request.headers.push_back("Content-Type: application/json");
+            const http::Request request = http::azure_request(method, url, body, a.timeout,
+                                                              tokens_.bearer(), "application/json");
             try {
                 http::Response response = http_.perform(request);
                 // Any other answer, and the last retryable one, goes to the caller, who names the

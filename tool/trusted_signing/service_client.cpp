@@ -10,6 +10,7 @@
 #include "core/quote.hpp"
 #include "core/setting_name.hpp"
 #include "crypto/rsa_signature.hpp"
+#include "http/azure_request.hpp"
 #include "http/encoding.hpp"
 #include "http/url.hpp"
 #include "trusted_signing/poll_schedule.hpp"
@@ -83,16 +84,10 @@ http::Response ServiceClient::call(const std::string& method, const std::string&
     http::Response result;
     auto failure = http::retry_with_deadline(
         plan, [&](const http::Attempt& a) -> std::optional<http::AttemptFailed> {
-            http::Request request;
-            request.method = method;
-            request.url = url;
-            request.body = body;
-            request.timeout = a.timeout;
-            request.headers = {"Authorization: Bearer " + tokens_.bearer(), "Accept: " + accept,
-                               "x-correlation-id: " + config_.correlation_id,
-                               "x-ms-client-request-id: " + http::random_uuid(),
-                               "client-version: " + http::Client::user_agent()};
-            if (!body.empty()) request.headers.push_back("Content-Type: application/json");
+            http::Request request =
+                http::azure_request(method, url, body, a.timeout, tokens_.bearer(), accept);
+            request.headers.push_back("x-correlation-id: " + config_.correlation_id);
+            request.headers.push_back("client-version: " + http::Client::user_agent());
             try {
                 http::Response response = http_.perform(request);
                 if (response.status >= 200 && response.status < 300) {
