@@ -1,6 +1,7 @@
 #include "policy/binary_writer.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -47,20 +48,22 @@ struct What {
 
 class Sink {
   public:
+    // The buffer is reserved once (expected_binary_size) and claimed a chunk at a time: a value
+    // is then one store, not a vector insert, and a generous guess touches no pages.
     explicit Sink(std::size_t expected_size) { out_.reserve(expected_size); }
 
     void u32(std::uint32_t v) {
         const std::uint8_t le[4] = {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8),
                                     static_cast<std::uint8_t>(v >> 16),
                                     static_cast<std::uint8_t>(v >> 24)};
-        out_.insert(out_.end(), le, le + 4);
+        std::memcpy(claim(4), le, 4);
     }
     void u64(std::uint64_t v) {
         u32(static_cast<std::uint32_t>(v));
         u32(static_cast<std::uint32_t>(v >> 32));
     }
     void version(const Version& v) { u64(v.to_u64()); }
-    void guid(const Guid& g) { out_.insert(out_.end(), g.bytes().begin(), g.bytes().end()); }
+    void guid(const Guid& g) { bytes(g.bytes()); }
     void count(std::size_t n, const What& what) {
         if (n > std::numeric_limits<std::uint32_t>::max())
             refuse(what.text() + " has too many entries");
@@ -68,7 +71,7 @@ class Sink {
     }
     void blob(ByteView b, const What& what) {
         count(b.size(), what);
-        out_.insert(out_.end(), b.begin(), b.end());
+        bytes(b);
         pad(b.size());
     }
     void string(const PolicyString& s, const What& what) {
@@ -78,9 +81,7 @@ class Sink {
             // Empty and absent share one encoding; writing it would turn present into absent.
             if (s->empty()) refuse(what.text() + " is present but empty (make it absent)");
             count(s->size() * 2, what);
-            const std::size_t at = out_.size();
-            out_.resize(at + s->size() * 2);
-            std::uint8_t* to = out_.data() + at;
+            std::uint8_t* to = claim(s->size() * 2);
             for (char16_t c : *s) {
                 *to++ = static_cast<std::uint8_t>(c);
                 *to++ = static_cast<std::uint8_t>(c >> 8);
@@ -93,11 +94,32 @@ class Sink {
         count(values.size(), what);
         for (auto v : values) u32(v);
     }
-    Bytes take() { return std::move(out_); }
+    Bytes take() {
+        out_.resize(used_);
+        return std::move(out_);
+    }
 
   private:
-    void pad(std::size_t length) { out_.insert(out_.end(), (4 - length % 4) % 4, 0); }
-    Bytes out_;
+    // `n` bytes at the end of what is written, to be filled by the caller.
+    std::uint8_t* claim(std::size_t n) {
+        if (out_.size() - used_ < n) grow(n);
+        std::uint8_t* at = out_.data() + used_;
+        used_ += n;
+        return at;
+    }
+    void grow(std::size_t n) {
+        constexpr std::size_t kChunk = 64 * 1024;
+        out_.resize(std::max(used_ + n, out_.size() + kChunk));
+    }
+    void bytes(ByteView b) {
+        if (!b.empty()) std::memcpy(claim(b.size()), b.data(), b.size());
+    }
+    void pad(std::size_t length) {
+        const std::size_t n = (4 - length % 4) % 4;
+        if (n) std::memset(claim(n), 0, n);
+    }
+    Bytes out_;  // out_.size() bytes claimed (zeroed); the first used_ written
+    std::size_t used_ = 0;
 };
 
 // Calls need(minimum format, what) for everything in the policy that only newer formats store.

@@ -161,15 +161,18 @@ class Scanner {
             const auto lt = t_.find('<', at_);
             if (lt == std::string_view::npos) return fail("the root element is not closed");
             at_ = lt;
-            if (starts("<!--")) {
+            // The character after '<' tells the kinds apart: nearly every tag is a start or an
+            // end tag, which then needs no string comparison at all.
+            const char next = lt + 1 < t_.size() ? t_[lt + 1] : '\0';
+            if (next == '!' && starts("<!--")) {
                 if (!skip_past("-->")) return fail("unterminated comment");
-            } else if (starts("<![CDATA[")) {
+            } else if (next == '!' && starts("<![CDATA[")) {
                 if (!skip_past("]]>")) return fail("unterminated CDATA section");
-            } else if (starts_declaration(at_)) {
+            } else if (next == '?' && starts_declaration(at_)) {
                 return fail("an XML declaration inside the document");
-            } else if (starts("<?")) {
+            } else if (next == '?') {
                 if (!skip_past("?>")) return fail("unterminated processing instruction");
-            } else if (starts("</")) {
+            } else if (next == '/') {
                 if (!skip_past(">")) return fail("unterminated end tag");
                 --depth;
             } else {
@@ -185,9 +188,11 @@ class Scanner {
         ++at_;
         const std::size_t element = at_;  // the name, where pugixml's offset_debug points
         names_.clear();
-        many_.clear();
+        if (!many_.empty()) many_.clear();
+        // The first '>' from at_ on; found again only when a quoted value has passed it.
+        std::size_t gt = std::min(t_.find('>', at_), t_.size());
         for (;;) {
-            const std::size_t gt = std::min(t_.find('>', at_), t_.size());
+            if (gt < at_) gt = std::min(t_.find('>', at_), t_.size());
             const std::size_t quote = first_quote(at_, gt);
             if (quote == gt) {
                 at_ = gt;
