@@ -34,8 +34,14 @@ ctest --test-dir "$build" --output-on-failure -j "$jobs" || failed+=("Linux test
 if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ]; then
   stamp "tests: Windows build, cipolicy.exe under Wine"
   # The cross-platform test compares the exe's outputs with the Linux tool's.
+  rm -f "$win_build/wineprefix.retries.log"
   CIPOLICY_LINUX_EXE=$build/tool/cipolicy ctest --test-dir "$win_build" --output-on-failure \
     -j "$jobs" || failed+=("Windows tests under Wine")
+  # Calls that Wine itself ended without a word and that were run again (wine-run.sh).
+  if [ -s "$win_build/wineprefix.retries.log" ]; then
+    echo "Wine ended $(wc -l <"$win_build/wineprefix.retries.log") call(s) with status 1 and no output; run again:"
+    cat "$win_build/wineprefix.retries.log"
+  fi
 fi
 if [ "${CIPOLICY_SKIP_WINDOWS:-0}" != 1 ] && [ "${CIPOLICY_SKIP_RELEASE:-0}" != 1 ]; then
   # The release as users get it: static Linux x64 and arm64 (their unit tests, arm64 under qemu),

@@ -47,8 +47,10 @@ class Result:
 def run(*args, env=None, cwd=None):
     full_env = dict(os.environ)
     full_env.update(env or {})
+    # No standard input: the tool never reads it unasked (and under Wine, a call whose input is
+    # /dev/null may be run again after a failure of Wine's own, see scripts/windows/wine-run.sh).
     proc = subprocess.run([EXE, *map(str, args)], capture_output=True, env=full_env, cwd=cwd,
-                          timeout=120)
+                          stdin=subprocess.DEVNULL, timeout=120)
     return Result(proc)
 
 
