@@ -17,6 +17,12 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+// The ASCII characters of XML names (others send a tag to the general reading).
+bool is_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == ':' || c == '.' || c == '-';
+}
+
 // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 bool is_xml_char(std::uint32_t cp) {
     return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
@@ -183,10 +189,14 @@ class Scanner {
     }
 
     std::optional<WellFormedError> start_tag(long& depth) {
-        // Jumps from quote to quote with memchr instead of stepping through every byte of the
-        // tag: the start tags are most of a policy.
         ++at_;
         const std::size_t element = at_;  // the name, where pugixml's offset_debug points
+        bool simple = true;
+        auto result = simple_start_tag(element, depth, simple);
+        if (simple) return result;
+        // Any other shape: jumps from quote to quote with memchr, and takes each attribute's
+        // name from before its '=' (pugixml judges the syntax).
+        at_ = element;
         names_.clear();
         if (!many_.empty()) many_.clear();
         // The first '>' from at_ on; found again only when a quoted value has passed it.
@@ -212,6 +222,55 @@ class Scanner {
         return fail("unterminated start tag");
     }
 
+    // The shape of nearly every start tag, read forward in one pass (no name is found twice):
+    // name (blanks name blanks? '=' blanks? quoted-value)* blanks? ("/>" | ">"), the names of
+    // ASCII letters, digits and "_:.-". For anything else it sets `simple` false, and start_tag()
+    // reads the tag again the general way, which gives the same answer for these shapes.
+    std::optional<WellFormedError> simple_start_tag(std::size_t element, long& depth,
+                                                    bool& simple) {
+        const char* const s = t_.data();
+        const std::size_t n = t_.size();
+        names_.clear();
+        if (!many_.empty()) many_.clear();
+        std::size_t i = element;
+        while (i < n && is_name_char(s[i])) ++i;
+        if (i == element) {
+            simple = false;
+            return std::nullopt;
+        }
+        for (;;) {
+            const std::size_t blank = i;
+            while (i < n && is_space(s[i])) ++i;
+            if (i + 1 < n && (s[i] == '>' || (s[i] == '/' && s[i + 1] == '>'))) {
+                if (s[i] == '>') ++depth;
+                at_ = i + (s[i] == '>' ? 1 : 2);
+                return std::nullopt;
+            }
+            // Attributes are separated from the element's name and from each other by blanks.
+            if (i == blank) break;
+            const std::size_t name = i;
+            while (i < n && is_name_char(s[i])) ++i;
+            const std::size_t name_end = i;
+            while (i < n && is_space(s[i])) ++i;
+            if (name == name_end || i >= n || s[i] != '=') break;
+            ++i;
+            while (i < n && is_space(s[i])) ++i;
+            if (i >= n || (s[i] != '"' && s[i] != '\'')) break;
+            const std::size_t quote = i;
+            const void* close = std::memchr(s + quote + 1, s[quote], n - quote - 1);
+            if (!close) break;
+            if (auto e = record_name(element, t_.substr(name, name_end - name))) return e;
+            const std::size_t end = static_cast<const char*>(close) - s;
+            if (std::memchr(s + quote, '<', end - quote)) {
+                at_ = quote;
+                return fail("'<' in an attribute value (write &lt;)");
+            }
+            i = end + 1;
+        }
+        simple = false;
+        return std::nullopt;
+    }
+
     // The name of the attribute whose value opens at `quote` ("name = 'value'": pugixml has
     // judged that syntax), refused when the element already has one of that name.
     std::optional<WellFormedError> attribute_name(std::size_t element, std::size_t quote) {
@@ -224,7 +283,11 @@ class Scanner {
         while (start > element && !is_space(t_[start - 1]) && t_[start - 1] != '"' &&
                t_[start - 1] != '\'')
             --start;
-        const std::string_view name = t_.substr(start, end - start);
+        return record_name(element, t_.substr(start, end - start));
+    }
+
+    // Notes an attribute's name, refused when the element already has one of that name.
+    std::optional<WellFormedError> record_name(std::size_t element, std::string_view name) {
         // Pairwise for the handful of attributes an element has; a set beyond that, so that a
         // hostile element cannot make the check quadratic.
         constexpr std::size_t kPairwise = 16;
