@@ -66,6 +66,14 @@ std::string error_of(const std::string& xml, bool from_file = false) {
     return {};
 }
 
+// A file rule on line 7 and a scenario on line 8 whose FileRulesRef holds `ref`.
+std::string rule_ref(const std::string& ref) {
+    return "  <FileRules><Allow ID=\"ID_ALLOW_A\" FileName=\"a\" /></FileRules>\n"
+           "  <SigningScenarios><SigningScenario ID=\"ID_SIGNINGSCENARIO_S\" Value=\"12\">"
+           "<ProductSigners><FileRulesRef>" +
+           ref + "</FileRulesRef></ProductSigners></SigningScenario></SigningScenarios>\n";
+}
+
 const std::string kSigner =
     "  <Signers><Signer ID=\"ID_SIGNER_S_1\" Name=\"s\"><CertRoot Type=\"TBS\" "
     "Value=\"0011\" /></Signer></Signers>\n";
@@ -208,6 +216,18 @@ TEST_CASE("malformed policy XML: one located line per problem", "[compiler][erro
         {std::string("<\0?\0", 4),
          "t.xml(1,1): UTF-16 without a byte order mark; save it with one (PowerShell: Out-File "
          "-Encoding Unicode) or as UTF-8"},
+        // 34-38. a FileRuleRef other than the usual one (RuleID alone, no content), which the
+        // reader takes in one look, is judged in full
+        {policy_text(rule_ref("<FileRuleRef RuleID=\"ID_ALLOW_A\" Color=\"red\" />")),
+         "t.xml(8,138): FileRuleRef Color=\"red\": attribute not allowed here"},
+        {policy_text(rule_ref("<FileRuleRef Color=\"red\" RuleID=\"ID_ALLOW_A\" />")),
+         "t.xml(8,118): FileRuleRef Color=\"red\": attribute not allowed here"},
+        {policy_text(rule_ref("<FileRuleRef />")),
+         "t.xml(8,106): FileRuleRef: missing required attribute RuleID"},
+        {policy_text(rule_ref("<FileRuleRef RuleID=\"ID_ALLOW_A\"><X/></FileRuleRef>")),
+         "t.xml(8,139): X: element not allowed in FileRuleRef"},
+        {policy_text(rule_ref("<FileRuleRef RuleID=\"ID_ALLOW_A\">hello</FileRuleRef>")),
+         "t.xml(8,106): FileRuleRef: unexpected text 'hello'"},
     };
     REQUIRE(cases.size() >= 20);
     for (std::size_t i = 0; i < cases.size(); ++i) {

@@ -194,7 +194,11 @@ class Reader {
     }
     std::uint32_t ref(const IdTable& table, const pugi::xml_node& node,
                       const char* attribute) const {
-        const auto a = node.attribute(attribute);
+        return ref(table, node, attribute, node.attribute(attribute));
+    }
+    // The same with `attribute`'s node `a` already found (null when the element has none).
+    std::uint32_t ref(const IdTable& table, const pugi::xml_node& node, const char* attribute,
+                      const pugi::xml_attribute& a) const {
         if (!a) values_.required(node, attribute);  // fails: "missing required attribute"
         const auto* entry = table.find(a.value());
         if (!entry) src_.fail(node, attribute, std::string("no ") + table.kind() + " has this ID");
@@ -690,9 +694,16 @@ class Reader {
         if (const auto list = single(g, "FileRulesRef")) {
             expect_attributes(list, {"Workaround"});
             expect_children(list, {"FileRuleRef"});
-            for (const auto r : list.children("FileRuleRef")) {
-                expect_leaf(r, {"RuleID"});
-                out.file_rules_ref.push_back(ref(rule_ids_, r, "RuleID"));
+            // expect_children has judged the list: its elements are all FileRuleRef. A block list
+            // has thousands; the usual one (RuleID alone, no content) is taken in one look.
+            for (auto r = list.first_child(); r; r = r.next_sibling()) {
+                if (r.type() != pugi::node_element) continue;
+                const auto a = r.first_attribute();
+                const bool usual = a && !a.next_attribute() && !r.first_child() &&
+                                   std::strcmp(a.name(), "RuleID") == 0;
+                if (!usual) expect_leaf(r, {"RuleID"});
+                out.file_rules_ref.push_back(
+                    ref(rule_ids_, r, "RuleID", usual ? a : r.attribute("RuleID")));
             }
         }
         return out;
