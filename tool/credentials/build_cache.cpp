@@ -132,8 +132,7 @@ bool BuildCache::forget(const std::string& kind, const std::string& key,
     if (!lock) return false;
     StoredEntry stored = read_entry(path, digest_hex(kind + "\n" + key));
     if (stored.state != StoredEntry::State::usable || stored.entry.value != value) return false;
-    std::error_code ec;
-    if (!fs::remove(path, ec)) return false;
+    if (!platform::remove_owner_only_file(path)) return false;
     say("its " + kind + " entry was refused by the service; removed");
     return true;
 }
