@@ -49,10 +49,10 @@ TEST_CASE("token refusal: a cached token is forgotten and replaced once") {
     CHECK(again->problem.find("t1") == std::string::npos);
     CHECK(credential.refused == std::vector<std::string>{"t1"});
 
-    // The provider dropped t1: the next attempt sends a new token.
-    credential.origin = TokenOrigin::this_run;
+    // The provider dropped t1: the next attempt sends a new token. Say another run stored it in
+    // the cache meanwhile (so it is a cached token too) and it is refused as well: forgotten, but
+    // no third attempt.
     CHECK(use.bearer() == "t2");
-    // Refused too: forgotten, but no third attempt.
     CHECK_FALSE(use.refused(attempt()));
     CHECK(credential.refused == std::vector<std::string>{"t1", "t2"});
 }
