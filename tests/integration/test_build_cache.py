@@ -2,6 +2,7 @@
 owner-only files that expire with the token; anything damaged, foreign or near its expiry is
 fetched anew, and a different identity never reads another's token. Against the Trusted Signing
 mock, which counts requests."""
+import base64
 import glob
 import json
 import os
@@ -31,6 +32,14 @@ class BuildCacheTest(TrustedSigningTest):
         files = glob.glob(os.path.join(self.cache, kind + '-*.json'))
         self.assertEqual(len(files), 1, os.listdir(self.cache))
         return files[0]
+
+    def cached_token(self):
+        with open(self.entry('token')) as f:
+            return base64.b64decode(json.load(f)['value']).decode()
+
+    def sent_tokens(self, kind):
+        return [h['headers']['authorization'][len('Bearer '):]
+                for h in self.mock.stats()['headers'] if h['kind'] == kind]
 
     def test_runs_share_one_token_and_one_root_certificate(self):
         for i in range(3):
@@ -112,6 +121,46 @@ class BuildCacheTest(TrustedSigningTest):
         self.assertEqual(self.mock.stats()['requests']['token'], 2)
         self.assertEqual(len(glob.glob(os.path.join(self.cache, 'token-*.json'))), 1)
 
+    def test_revoked_cached_token_is_dropped_and_renewed(self):
+        # A role removed or a token revoked after run 1: run 2 sends the cached token once, drops
+        # it on the 401, signs with a new one and leaves that for the runs after it.
+        self.assertExit(self.sign_with_cache('p0')[0], 0)
+        old = self.cached_token()
+        self.mock.revoke_tokens()
+        r, out = self.sign_with_cache('p1', '--verbose')
+        self.assertExit(r, 0)
+        self.assertSigned(out)
+        requests = self.mock.stats()['requests']
+        self.assertEqual((requests['token'], requests['sign_start']), (2, 3))
+        new = self.cached_token()
+        self.assertNotEqual(new, old)
+        self.assertEqual(self.sent_tokens('sign_start'), [old, old, new])
+        self.assertIn('its token entry was refused by the service; removed', r.err)
+        for token in (old, new):
+            self.assertNotIn(token, r.out + r.err)
+        self.assertExit(self.sign_with_cache('p2')[0], 0)
+        self.assertEqual(self.mock.requests('token'), 2)
+
+    def test_refused_fresh_token_fails_at_once_and_is_not_kept(self):
+        # A token this run fetched is as good as it gets: no second request, exit 7 as before,
+        # and the next run does not inherit the refused token.
+        self.mock.configure(faults=[{'kind': 'sign_start', 'status': 401}])
+        r, _ = self.sign_with_cache('p0')
+        self.assertExit(r, 7, 'the access token was refused')
+        requests = self.mock.stats()['requests']
+        self.assertEqual((requests['token'], requests['sign_start']), (1, 1))
+        self.assertEqual(glob.glob(os.path.join(self.cache, 'token-*.json')), [])
+
+    def test_refused_renewed_token_fails_after_one_renewal(self):
+        # The identity has lost its role for good: the cached token and the new one are both
+        # refused, and the run stops after the one renewal, with the usual message.
+        self.assertExit(self.sign_with_cache('p0')[0], 0)
+        self.mock.revoke_tokens()
+        self.mock.configure(faults=[{'kind': 'sign_start', 'status': 401, 'times': 2}])
+        r, _ = self.sign_with_cache('p1')
+        self.assertExit(r, 7, 'the access token was refused')
+        requests = self.mock.stats()['requests']
+        self.assertEqual((requests['token'], requests['sign_start']), (2, 3))
 
 
 class KeyVaultBuildCacheTest(TrustedSigningTest):
@@ -134,6 +183,34 @@ class KeyVaultBuildCacheTest(TrustedSigningTest):
         requests = self.mock.stats()['requests']
         self.assertEqual((requests['token'], requests['sign']), (1, 3))
         self.assertEqual(len(glob.glob(os.path.join(cache, 'token-*.json'))), 1)
+
+    def test_revoked_cached_vault_token_is_renewed(self):
+        cache = self.path('cache')
+
+        def sign(name):
+            out = self.path(name + '.cip')
+            r = self.cli('sign', self.new_policy(name + '.bin'), '--key-vault', self.mock.url,
+                         '--key-vault-certificate', 'policy-signer', '--chain',
+                         self.mock.file('intermediate.pem'), '--root', self.mock.root_cer,
+                         '--ca-file', self.mock.ca_file, '--build-cache', cache, '-o', out)
+            return r, out
+
+        def cached_token():
+            files = glob.glob(os.path.join(cache, 'token-*.json'))
+            self.assertEqual(len(files), 1)
+            with open(files[0]) as f:
+                return json.load(f)['value']
+
+        self.assertExit(sign('p0')[0], 0)
+        old = cached_token()
+        self.mock.revoke_tokens()
+        r, out = sign('p1')
+        self.assertExit(r, 0)
+        self.assertExit(self.cli('verify', out, '--root', self.mock.root_cer), 0)
+        requests = self.mock.stats()['requests']
+        # Run 2: the certificate read is refused once, then a new token, then both calls work.
+        self.assertEqual((requests['token'], requests['certificate'], requests['sign']), (2, 3, 2))
+        self.assertNotEqual(cached_token(), old)
 
 
 if __name__ == '__main__':

@@ -60,6 +60,10 @@ class MockService:
     def configure(self, **config):
         return self._call('POST', '/admin/config', config)
 
+    def revoke_tokens(self):
+        """Every token issued so far is refused from now on (a role removed, a token revoked)."""
+        return self._call('POST', '/admin/revoke')
+
     def stats(self):
         return self._call('GET', '/admin/stats')
 

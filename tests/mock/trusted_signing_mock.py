@@ -12,6 +12,8 @@ It makes a TLS test CA and a signing PKI (root -> intermediate -> leaf) in DIR, 
 Admin endpoint (no auth, loopback only):
   POST /admin/config  JSON merged into the configuration (see DEFAULTS)
   POST /admin/reset   counters cleared, configuration back to DEFAULTS
+  POST /admin/revoke  every token issued so far is refused from now on (401), as after a role
+                      assignment is removed or a token revoked; tokens issued later work
   GET  /admin/stats   {"requests": {kind: n}, "connections": n, "retry_gaps": {kind: [s...]}, ...}
 Faults: config "faults" is a list of {"kind": KIND or "*", "action": "status"|"drop"|"slow"|
 "malformed", "status": n, "body": text or JSON, "headers": {...}, "seconds": s, "times": n}; each
@@ -149,6 +151,7 @@ class State:
             self.requests = {}
             self.connections = 0
             self.issued = set()
+            self.revoked = 0
             self.operations = {}
             self.last_fault_time = {}
             self.retry_gaps = {}
@@ -287,10 +290,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with st.lock:
                 st.config.update(json.loads(body or b'{}'))
             return self.reply(200, st.config)
+        if method == 'POST' and path == '/admin/revoke':
+            with st.lock:
+                st.revoked += len(st.issued)
+                st.issued = set()
+            return self.reply(200, {})
         if method == 'GET' and path == '/admin/stats':
             with st.lock:
                 return self.reply(200, {'requests': st.requests, 'connections': st.connections,
                                         'retry_gaps': st.retry_gaps, 'issued_tokens': len(st.issued),
+                                        'revoked_tokens': st.revoked,
                                         'headers': st.headers_seen, 'log': st.log})
         return self.reply(404, {})
 

@@ -36,6 +36,38 @@ long long seconds_since_epoch(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
+// What an entry's file holds: nothing, a file this user does not own alone, something that is
+// not this tool's entry for this key, or an entry.
+struct StoredEntry {
+    enum class State { absent, not_private, damaged, usable } state = State::absent;
+    CacheEntry entry;
+};
+
+StoredEntry read_entry(const fs::path& path, const std::string& key_digest) {
+    auto text = platform::read_owner_only_file(path, kMaxEntry);
+    if (!text)
+        return {fs::exists(fs::symlink_status(path)) ? StoredEntry::State::not_private
+                                                     : StoredEntry::State::absent,
+                {}};
+    json j = json::parse(*text, nullptr, false);
+    std::optional<Bytes> value;
+    auto text_of = [&](const char* name) {
+        return j.contains(name) && j[name].is_string() ? j[name].get<std::string>() : std::string();
+    };
+    if (j.is_object() && text_of("format") == kFormat && text_of("key") == key_digest &&
+        j.contains("expires_on") && j["expires_on"].is_number_integer() && j.contains("value") &&
+        j["value"].is_string())
+        value = http::base64_decode(j["value"].get<std::string>());
+    const long long now = seconds_since_epoch(std::chrono::system_clock::now());
+    // Nothing this tool stores lives longer than a day: a later expiry is not ours.
+    const long long expires_on = value ? j["expires_on"].get<long long>() : 0;
+    if (!value || value->empty() || expires_on < 0 || expires_on > now + kLongest.count())
+        return {StoredEntry::State::damaged, {}};
+    return {StoredEntry::State::usable,
+            {std::string(value->begin(), value->end()),
+             std::chrono::system_clock::time_point(std::chrono::seconds(expires_on))}};
+}
+
 }  // namespace
 
 fs::path BuildCache::entry_path(const std::string& kind, const std::string& key) const {
@@ -43,12 +75,13 @@ fs::path BuildCache::entry_path(const std::string& kind, const std::string& key)
     return dir_ / (kind + "-" + digest_hex(kind + "\n" + key).substr(0, 32) + ".json");
 }
 
+void BuildCache::say(const std::string& line) const {
+    if (notice_) notice_("build cache " + quote(dir_.string()) + ": " + line);
+}
+
 CacheEntry BuildCache::get(const std::string& kind, const std::string& key,
                            std::chrono::system_clock::duration margin,
                            const std::function<CacheEntry()>& fetch) const {
-    auto say = [&](const std::string& line) {
-        if (notice_) notice_("build cache " + quote(dir_.string()) + ": " + line);
-    };
     if (!platform::prepare_owner_only_dir(dir_)) {
         say("not used: it cannot be created, or it belongs to another user or others may write it");
         return fetch();
@@ -61,31 +94,21 @@ CacheEntry BuildCache::get(const std::string& kind, const std::string& key,
         say("not used: its " + kind + " entry could not be locked");
         return fetch();
     }
-    if (auto text = platform::read_owner_only_file(path, kMaxEntry)) {
-        json j = json::parse(*text, nullptr, false);
-        std::optional<Bytes> value;
-        auto text_of = [&](const char* name) {
-            return j.contains(name) && j[name].is_string() ? j[name].get<std::string>()
-                                                           : std::string();
-        };
-        if (j.is_object() && text_of("format") == kFormat && text_of("key") == key_digest &&
-            j.contains("expires_on") && j["expires_on"].is_number_integer() &&
-            j.contains("value") && j["value"].is_string())
-            value = http::base64_decode(j["value"].get<std::string>());
-        const long long now = seconds_since_epoch(std::chrono::system_clock::now());
-        // Nothing this tool stores lives longer than a day: a later expiry is not ours.
-        const long long expires_on = value ? j["expires_on"].get<long long>() : 0;
-        if (!value || value->empty() || expires_on < 0 || expires_on > now + kLongest.count()) {
+    StoredEntry stored = read_entry(path, key_digest);
+    switch (stored.state) {
+        case StoredEntry::State::absent:
+            break;
+        case StoredEntry::State::not_private:
+            say("its " + kind + " entry is not a private file of this user; fetching anew");
+            break;
+        case StoredEntry::State::damaged:
             say("its " + kind + " entry is damaged or not this tool's; fetching anew");
-        } else if (expires_on - std::chrono::duration_cast<std::chrono::seconds>(margin).count() >
-                   now) {
-            return {std::string(value->begin(), value->end()),
-                    std::chrono::system_clock::time_point(std::chrono::seconds(expires_on))};
-        } else {
+            break;
+        case StoredEntry::State::usable:
+            if (stored.entry.expires_on - margin > std::chrono::system_clock::now())
+                return std::move(stored.entry);
             say("its " + kind + " entry expires soon or has expired; fetching anew");
-        }
-    } else if (fs::exists(fs::symlink_status(path))) {
-        say("its " + kind + " entry is not a private file of this user; fetching anew");
+            break;
     }
     CacheEntry fresh = fetch();
     json j{{"format", kFormat},
@@ -97,6 +120,21 @@ CacheEntry BuildCache::get(const std::string& kind, const std::string& key,
     if (!platform::write_owner_only_file(path, j.dump()))
         say("its " + kind + " entry could not be written");
     return fresh;
+}
+
+bool BuildCache::forget(const std::string& kind, const std::string& key,
+                        const std::string& value) const {
+    if (!platform::prepare_owner_only_dir(dir_)) return false;
+    const fs::path path = entry_path(kind, key);
+    // The same lock as get(): a run that is storing a fresh entry finishes before this one looks.
+    auto lock = platform::FileLock::acquire(fs::path(path).concat(".lock"),
+                                            std::chrono::steady_clock::now() + kLockWait);
+    if (!lock) return false;
+    StoredEntry stored = read_entry(path, digest_hex(kind + "\n" + key));
+    if (stored.state != StoredEntry::State::usable || stored.entry.value != value) return false;
+    if (!platform::remove_owner_only_file(path)) return false;
+    say("its " + kind + " entry was refused by the service; removed");
+    return true;
 }
 
 }  // namespace cipolicy::credentials

@@ -31,10 +31,17 @@ class BuildCache {
                    std::chrono::system_clock::duration margin,
                    const std::function<CacheEntry()>& fetch) const;
 
+    // Removes `key`'s entry if it still holds `value` (a token the service refused), under the
+    // entry's lock: an entry another run has meanwhile replaced with a newer value is left alone.
+    // True when it was removed. Says so through `notice`, without the value.
+    bool forget(const std::string& kind, const std::string& key, const std::string& value) const;
+
     // The file that holds `key`'s entry (tests look at its mode).
     std::filesystem::path entry_path(const std::string& kind, const std::string& key) const;
 
   private:
+    void say(const std::string& line) const;
+
     std::filesystem::path dir_;
     std::function<void(const std::string&)> notice_;
 };

@@ -29,9 +29,15 @@ struct TokenTarget {
     std::string deadline_setting = "--timeout";  // for messages
 };
 
+// Where a token came from. A token this run fetched is as good as the service will give it now;
+// one read from the build cache was stored by an earlier run, and may have been revoked since (a
+// role removed, a secret rotated), so a refusal of it is worth one more try with a fresh one.
+enum class TokenOrigin { this_run, build_cache };
+
 struct AccessToken {
     crypto::Secret value;
     std::chrono::system_clock::time_point expires_on;
+    TokenOrigin origin = TokenOrigin::this_run;
 };
 
 class TokenCredential {
@@ -42,6 +48,9 @@ class TokenCredential {
     // A fresh token. Throws CredentialUnavailable when this credential's inputs are absent (the
     // default chain moves on), Error(credential) when they are present but do not work.
     virtual AccessToken get_token() = 0;
+    // The service answered HTTP 401 to `token`. A credential that keeps tokens beyond this run
+    // forgets it, so that no later run sends it again; one that keeps nothing has nothing to do.
+    virtual void token_refused(const AccessToken& token) { (void)token; }
 };
 
 class CredentialUnavailable : public std::runtime_error {

@@ -39,11 +39,19 @@ class BuildCachedCredential : public TokenCredential {
         : inner_(std::move(inner)), cache_(std::move(cache)), key_(std::move(key)) {}
     std::string name() const override { return inner_->name(); }
     AccessToken get_token() override {
-        CacheEntry e = cache_.get("token", key_, kMargin, [this] {
+        bool fetched = false;
+        CacheEntry e = cache_.get("token", key_, kMargin, [this, &fetched] {
             AccessToken t = inner_->get_token();
+            fetched = true;
             return CacheEntry{t.value.reveal(), t.expires_on};
         });
-        return {crypto::Secret(std::move(e.value)), e.expires_on};
+        return {crypto::Secret(std::move(e.value)), e.expires_on,
+                fetched ? TokenOrigin::this_run : TokenOrigin::build_cache};
+    }
+    // Every later run of the build would send the refused token until it expires (up to an
+    // hour): drop it, unless another run has already stored a newer one.
+    void token_refused(const AccessToken& token) override {
+        cache_.forget("token", key_, token.value.reveal());
     }
 
   private:

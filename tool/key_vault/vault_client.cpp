@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/quote.hpp"
+#include "credentials/token_use.hpp"
 #include "crypto/rsa_signature.hpp"
 #include "http/azure_request.hpp"
 #include "http/encoding.hpp"
@@ -49,12 +50,15 @@ http::Response VaultClient::call(const std::string& method, const std::string& u
     plan.deadline = http::Deadline::after(config_.deadline, config_.deadline_setting);
     plan.request_timeout = config_.request_timeout;
     http::Response result;
+    credentials::TokenUse token(tokens_);
     auto failure = http::retry_with_deadline(
         plan, [&](const http::Attempt& a) -> std::optional<http::AttemptFailed> {
             const http::Request request = http::azure_request(method, url, body, a.timeout,
-                                                              tokens_.bearer(), "application/json");
+                                                              token.bearer(), "application/json");
             try {
                 http::Response response = http_.perform(request);
+                if (response.status == 401)
+                    if (auto again = token.refused(a)) return again;
                 // Any other answer, and the last retryable one, goes to the caller, who names the
                 // object and the role.
                 if (!http::retryable_status(response.status) || a.last) {

@@ -85,6 +85,14 @@ bool write_owner_only_file(const fs::path& path, const std::string& content) {
     return ok;
 }
 
+bool remove_owner_only_file(const fs::path& path) {
+    // Wine maps the owner-only DACL to Unix mode 0 and so reports the file read-only, which
+    // DeleteFileW refuses (access denied); the owner may clear the attribute first. Harmless on
+    // Windows, where the file is not read-only.
+    SetFileAttributesW(path.c_str(), FILE_ATTRIBUTE_NORMAL);
+    return DeleteFileW(path.c_str()) != 0;
+}
+
 #else
 
 bool prepare_owner_only_dir(const fs::path& dir) {
@@ -139,6 +147,10 @@ bool write_owner_only_file(const fs::path& path, const std::string& content) {
     if (ok) ok = ::rename(tmp.c_str(), path.c_str()) == 0;
     if (!ok) ::unlink(tmp.c_str());
     return ok;
+}
+
+bool remove_owner_only_file(const fs::path& path) {
+    return ::unlink(path.c_str()) == 0;
 }
 
 #endif

@@ -23,4 +23,7 @@ std::optional<std::string> read_owner_only_file(const std::filesystem::path& pat
 // reader sees the old or the new file whole. Returns false when any step fails.
 bool write_owner_only_file(const std::filesystem::path& path, const std::string& content);
 
+// Removes the file at `path` (not a link's target). Returns false when it is still there.
+bool remove_owner_only_file(const std::filesystem::path& path);
+
 }  // namespace cipolicy::platform

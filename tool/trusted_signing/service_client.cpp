@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/quote.hpp"
 #include "core/setting_name.hpp"
+#include "credentials/token_use.hpp"
 #include "crypto/rsa_signature.hpp"
 #include "http/azure_request.hpp"
 #include "http/encoding.hpp"
@@ -82,10 +83,11 @@ http::Response ServiceClient::call(const std::string& method, const std::string&
     plan.deadline = deadline;
     plan.request_timeout = config_.request_timeout;
     http::Response result;
+    credentials::TokenUse token(tokens_);
     auto failure = http::retry_with_deadline(
         plan, [&](const http::Attempt& a) -> std::optional<http::AttemptFailed> {
             http::Request request =
-                http::azure_request(method, url, body, a.timeout, tokens_.bearer(), accept);
+                http::azure_request(method, url, body, a.timeout, token.bearer(), accept);
             request.headers.push_back("x-correlation-id: " + config_.correlation_id);
             request.headers.push_back("client-version: " + http::Client::user_agent());
             try {
@@ -94,6 +96,8 @@ http::Response ServiceClient::call(const std::string& method, const std::string&
                     result = std::move(response);
                     return std::nullopt;
                 }
+                if (response.status == 401)
+                    if (auto again = token.refused(a)) return again;
                 if (!http::retryable_status(response.status) ||
                     is_permanent_server_error(response) || a.last)
                     throw error_for_response(response, url, config_, operation_id);
