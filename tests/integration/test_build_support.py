@@ -5,7 +5,7 @@ import os
 import unittest
 
 from pki import Pki
-from support import CliTest, native_path, run
+from support import CliTest, native_path, run, skip_under_wine
 
 
 class BuildSupportTest(CliTest):
@@ -69,6 +69,53 @@ class BuildSupportTest(CliTest):
                 '--depfile', depfile)
         self.assertExit(r, 4)
         self.assertFalse(os.path.exists(depfile))
+
+    # <depfile>.links/ holds the links through which names no depfile can hold are listed; it is
+    # cleared on each run, so a folder of that name that the tool did not make is refused whole.
+    def sign_with_depfile(self, config_name='cipolicy.yaml'):
+        cfg = self.write(self.path(config_name),
+                         f'local:\n  cert: "{self.pki.leaf_pem}"\n  key: "{self.pki.key_pem}"\n'
+                         f'  chain: "{self.pki.chain_pem}"\n'.encode())
+        depfile = self.path('deps', 'policy.d')
+        return run('sign', self.policy, '--config', cfg, '-o', self.path('out.cip'),
+                   '--depfile', depfile), depfile
+
+    def test_depfile_links_folder_of_other_files_is_refused_and_left_alone(self):
+        links = self.path('deps', 'policy.d.links')
+        os.makedirs(links)
+        self.write(os.path.join(links, '0'), b'a file of the user')
+        self.write(os.path.join(links, 'notes.txt'), b'notes')
+        r, depfile = self.sign_with_depfile()
+        self.assertExit(r, 2, '--depfile')
+        self.assertIn('policy.d.links', r.err)
+        self.assertEqual(sorted(os.listdir(links)), ['0', 'notes.txt'])
+        self.assertEqual(self.read(os.path.join(links, '0')), b'a file of the user')
+        self.assertFalse(os.path.exists(depfile))
+
+    @skip_under_wine('symbolic links')
+    def test_depfile_links_folder_that_is_a_link_is_refused(self):
+        elsewhere = self.path('elsewhere')
+        os.makedirs(elsewhere)
+        os.symlink(self.policy, os.path.join(elsewhere, '0'))
+        os.makedirs(self.path('deps'))
+        os.symlink(elsewhere, self.path('deps', 'policy.d.links'))
+        r, depfile = self.sign_with_depfile()
+        self.assertExit(r, 2, 'is a link or not a folder')
+        self.assertEqual(os.listdir(elsewhere), ['0'])
+        self.assertTrue(os.path.islink(os.path.join(elsewhere, '0')))
+
+    @skip_under_wine('symbolic links')
+    def test_depfile_links_of_an_earlier_run_are_renewed(self):
+        # '(' is a name Make cannot hold: the configuration is listed through a link.
+        for _ in range(2):
+            r, depfile = self.sign_with_depfile('c(1).yaml')
+            self.assertExit(r, 0)
+        links = self.path('deps', 'policy.d.links')
+        _, deps = self.depfile_entries(depfile)
+        linked = [d for d in deps if d.startswith(links)]
+        self.assertEqual(len(linked), 1, deps)
+        self.assertEqual(os.path.realpath(linked[0]), os.path.realpath(self.path('c(1).yaml')))
+        self.assertEqual(os.listdir(links), [os.path.basename(linked[0])])
 
     def test_verify_config_trusts_the_configured_chain(self):
         cfg = self.config(f'local:\n  cert: "{self.pki.leaf_pem}"\n  key: "{self.pki.key_pem}"\n'

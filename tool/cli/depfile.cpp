@@ -1,8 +1,11 @@
 #include "cli/depfile.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "config/setting_table.hpp"
+#include "core/error.hpp"
+#include "core/quote.hpp"
 
 namespace cipolicy::cli {
 namespace fs = std::filesystem;
@@ -23,6 +26,9 @@ std::optional<DepfileGrammar> depfile_grammar(std::string_view name) {
 }
 
 namespace {
+
+// More entries than any run's dependencies: the folder is not walked without end.
+constexpr std::size_t kMaxLinks = 100000;
 
 // Characters every consumer reads in a name (space, '#' and '$' through the escapes below).
 bool safe_in_name(unsigned char c) {
@@ -49,7 +55,35 @@ std::string escaped(const std::string& name) {
     return out;
 }
 
-// The links of a previous run are replaced; anything else in the folder is left alone.
+bool is_number(const std::string& name) {
+    return !name.empty() && name.size() <= 9 &&
+           std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// The folder of links may be replaced only when it is the tool's: absent, or a real folder (not a
+// link to one) holding nothing but links named by number. A user's folder of the same name, or a
+// link planted there, would otherwise lose its links and numbered files.
+void check_links_dir(const fs::path& dir) {
+    std::error_code ec;
+    const auto status = fs::symlink_status(dir, ec);
+    if (ec || !fs::exists(status)) return;
+    const auto refuse = [&](const std::string& why) {
+        throw Error(ExitCode::usage, "--depfile: " + quote(dir.string()) + " " + why +
+                                         ", so it is not the folder of links cipolicy keeps "
+                                         "beside the depfile; move it away or choose another "
+                                         "--depfile");
+    };
+    if (!fs::is_directory(status)) refuse("is a link or not a folder");
+    std::size_t seen = 0;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (!entry.is_symlink(ec) || !is_number(name)) refuse("holds " + quote(name));
+        if (++seen > kMaxLinks) refuse("holds more links than any depfile lists");
+    }
+    if (ec) refuse("cannot be read (" + ec.message() + ")");
+}
+
+// The links of a previous run are replaced (check_links_dir has made sure they are all there is).
 void clear_links(const fs::path& dir) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec))
@@ -81,7 +115,10 @@ std::string depfile_text(const std::vector<fs::path>& targets,
         for (const auto& d : dependencies) text += full(d).string() + "\n";
         return text;
     }
-    if (links_dir) clear_links(*links_dir);
+    if (links_dir) {
+        check_links_dir(*links_dir);
+        clear_links(*links_dir);
+    }
     for (std::size_t i = 0; i < targets.size(); ++i)
         text += (i ? " " : "") + escaped(full(targets[i]).string());
     text += ":";

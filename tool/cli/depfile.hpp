@@ -40,6 +40,9 @@ std::optional<DepfileGrammar> depfile_grammar(std::string_view name);
 // through a symbolic link links_dir/<n> to it instead (stat() follows it, so an edit of the
 // file is seen). Where no link can be made (a Windows account without the privilege) the path is
 // written as it is: the step then re-runs on every build, never skips wrongly.
+// links_dir is the tool's own: absent, or a real folder holding only links named by number (what
+// an earlier run made). Anything else there is the user's: Error(usage) naming --depfile, and
+// nothing in it is touched.
 std::string depfile_text(const std::vector<std::filesystem::path>& targets,
                          const std::vector<std::filesystem::path>& dependencies,
                          DepfileGrammar grammar = DepfileGrammar::make,
