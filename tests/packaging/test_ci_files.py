@@ -45,6 +45,9 @@ class CiFilesTest(unittest.TestCase):
         for feature in manifest.get('features', {}).values():
             ports.update(feature['dependencies'])
         self.assertEqual(ports, cmake_packages())
+        # The version is declared once, in CMakeLists.txt's project(); a manifest that is not a
+        # port needs none, and a copy would drift.
+        self.assertFalse({'version', 'version-string', 'version-semver', 'version-date'} & set(manifest))
 
     def test_windows_workflow(self):
         import yaml
