@@ -374,3 +374,23 @@ TEST_CASE("format 11 entries that no writer makes are refused", "[policy]") {
     CHECK_THAT(error(with_block(u32s({11, 2, 0, 1, 1, 0, 1, 1, 12}))),
                Contains("signer 0 has CertEKU conditions twice"));
 }
+
+TEST_CASE("a model read for the binary alone keeps rule IDs, not FriendlyNames", "[compiler]") {
+    const std::string xml = replace(kEverything, R"(<Deny ID="ID_DENY_SINGLE")",
+                                    R"(<Deny FriendlyName="a name" ID="ID_DENY_SINGLE")");
+    const XmlSource source("t.xml", xml);
+    const auto named = [](const Policy& p) {
+        return std::find_if(p.file_rules.begin(), p.file_rules.end(),
+                            [](const FileRule& r) { return r.xml.id == "ID_DENY_SINGLE"; });
+    };
+    // compile_policy's model is for callers that may show it: the name is there.
+    const Policy full = compile_policy(source).model;
+    REQUIRE(named(full) != full.file_rules.end());
+    CHECK(named(full)->xml.friendly_name == "a name");
+    // read_policy_to_compile's goes to the binary (which stores no names): the same bytes, and
+    // the ID that messages name the rule by.
+    Policy for_binary = read_policy_to_compile(source, std::nullopt);
+    REQUIRE(named(for_binary) != for_binary.file_rules.end());
+    CHECK(named(for_binary)->xml.friendly_name.empty());
+    CHECK(write_policy_to_compile(for_binary, "t.xml") == compile_policy(source).binary);
+}

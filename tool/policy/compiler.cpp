@@ -10,18 +10,28 @@
 
 namespace cipolicy::policy {
 
-Policy read_policy_to_compile(const XmlSource& source,
-                              std::optional<std::uint32_t> format_version) {
+namespace {
+
+Policy read_checked(const XmlSource& source, std::optional<std::uint32_t> format_version,
+                    FileRuleNames names) {
     if (format_version &&
         (*format_version < kMinCompileFormatVersion || *format_version > kLatestFormatVersion))
         throw Error(ExitCode::usage, "format version " + std::to_string(*format_version) +
                                          " is not supported (expected " +
                                          std::to_string(kMinCompileFormatVersion) + " to " +
                                          std::to_string(kLatestFormatVersion) + ")");
-    Policy model = read_policy_xml(source);
+    Policy model = read_policy_xml(source, names);
     model.format_version =
         format_version.value_or(std::max(kDefaultFormatVersion, minimum_format_version(model)));
     return model;
+}
+
+}  // namespace
+
+Policy read_policy_to_compile(const XmlSource& source,
+                              std::optional<std::uint32_t> format_version) {
+    // This model goes to the binary alone, which stores no names.
+    return read_checked(source, format_version, FileRuleNames::ids_only);
 }
 
 Bytes write_policy_to_compile(Policy& model, const std::filesystem::path& source_path) {
@@ -36,7 +46,7 @@ Bytes write_policy_to_compile(Policy& model, const std::filesystem::path& source
 
 CompiledPolicy compile_policy(const XmlSource& source,
                               std::optional<std::uint32_t> format_version) {
-    CompiledPolicy out{read_policy_to_compile(source, format_version), {}};
+    CompiledPolicy out{read_checked(source, format_version, FileRuleNames::kept), {}};
     out.binary = write_policy_to_compile(out.model, source.path());
     return out;
 }

@@ -30,7 +30,8 @@ CompiledPolicy compile_policy(const XmlSource& source,
 // compile_policy in two halves, for a caller that releases the document in between (a block
 // list's tree is most of a compile's memory, which the ordering and the binary then reuse):
 // reading and checking, with the format version chosen; then ordering `model` in place and
-// writing it (refusals name `source_path`).
+// writing it (refusals name `source_path`). The model is for the binary: its file rules keep
+// their IDs but not their FriendlyNames (compile_policy's keeps both).
 Policy read_policy_to_compile(const XmlSource& source,
                               std::optional<std::uint32_t> format_version = std::nullopt);
 Bytes write_policy_to_compile(Policy& model, const std::filesystem::path& source_path);

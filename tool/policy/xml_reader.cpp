@@ -74,7 +74,7 @@ struct RuleAttributes {
 
 class Reader {
   public:
-    explicit Reader(const XmlSource& src) : src_(src), values_(src) {}
+    Reader(const XmlSource& src, FileRuleNames names) : src_(src), values_(src), names_(names) {}
 
     Policy read() {
         const auto root = src_.document().document_element();
@@ -308,7 +308,9 @@ class Reader {
             r.type = file_rule_type(e);
             if (a[RuleAttr::require_hotpatch_id]) hotpatch_bases.push_back(e);
             define(rule_ids_, e, "ID", static_cast<std::uint32_t>(p_.file_rules.size()));
-            r.xml = {a[RuleAttr::id].value(), a[RuleAttr::friendly_name].value()};
+            r.xml.id = a[RuleAttr::id].value();
+            if (names_ == FileRuleNames::kept)
+                r.xml.friendly_name = a[RuleAttr::friendly_name].value();
             r.file_name = values_.string(e, a[RuleAttr::file_name]);
             r.internal_name = values_.string(e, a[RuleAttr::internal_name]);
             r.file_description = values_.string(e, a[RuleAttr::file_description]);
@@ -753,6 +755,7 @@ class Reader {
 
     const XmlSource& src_;
     XmlValues values_;
+    FileRuleNames names_;
     Policy p_;
     std::unordered_map<std::string, std::u16string> macros_;
     bool app_id_tagging_ = false;
@@ -766,8 +769,8 @@ class Reader {
 
 }  // namespace
 
-Policy read_policy_xml(const XmlSource& source) {
-    return Reader(source).read();
+Policy read_policy_xml(const XmlSource& source, FileRuleNames names) {
+    return Reader(source, names).read();
 }
 
 }  // namespace cipolicy::policy

@@ -13,6 +13,10 @@ namespace cipolicy::policy {
 // a duplicate or dangling ID, an unknown rule option, a policy without option 6 and without
 // UpdatePolicySigners, a supplemental policy that allows supplemental policies, or a feature
 // cipolicy does not support yet (Macros, AppIDs, AppIDTags, other PolicyTypes).
-Policy read_policy_xml(const XmlSource& source);
+// `names` says whether file rules keep their FriendlyName: a compile does not need them (the
+// binary stores neither IDs nor names; messages name a rule by its ID), and a block list has
+// thousands, each a string to copy and free.
+enum class FileRuleNames { kept, ids_only };
+Policy read_policy_xml(const XmlSource& source, FileRuleNames names = FileRuleNames::kept);
 
 }  // namespace cipolicy::policy
