@@ -73,15 +73,16 @@ namespace {
 // Type as 4 big-endian bytes; then per field a presence byte (absent 0 < present 1) and each
 // upper-cased UTF-16 unit as 0x01 and 2 big-endian bytes, closed by 0x00 (so that a prefix sorts
 // first, as in the ordinal comparison, even for a U+0000 unit a binary may hold); the hash last,
-// raw, where the shorter of two equal prefixes sorts first as well.
-std::string sort_key(const FileRule& r) {
+// raw, where the shorter of two equal prefixes sorts first as well. Appended to `keys`.
+void append_sort_key(const FileRule& r, std::string& keys) {
     const PolicyString* fields[] = {&r.file_name,    &r.internal_name,       &r.file_description,
                                     &r.product_name, &r.package_family_name, &r.file_path};
     std::size_t size = 4 + std::size(fields) + r.hash.size();
     for (const auto* field : fields)
         if (*field) size += 3 * (*field)->size() + 1;
-    std::string key(size, '\0');
-    char* out = key.data();
+    const std::size_t at = keys.size();
+    keys.resize(at + size);
+    char* out = keys.data() + at;
     const auto type = static_cast<std::uint32_t>(r.type);
     for (int shift = 24; shift >= 0; shift -= 8) *out++ = static_cast<char>(type >> shift);
     for (const auto* field : fields) {
@@ -96,20 +97,30 @@ std::string sort_key(const FileRule& r) {
         *out++ = 0;
     }
     if (!r.hash.empty()) std::memcpy(out, r.hash.data(), r.hash.size());
-    return key;
 }
 
 }  // namespace
 
 std::vector<std::uint32_t> compiled_rule_order(const std::vector<FileRule>& rules) {
-    std::vector<std::string> keys;
-    keys.reserve(rules.size());
-    for (const auto& r : rules) keys.push_back(sort_key(r));
+    // Every rule's key in one buffer (key i is [start[i], start[i + 1])): one allocation, not one
+    // per rule, and the keys side by side for the sort's comparisons.
+    std::string keys;
+    std::vector<std::size_t> start;
+    start.reserve(rules.size() + 1);
+    keys.reserve(rules.size() * 48);
+    for (const auto& r : rules) {
+        start.push_back(keys.size());
+        append_sort_key(r, keys);
+    }
+    start.push_back(keys.size());
+    const auto key = [&](std::uint32_t i) {
+        return std::string_view(keys.data() + start[i], start[i + 1] - start[i]);
+    };
     // Sorting indices runs the same comparisons and swaps as sorting the rules themselves.
     auto order = identity(rules.size());
     legacy_quick_sort(std::span<std::uint32_t>(order), [&](std::uint32_t x, std::uint32_t y) {
-        // std::string::compare is unsigned bytewise (char_traits<char> compares as unsigned char).
-        const int c = keys[x].compare(keys[y]);
+        // string_view::compare is unsigned bytewise (char_traits<char> compares as unsigned char).
+        const int c = key(x).compare(key(y));
         return c < 0 ? -1 : c > 0 ? 1 : 0;
     });
     return order;
