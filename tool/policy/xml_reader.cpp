@@ -67,9 +67,11 @@ constexpr std::array<const char*, 17> kRuleAttrNames = {"ID",
                                                         "Type"};
 struct RuleAttributes {
     std::array<pugi::xml_attribute, kRuleAttrNames.size()> slots;
+    std::uint32_t present = 0;  // bit k: slots[k] was found (a test without a call into pugixml)
     const pugi::xml_attribute& operator[](RuleAttr a) const {
         return slots[static_cast<std::size_t>(a)];
     }
+    bool has(RuleAttr a) const { return (present >> static_cast<unsigned>(a)) & 1u; }
 };
 
 class Reader {
@@ -301,33 +303,39 @@ class Reader {
             const std::string_view kind = e.name();
             const RuleAttributes a = rule_attributes(e, kind == "Allow");
             expect_children(e, {});
-            if (kind != "FileRule" && a[RuleAttr::type])  // Type is the generic rule's only
+            if (kind != "FileRule" && a.has(RuleAttr::type))  // Type is the generic rule's only
                 src_.fail(e, "Type", "attribute not allowed here");
             FileRule r;
-            r.app_ids = app_ids(e, a[RuleAttr::app_ids]);
+            if (a.has(RuleAttr::app_ids)) r.app_ids = app_ids(e, a[RuleAttr::app_ids]);
             r.type = file_rule_type(e);
-            if (a[RuleAttr::require_hotpatch_id]) hotpatch_bases.push_back(e);
+            if (a.has(RuleAttr::require_hotpatch_id)) hotpatch_bases.push_back(e);
             define(rule_ids_, e, "ID", static_cast<std::uint32_t>(p_.file_rules.size()));
             r.xml.id = a[RuleAttr::id].value();
             if (names_ == FileRuleNames::kept)
                 r.xml.friendly_name = a[RuleAttr::friendly_name].value();
-            r.file_name = values_.string(e, a[RuleAttr::file_name]);
-            r.internal_name = values_.string(e, a[RuleAttr::internal_name]);
-            r.file_description = values_.string(e, a[RuleAttr::file_description]);
-            r.product_name = values_.string(e, a[RuleAttr::product_name]);
-            r.package_family_name = values_.string(e, a[RuleAttr::package_family_name]);
-            r.file_path = values_.string(e, a[RuleAttr::file_path]);
-            r.package_version =
-                values_.version(e, a[RuleAttr::package_version]).value_or(Version{});
-            const auto min = values_.version(e, a[RuleAttr::minimum_file_version]);
-            const auto max = values_.version(e, a[RuleAttr::maximum_file_version]);
+            // Most of a block list's rules have a hash and none of these.
+            const auto text = [&](RuleAttr which) {
+                return a.has(which) ? values_.string(e, a[which]) : PolicyString{};
+            };
+            const auto version = [&](RuleAttr which) {
+                return a.has(which) ? values_.version(e, a[which]) : std::nullopt;
+            };
+            r.file_name = text(RuleAttr::file_name);
+            r.internal_name = text(RuleAttr::internal_name);
+            r.file_description = text(RuleAttr::file_description);
+            r.product_name = text(RuleAttr::product_name);
+            r.package_family_name = text(RuleAttr::package_family_name);
+            r.file_path = text(RuleAttr::file_path);
+            r.package_version = version(RuleAttr::package_version).value_or(Version{});
+            const auto min = version(RuleAttr::minimum_file_version);
+            const auto max = version(RuleAttr::maximum_file_version);
             // ConvertFrom-CIPolicy's defaults: a Deny without any version range denies every
             // version, written as the highest minimum.
             r.minimum_version = (r.type == FileRuleType::deny && !min && !max)
                                     ? kMaxVersion
                                     : min.value_or(Version{});
             r.maximum_version = max.value_or(Version{});
-            if (a[RuleAttr::hash]) r.hash = values_.hex(e, a[RuleAttr::hash], true);
+            if (a.has(RuleAttr::hash)) r.hash = values_.hex(e, a[RuleAttr::hash], true);
             p_.file_rules.push_back(std::move(r));
         }
         hotpatch(list, hotpatch_bases);
@@ -350,6 +358,7 @@ class Reader {
             if (k == kRuleAttrNames.size() || (allow ? which == RuleAttr::type : hotpatch))
                 src_.fail(e, name, "attribute not allowed here");
             found.slots[k] = attribute;
+            found.present |= 1u << k;
         }
         return found;
     }
