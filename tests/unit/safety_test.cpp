@@ -5,10 +5,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
 
 #include "cli/input_list.hpp"
+#include "core/bury.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "core/quote.hpp"
@@ -162,3 +164,20 @@ TEST_CASE("an output never replaces a FIFO or a link", "[safety]") {
     fs::remove_all(dir);
 }
 #endif
+
+// core/bury.hpp: a buried object is never destroyed (its destructor does not run).
+TEST_CASE("bury keeps an object and never runs its destructor", "[core]") {
+    struct Watched {
+        explicit Watched(bool* flag) : destroyed(flag) {}
+        ~Watched() { *destroyed = true; }
+        bool* destroyed;
+    };
+    bool destroyed = false;
+    { auto owned = std::make_unique<Watched>(&destroyed); }
+    REQUIRE(destroyed);  // the control: an owner that goes away destroys it
+    destroyed = false;
+    auto owned = std::make_unique<Watched>(&destroyed);
+    cipolicy::bury(std::move(owned));
+    CHECK(owned == nullptr);
+    CHECK_FALSE(destroyed);
+}

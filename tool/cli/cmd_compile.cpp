@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -6,6 +7,7 @@
 #include "cli/output_file.hpp"
 #include "cli/output_guard.hpp"
 #include "cms/policy_file.hpp"
+#include "core/bury.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "policy/compiler.hpp"
@@ -42,10 +44,12 @@ int run_compile(const Args& args) {
     const std::filesystem::path input = a.vm["input"].as<std::string>();
     std::optional<std::uint32_t> format;
     if (a.vm.count("format-version")) format = a.vm["format-version"].as<unsigned>();
-    // The document is released once read, so that ordering and writing reuse its memory.
-    policy::Policy model =
-        policy::read_policy_to_compile(cms::load_policy_xml(input.string()), format);
-    const Bytes binary = policy::write_policy_to_compile(model, input);
+    // The document is released once read, so that ordering and writing reuse its memory; the
+    // model is buried at the end (core/bury.hpp).
+    auto owned = std::make_unique<policy::Policy>(
+        policy::read_policy_to_compile(cms::load_policy_xml(input.string()), format));
+    const policy::Policy& model = *owned;
+    const Bytes binary = policy::write_policy_to_compile(*owned, input);
     // Not the .cip/.p7b name sign gives its output: the unsigned binary would then sit where the
     // signed one is written beside it.
     const std::filesystem::path output =
@@ -68,6 +72,7 @@ int run_compile(const Args& args) {
               {"basePolicyId", model.base_policy_id().to_string()},
               {"fileRules", model.file_rules.size()},
               {"signers", model.signers.size()}});
+    bury(std::move(owned));
     return 0;
 }
 
