@@ -110,3 +110,28 @@ TEST_CASE("a byte changed in a driver changes the Authenticode hash and breaks t
     REQUIRE(!bad.signatures.empty());
     CHECK_FALSE(bad.signatures.front().digest_matches);
 }
+
+TEST_CASE("a driver whose certificates' keys cannot be decoded is read, not crashed on",
+          "[oracle][pe]") {
+    // Every rsaEncryption OID in the file becomes 1.2.840.113549.1.1.127, an algorithm OpenSSL
+    // does not know: the certificates still parse, but none has a public key. (The fuzzer found
+    // the reader dereferencing that missing key.)
+    Bytes image = test::read_bytes(test::oracle(std::string("oracles/pe/") + kDrivers[0]));
+    const Bytes rsa_oid = {0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01};
+    int changed = 0;
+    for (auto at = image.begin();
+         (at = std::search(at, image.end(), rsa_oid.begin(), rsa_oid.end())) != image.end();
+         ++at, ++changed)
+        at[rsa_oid.size() - 1] = 0x7F;
+    REQUIRE(changed >= 2);  // at least the leaf's and its CA's
+    const pe::PeFile f = pe::read_pe(image, "unknown-keys.sys");
+    REQUIRE(!f.signatures.empty());
+    const pe::Signature& s = f.signatures.front();
+    // The leaf is described; its CA is not found as its issuer, since OpenSSL matches an issuer's
+    // key type to the signature algorithm.
+    REQUIRE(!s.chain.empty());
+    for (const pe::ChainCertificate& c : s.chain) CHECK(c.key_algorithm == pe::KeyAlgorithm::other);
+    CHECK(!s.chain.front().common_name.empty());
+    CHECK(s.digest_matches);  // the image itself is unchanged
+    CHECK_FALSE(s.signature_valid);
+}

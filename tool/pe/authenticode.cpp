@@ -63,7 +63,9 @@ ChainCertificate describe(X509* x509, const std::string& source) {
             OPENSSL_free(utf8);
         }
     }
-    switch (EVP_PKEY_get_base_id(cert.public_key())) {
+    // A key OpenSSL cannot decode (an unknown algorithm, a malformed key) has no EVP_PKEY at all.
+    EVP_PKEY* key = cert.public_key();
+    switch (key ? EVP_PKEY_get_base_id(key) : EVP_PKEY_NONE) {
         case EVP_PKEY_RSA:
         case EVP_PKEY_RSA_PSS:
             c.key_algorithm = KeyAlgorithm::rsa;
@@ -143,7 +145,8 @@ Indirect read_indirect(ByteView der, const std::string& source) {
 
 bool signer_info_valid(PKCS7_SIGNER_INFO* si, X509* leaf, ByteView indirect_contents) {
     const EVP_MD* md = EVP_get_digestbyobj(si->digest_alg->algorithm);
-    if (!md || !si->auth_attr) return false;
+    EVP_PKEY* key = X509_get0_pubkey(leaf);  // null when the key cannot be decoded
+    if (!md || !key || !si->auth_attr) return false;
     ASN1_TYPE* md_attr = PKCS7_get_signed_attribute(si, NID_pkcs9_messageDigest);
     if (!md_attr || md_attr->type != V_ASN1_OCTET_STRING) return false;
     unsigned char computed[EVP_MAX_MD_SIZE];
@@ -159,8 +162,7 @@ bool signer_info_valid(PKCS7_SIGNER_INFO* si, X509* leaf, ByteView indirect_cont
                                         ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
     if (attrs_len <= 0) return false;
     ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
-    bool ok = ctx &&
-              EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, X509_get0_pubkey(leaf)) == 1 &&
+    bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) == 1 &&
               EVP_DigestVerify(ctx.get(), si->enc_digest->data,
                                static_cast<std::size_t>(si->enc_digest->length), attrs,
                                static_cast<std::size_t>(attrs_len)) == 1;

@@ -12,7 +12,7 @@ namespace cipolicy::signing {
 LocalKeySigner::LocalKeySigner(crypto::KeyMaterial material) : m_(std::move(material)) {
     if (auto problem = crypto::policy_key_problem(m_.key.get()))
         throw Error(ExitCode::key, "signing key: " + *problem);
-    if (EVP_PKEY_eq(m_.leaf.public_key(), m_.key.get()) != 1)
+    if (!m_.leaf.public_key() || EVP_PKEY_eq(m_.leaf.public_key(), m_.key.get()) != 1)
         throw Error(ExitCode::key, "the private key does not match the certificate '" +
                                        m_.leaf.common_name() + "' (check " +
                                        setting_name("local.cert") + " and " +
