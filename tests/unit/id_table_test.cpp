@@ -12,9 +12,11 @@
 using cipolicy::policy::IdTable;
 
 TEST_CASE("ID table: defines survive growth and a duplicate answers with the first", "[reader]") {
-    pugi::xml_document doc;
-    const pugi::xml_node first = doc.append_child("First");
-    const pugi::xml_node second = doc.append_child("Second");
+    const auto tree = cipolicy::policy::XmlTree::read("<Rules><First/><Second/></Rules>");
+    REQUIRE(tree);
+    const auto first = tree->root().child("First");
+    const auto second = tree->root().child("Second");
+    REQUIRE((first && second && !(first == second)));
     std::vector<std::string> ids;
     for (int i = 0; i < 5000; ++i) ids.push_back("ID_DENY_" + std::to_string(i * 7919));
     IdTable table("file rule");

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include <pugixml.hpp>
+#include "policy/xml_tree.hpp"
 
 namespace cipolicy::policy {
 
@@ -21,7 +21,7 @@ class IdTable {
     struct Entry {
         std::string_view id;  // empty: a free slot (an empty ID is refused before it gets here)
         std::uint32_t index = 0;
-        pugi::xml_node node;
+        XmlNode node;
     };
 
     explicit IdTable(const char* kind) : kind_(kind) {}
@@ -34,8 +34,7 @@ class IdTable {
         if (capacity > slots_.size()) rehash(capacity);
     }
     // The entry defining `id`, and whether this call added it (false: `id` was defined before).
-    std::pair<const Entry*, bool> define(std::string_view id, std::uint32_t index,
-                                         pugi::xml_node node) {
+    std::pair<const Entry*, bool> define(std::string_view id, std::uint32_t index, XmlNode node) {
         if (2 * (size_ + 1) > slots_.size()) rehash(slots_.empty() ? 16 : 2 * slots_.size());
         Entry& slot = slots_[slot_of(id)];
         if (!slot.id.empty()) return {&slot, false};

@@ -18,13 +18,11 @@
 namespace cipolicy::policy {
 namespace {
 
-using Names = std::initializer_list<const char*>;
+using Names = std::initializer_list<std::string_view>;
 
-bool is_one_of(const char* name, Names names) {
-    // The first character rules out most names without a call (a file rule checks each of its
-    // attributes against sixteen names).
-    for (const char* n : names)
-        if (n[0] == name[0] && std::strcmp(name, n) == 0) return true;
+bool is_one_of(std::string_view name, Names names) {
+    for (const std::string_view n : names)
+        if (n == name) return true;
     return false;
 }
 
@@ -48,29 +46,27 @@ enum class RuleAttr : std::uint8_t {
     maximum_hotpatch_sequence,
     type,
 };
-constexpr std::array<const char*, 17> kRuleAttrNames = {"ID",
-                                                        "FriendlyName",
-                                                        "FileName",
-                                                        "InternalName",
-                                                        "FileDescription",
-                                                        "ProductName",
-                                                        "PackageFamilyName",
-                                                        "PackageVersion",
-                                                        "MinimumFileVersion",
-                                                        "MaximumFileVersion",
-                                                        "Hash",
-                                                        "AppIDs",
-                                                        "FilePath",
-                                                        "RequireHotpatchID",
-                                                        "MinimumHotpatchSequence",
-                                                        "MaximumHotpatchSequence",
-                                                        "Type"};
+constexpr std::array<std::string_view, 17> kRuleAttrNames = {"ID",
+                                                             "FriendlyName",
+                                                             "FileName",
+                                                             "InternalName",
+                                                             "FileDescription",
+                                                             "ProductName",
+                                                             "PackageFamilyName",
+                                                             "PackageVersion",
+                                                             "MinimumFileVersion",
+                                                             "MaximumFileVersion",
+                                                             "Hash",
+                                                             "AppIDs",
+                                                             "FilePath",
+                                                             "RequireHotpatchID",
+                                                             "MinimumHotpatchSequence",
+                                                             "MaximumHotpatchSequence",
+                                                             "Type"};
 struct RuleAttributes {
-    std::array<pugi::xml_attribute, kRuleAttrNames.size()> slots;
+    std::array<XmlAttribute, kRuleAttrNames.size()> slots;
     std::uint32_t present = 0;  // bit k: slots[k] was found (a test without a call into pugixml)
-    const pugi::xml_attribute& operator[](RuleAttr a) const {
-        return slots[static_cast<std::size_t>(a)];
-    }
+    const XmlAttribute& operator[](RuleAttr a) const { return slots[static_cast<std::size_t>(a)]; }
     bool has(RuleAttr a) const { return (present >> static_cast<unsigned>(a)) & 1u; }
 };
 
@@ -79,8 +75,8 @@ class Reader {
     Reader(const XmlSource& src, FileRuleNames names) : src_(src), values_(src), names_(names) {}
 
     Policy read() {
-        const auto root = src_.document().document_element();
-        if (std::strcmp(root.name(), "SiPolicy") != 0)
+        const auto root = src_.tree().root();
+        if (root.name() != "SiPolicy")
             src_.fail(root, "the root element must be SiPolicy (is this a policy XML file?)");
         if (trim(root.attribute("xmlns").value()) != kSiPolicyNamespace)
             src_.fail(root, "xmlns", "the namespace must be " + std::string(kSiPolicyNamespace));
@@ -135,53 +131,52 @@ class Reader {
 
   private:
     // Element children only; fails on any element not in `allowed` and on non-blank text.
-    void expect_children(const pugi::xml_node& node, Names allowed) const {
+    void expect_children(const XmlNode& node, Names allowed) const {
         for (auto c = node.first_child(); c; c = c.next_sibling()) {
-            if (c.type() == pugi::node_element) {
+            if (c.type() == XmlNodeType::element) {
                 if (!is_one_of(c.name(), allowed))
-                    src_.fail(c, std::string("element not allowed in ") + node.name());
-            } else if (c.type() == pugi::node_pcdata && !trim(c.value()).empty()) {
+                    src_.fail(c, "element not allowed in " + std::string(node.name()));
+            } else if (c.type() == XmlNodeType::pcdata && !trim(c.value()).empty()) {
                 src_.fail(node, std::string("unexpected text '") + escaped(trim(c.value())) + "'");
             }
         }
     }
-    void expect_attributes(const pugi::xml_node& node, Names allowed) const {
+    void expect_attributes(const XmlNode& node, Names allowed) const {
         for (const auto a : node.attributes())
             if (!is_one_of(a.name(), allowed))
                 src_.fail(node, a.name(), "attribute not allowed here");
     }
-    void expect_leaf(const pugi::xml_node& node, Names attributes) const {
+    void expect_leaf(const XmlNode& node, Names attributes) const {
         expect_attributes(node, attributes);
         expect_children(node, {});
     }
     // An element holding a value as text: no attributes, no child elements.
-    void expect_text(const pugi::xml_node& node) const {
+    void expect_text(const XmlNode& node) const {
         expect_attributes(node, {});
         for (const auto c : node.children())
-            if (c.type() == pugi::node_element)
-                src_.fail(c, std::string("element not allowed in ") + node.name());
+            if (c.type() == XmlNodeType::element)
+                src_.fail(c, "element not allowed in " + std::string(node.name()));
     }
-    pugi::xml_node text_child(const pugi::xml_node& parent, const char* name,
-                              bool required = false) const {
+    XmlNode text_child(const XmlNode& parent, const char* name, bool required = false) const {
         const auto c = required ? required_child(parent, name) : single(parent, name);
         if (c) expect_text(c);
         return c;
     }
     // The one child called `name`, or null; fails when there are several.
-    pugi::xml_node single(const pugi::xml_node& parent, const char* name) const {
+    XmlNode single(const XmlNode& parent, const char* name) const {
         const auto first = parent.child(name);
         if (first && first.next_sibling(name))
-            src_.fail(first.next_sibling(name),
-                      std::string("only one ") + name + " is allowed in " + parent.name());
+            src_.fail(first.next_sibling(name), std::string("only one ") + name +
+                                                    " is allowed in " + std::string(parent.name()));
         return first;
     }
-    pugi::xml_node required_child(const pugi::xml_node& parent, const char* name) const {
+    XmlNode required_child(const XmlNode& parent, const char* name) const {
         const auto c = single(parent, name);
         if (!c) src_.fail(parent, std::string("missing required element ") + name);
         return c;
     }
 
-    std::uint32_t define(IdTable& table, const pugi::xml_node& node, const char* attribute,
+    std::uint32_t define(IdTable& table, const XmlNode& node, const char* attribute,
                          std::uint32_t index) const {
         const auto a = node.attribute(attribute);
         if (!a) values_.required(node, attribute);  // fails: "missing required attribute"
@@ -194,20 +189,19 @@ class Reader {
                           src_.where(entry->node) + ")");
         return index;
     }
-    std::uint32_t ref(const IdTable& table, const pugi::xml_node& node,
-                      const char* attribute) const {
+    std::uint32_t ref(const IdTable& table, const XmlNode& node, const char* attribute) const {
         return ref(table, node, attribute, node.attribute(attribute));
     }
     // The same with `attribute`'s node `a` already found (null when the element has none).
-    std::uint32_t ref(const IdTable& table, const pugi::xml_node& node, const char* attribute,
-                      const pugi::xml_attribute& a) const {
+    std::uint32_t ref(const IdTable& table, const XmlNode& node, const char* attribute,
+                      const XmlAttribute& a) const {
         if (!a) values_.required(node, attribute);  // fails: "missing required attribute"
         const auto* entry = table.find(a.value());
         if (!entry) src_.fail(node, attribute, std::string("no ") + table.kind() + " has this ID");
         return entry->index;
     }
 
-    void identity(const pugi::xml_node& root) {
+    void identity(const XmlNode& root) {
         const auto type_id = text_child(root, "PolicyTypeID");
         const auto policy_id = text_child(root, "PolicyID");
         const auto base_id = text_child(root, "BasePolicyID");
@@ -242,7 +236,7 @@ class Reader {
         }
     }
 
-    void options(const pugi::xml_node& root) {
+    void options(const XmlNode& root) {
         const auto rules = required_child(root, "Rules");
         expect_attributes(rules, {});
         expect_children(rules, {"Rule"});
@@ -272,7 +266,7 @@ class Reader {
         }
     }
 
-    void ekus(const pugi::xml_node& list) {
+    void ekus(const XmlNode& list) {
         if (!list) return;
         expect_attributes(list, {});
         expect_children(list, {"EKU"});
@@ -280,26 +274,28 @@ class Reader {
             expect_leaf(e, {"ID", "Value", "FriendlyName"});
             Eku eku;
             define(eku_ids_, e, "ID", static_cast<std::uint32_t>(p_.ekus.size()));
-            eku.xml = {e.attribute("ID").value(), e.attribute("FriendlyName").value()};
+            eku.xml = {std::string(e.attribute("ID").value()),
+                       std::string(e.attribute("FriendlyName").value())};
             eku.value = values_.hex(e, "Value", false);
             p_.ekus.push_back(std::move(eku));
         }
     }
 
-    void file_rules(const pugi::xml_node& list) {
+    void file_rules(const XmlNode& list) {
         if (!list) return;
         expect_attributes(list, {});
         expect_children(list, {"Allow", "Deny", "FileAttrib", "FileRule"});
-        std::vector<pugi::xml_node> hotpatch_bases;
+        std::vector<XmlNode> hotpatch_bases;
         // A rule is a few hundred bytes: growing the vector rule by rule would copy a block list
         // about twice over.
-        const auto children = static_cast<std::size_t>(std::distance(list.begin(), list.end()));
+        std::size_t children = 0;
+        for (auto c = list.first_child(); c; c = c.next_sibling()) ++children;
         p_.file_rules.reserve(p_.file_rules.size() + children);
         platform::prepare_for_writing(p_.file_rules.data() + p_.file_rules.size(),
                                       children * sizeof(FileRule));
         rule_ids_.reserve(p_.file_rules.size() + children);
         for (const auto e : list.children()) {
-            if (e.type() != pugi::node_element) continue;
+            if (e.type() != XmlNodeType::element) continue;
             const std::string_view kind = e.name();
             const RuleAttributes a = rule_attributes(e, kind == "Allow");
             expect_children(e, {});
@@ -343,14 +339,12 @@ class Reader {
     // A file rule's attributes in one pass (each looked up by name walked the attribute list
     // fifteen times a rule); one that the element may not have fails as expect_attributes does.
     // Allow alone has the hotpatch attributes, the others alone Type (only FileRule keeps it).
-    RuleAttributes rule_attributes(const pugi::xml_node& e, bool allow) const {
+    RuleAttributes rule_attributes(const XmlNode& e, bool allow) const {
         RuleAttributes found;
         for (const auto attribute : e.attributes()) {
-            const char* name = attribute.name();
+            const std::string_view name = attribute.name();
             std::size_t k = 0;
-            while (k < kRuleAttrNames.size() &&
-                   (kRuleAttrNames[k][0] != name[0] || std::strcmp(kRuleAttrNames[k], name) != 0))
-                ++k;
+            while (k < kRuleAttrNames.size() && kRuleAttrNames[k] != name) ++k;
             const auto which = static_cast<RuleAttr>(k);
             const bool hotpatch = which == RuleAttr::require_hotpatch_id ||
                                   which == RuleAttr::minimum_hotpatch_sequence ||
@@ -362,7 +356,7 @@ class Reader {
         }
         return found;
     }
-    FileRuleType file_rule_type(const pugi::xml_node& e) const {
+    FileRuleType file_rule_type(const XmlNode& e) const {
         const std::string_view kind = e.name();
         if (kind == "Deny") return FileRuleType::deny;
         if (kind == "Allow") return FileRuleType::allow;
@@ -377,7 +371,7 @@ class Reader {
 
     // RequireHotpatchID on an Allow rule names another Allow rule, whose Minimum- and
     // MaximumHotpatchSequence bound the hotpatches it admits (format 9).
-    void hotpatch(const pugi::xml_node& list, const std::vector<pugi::xml_node>& bases) {
+    void hotpatch(const XmlNode& list, const std::vector<XmlNode>& bases) {
         std::vector<bool> targeted(p_.file_rules.size(), false);
         std::vector<bool> is_base(p_.file_rules.size(), false);
         for (const auto& e : bases)
@@ -411,7 +405,7 @@ class Reader {
                               "for it");
     }
 
-    void artifact_rules(const pugi::xml_node& list) {
+    void artifact_rules(const XmlNode& list) {
         if (!list) return;
         expect_attributes(list, {});
         expect_children(list, {"ArtifactRule"});
@@ -421,7 +415,8 @@ class Reader {
             expect_children(e, {"ArtifactHash"});
             ArtifactRule a;
             define(artifact_ids_, e, "ID", static_cast<std::uint32_t>(p_.artifact_rules.size()));
-            a.xml = {e.attribute("ID").value(), e.attribute("FriendlyName").value()};
+            a.xml = {std::string(e.attribute("ID").value()),
+                     std::string(e.attribute("FriendlyName").value())};
             const std::string type = values_.required(e, "ArtifactType");
             if (type != "CIM" && type != "Catalog")
                 src_.fail(e, "ArtifactType", "must be CIM or Catalog");
@@ -443,10 +438,10 @@ class Reader {
                 const auto digest = required_child(hash, "Hash");
                 expect_attributes(digest, {});
                 expect_children(digest, {"sha256", "sha384", "sha512"});
-                const auto v = digest.find_child(
-                    [](pugi::xml_node c) { return c.type() == pugi::node_element; });
+                const auto v =
+                    digest.find_child([](XmlNode c) { return c.type() == XmlNodeType::element; });
                 if (!v) src_.fail(digest, "needs one of sha256, sha384 or sha512");
-                if (v.next_sibling() && v.next_sibling().type() == pugi::node_element)
+                if (v.next_sibling() && v.next_sibling().type() == XmlNodeType::element)
                     src_.fail(v.next_sibling(), "a Hash has one digest only");
                 expect_text(v);
                 const std::string_view algo = v.name();
@@ -459,7 +454,7 @@ class Reader {
     }
 
     // <Macros><Macro Id="..." Value="..."/></Macros>: values that AppIDs="$(Id)..." names.
-    void macros(const pugi::xml_node& list) {
+    void macros(const XmlNode& list) {
         if (!list) return;
         expect_attributes(list, {});
         expect_children(list, {"Macro"});
@@ -486,8 +481,7 @@ class Reader {
 
     // The schema's AppIdType: one literal value that does not start with '$', or one or more
     // macro references "$(Id)$(Id2)", each one value of the list the binary stores.
-    std::vector<PolicyString> app_ids(const pugi::xml_node& e,
-                                      const pugi::xml_attribute& attribute) const {
+    std::vector<PolicyString> app_ids(const XmlNode& e, const XmlAttribute& attribute) const {
         const PolicyString literal = values_.string(e, attribute);
         if (!literal) return {};
         const std::string_view text = attribute.value();
@@ -510,7 +504,7 @@ class Reader {
         return out;
     }
 
-    void signers(const pugi::xml_node& list) {
+    void signers(const XmlNode& list) {
         if (!list) return;
         expect_attributes(list, {});
         expect_children(list, {"Signer"});
@@ -520,7 +514,7 @@ class Reader {
                                 "FileAttribRef", "ArtifactRuleRef"});
             SignerRule s;
             define(signer_ids_, e, "ID", static_cast<std::uint32_t>(p_.signers.size()));
-            s.xml = {e.attribute("ID").value(), values_.required(e, "Name")};
+            s.xml = {std::string(e.attribute("ID").value()), values_.required(e, "Name")};
             s.sign_time_after = values_.datetime(e, "SignTimeAfter").value_or(0);
             const auto root = required_child(e, "CertRoot");
             expect_leaf(root, {"Type", "Value"});
@@ -558,14 +552,14 @@ class Reader {
             p_.signers.push_back(std::move(s));
         }
     }
-    PolicyString cert_value(const pugi::xml_node& signer, const char* name) const {
+    PolicyString cert_value(const XmlNode& signer, const char* name) const {
         const auto e = single(signer, name);
         if (!e) return std::nullopt;
         expect_leaf(e, {"Value"});
         return values_.utf16(e, "Value", values_.required(e, "Value"));
     }
 
-    std::vector<std::uint32_t> signer_list(const pugi::xml_node& list, const char* item) const {
+    std::vector<std::uint32_t> signer_list(const XmlNode& list, const char* item) const {
         std::vector<std::uint32_t> out;
         if (!list) return out;
         expect_attributes(list, {});
@@ -577,7 +571,7 @@ class Reader {
         return out;
     }
 
-    void scenarios(const pugi::xml_node& list) {
+    void scenarios(const XmlNode& list) {
         if (!list) return;
         expect_attributes(list, {});
         expect_children(list, {"SigningScenario"});
@@ -590,7 +584,8 @@ class Reader {
             expect_children(e, {"ProductSigners", "TestSigners", "TestSigningSigners",
                                 "ArtifactSigners", "AppIDTags"});
             SigningScenario s;
-            s.xml = {e.attribute("ID").value(), e.attribute("FriendlyName").value()};
+            s.xml = {std::string(e.attribute("ID").value()),
+                     std::string(e.attribute("FriendlyName").value())};
             if (!e.attribute("Value")) values_.required(e, "Value");
             s.value = static_cast<std::uint32_t>(*values_.number(e, "Value", 255));
             s.minimum_hash_algorithm = static_cast<std::uint32_t>(
@@ -617,7 +612,7 @@ class Reader {
             p_.signing_scenarios.push_back(std::move(s));
         }
     }
-    void inherited(const pugi::xml_node& e, SigningScenario& s) const {
+    void inherited(const XmlNode& e, SigningScenario& s) const {
         std::string_view list = e.attribute("InheritedScenarios").value();
         while (!list.empty()) {
             const auto comma = list.find(',');
@@ -634,7 +629,7 @@ class Reader {
 
     // <AppIDTags EnforceDLL="true"><AppIDTag Key="k" Value="v"/></AppIDTags>: secure settings
     // WDACAppId/Tagging/<Key> = "<Value>" (and TaggingSettings/EnforceDLL = true).
-    void app_id_tags(const pugi::xml_node& scenario, const SigningScenario& s) {
+    void app_id_tags(const XmlNode& scenario, const SigningScenario& s) {
         const auto tags = single(scenario, "AppIDTags");
         if (app_id_tagging_ && s.value != kUserModeScenario)
             src_.fail(scenario, "Value",
@@ -665,7 +660,7 @@ class Reader {
     }
 
     template <typename Group>
-    void signers_in(const pugi::xml_node& g, Group& out) const {
+    void signers_in(const XmlNode& g, Group& out) const {
         if (const auto list = single(g, "AllowedSigners")) {
             expect_attributes(list, {"Workaround"});
             expect_children(list, {"AllowedSigner"});
@@ -696,7 +691,7 @@ class Reader {
         }
     }
 
-    SignerGroup group(const pugi::xml_node& g) const {
+    SignerGroup group(const XmlNode& g) const {
         SignerGroup out;
         if (!g) return out;
         expect_attributes(g, {});
@@ -708,10 +703,10 @@ class Reader {
             // expect_children has judged the list: its elements are all FileRuleRef. A block list
             // has thousands; the usual one (RuleID alone, no content) is taken in one look.
             for (auto r = list.first_child(); r; r = r.next_sibling()) {
-                if (r.type() != pugi::node_element) continue;
+                if (r.type() != XmlNodeType::element) continue;
                 const auto a = r.first_attribute();
-                const bool usual = a && !a.next_attribute() && !r.first_child() &&
-                                   std::strcmp(a.name(), "RuleID") == 0;
+                const bool usual =
+                    a && !a.next_attribute() && !r.first_child() && a.name() == "RuleID";
                 if (!usual) expect_leaf(r, {"RuleID"});
                 out.file_rules_ref.push_back(
                     ref(rule_ids_, r, "RuleID", usual ? a : r.attribute("RuleID")));
@@ -720,7 +715,7 @@ class Reader {
         return out;
     }
 
-    void settings(const pugi::xml_node& list) {
+    void settings(const XmlNode& list) {
         if (!list) return;
         expect_attributes(list, {});
         expect_children(list, {"Setting"});
@@ -734,13 +729,12 @@ class Reader {
             const auto value = required_child(e, "Value");
             expect_attributes(value, {});
             expect_children(value, {"Boolean", "DWord", "Binary", "String"});
-            const auto v = value.first_child().type() == pugi::node_element
-                               ? value.first_child()
-                               : value.find_child([](pugi::xml_node c) {
-                                     return c.type() == pugi::node_element;
-                                 });
+            const auto v =
+                value.first_child().type() == XmlNodeType::element
+                    ? value.first_child()
+                    : value.find_child([](XmlNode c) { return c.type() == XmlNodeType::element; });
             if (!v) src_.fail(value, "needs one of Boolean, DWord, Binary or String");
-            if (v.next_sibling() && v.next_sibling().type() == pugi::node_element)
+            if (v.next_sibling() && v.next_sibling().type() == XmlNodeType::element)
                 src_.fail(v.next_sibling(), "a setting has one value only");
             expect_text(v);
             const std::string_view kind = v.name();
@@ -756,7 +750,7 @@ class Reader {
                 if (!from_hex(text, b)) src_.fail(v, "not hex (an even number of digits expected)");
                 s.value = std::move(b);
             } else {
-                s.value = values_.utf16(v, nullptr, v.child_value());
+                s.value = values_.utf16(v, {}, v.child_value());
             }
             p_.settings.push_back(std::move(s));
         }

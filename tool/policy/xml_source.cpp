@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <type_traits>
+#include <utility>
 
 #include "core/bounded_read.hpp"
 #include "core/error.hpp"
@@ -15,26 +17,51 @@ namespace cipolicy::policy {
 XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_formatting)
     : XmlSource(std::move(path), std::move(text), keep_formatting, false) {}
 
+namespace {
+constexpr unsigned kReadOptions = pugi::parse_default | pugi::parse_comments;
+// Line ends too (no parse_eol): an edited CRLF document stays CRLF.
+constexpr unsigned kFormattingOptions =
+    (kReadOptions | pugi::parse_ws_pcdata | pugi::parse_declaration | pugi::parse_doctype |
+     pugi::parse_pi) &
+    ~pugi::parse_eol;
+}  // namespace
+
 XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_formatting,
                      bool in_place)
-    : path_(std::move(path)), in_place_(in_place), doc_(std::make_unique<pugi::xml_document>()) {
+    : path_(std::move(path)) {
     DecodedXml decoded = decode_xml(std::move(text), path_.string());
     text_ = std::move(decoded.utf8);
     encoding_ = decoded.encoding;
-    unsigned options = pugi::parse_default | pugi::parse_comments;
-    // Line ends too (no parse_eol): an edited CRLF document stays CRLF.
-    if (keep_formatting)
-        options = (options | pugi::parse_ws_pcdata | pugi::parse_declaration | pugi::parse_doctype |
-                   pugi::parse_pi) &
-                  ~pugi::parse_eol;
+    // The one pass reads a policy of the usual shape (xml_tree.hpp); pugixml and the scan judge
+    // and read any other document, and place its errors.
+    std::optional<XmlTree> tree;
+    if (!find_bad_characters(text_)) tree = XmlTree::read(text_);
+    if (keep_formatting) {
+        doc_ = std::make_unique<pugi::xml_document>();
+        parse_checked(*doc_, kFormattingOptions, false);
+        if (!tree) {
+            read_doc_ = std::make_unique<pugi::xml_document>();
+            parse_checked(*read_doc_, kReadOptions, false);
+            tree = XmlTree::from_pugi(*read_doc_, path_.string());
+        }
+    } else if (!tree) {
+        doc_ = std::make_unique<pugi::xml_document>();
+        in_place_ = in_place;
+        parse_checked(*doc_, kReadOptions, in_place);
+        tree = XmlTree::from_pugi(*doc_, path_.string());
+    }
+    tree_ = std::move(*tree);
+    if (doc_) std::call_once(parsed_, [] {});
+}
+
+void XmlSource::parse_checked(pugi::xml_document& doc, unsigned options, bool in_place) {
     // What pugixml takes but XML 1.0 refuses, judged on the text before an in-place parse
     // rewrites it; reported only when pugixml finds nothing first, as the scan assumes.
     std::optional<WellFormedError> bad = find_not_well_formed(text_);
     // As UTF-8, so that pugixml's offsets index text_ (in place) or its copy of it.
     const auto result =
-        in_place_
-            ? doc_->load_buffer_inplace(text_.data(), text_.size(), options, pugi::encoding_utf8)
-            : doc_->load_buffer(text_.data(), text_.size(), options, pugi::encoding_utf8);
+        in_place ? doc.load_buffer_inplace(text_.data(), text_.size(), options, pugi::encoding_utf8)
+                 : doc.load_buffer(text_.data(), text_.size(), options, pugi::encoding_utf8);
     if (!result)
         bad = WellFormedError{static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, result.offset)),
                               result.description()};
@@ -44,6 +71,22 @@ XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_for
                                          std::to_string(p.column) +
                                          "): not well-formed XML: " + bad->problem);
     }
+}
+
+const pugi::xml_document& XmlSource::document() const {
+    // A document the one pass has read: pugixml takes it too (the differential test's claim).
+    std::call_once(parsed_, [this] {
+        auto doc = std::make_unique<pugi::xml_document>();
+        if (!doc->load_buffer(text_.data(), text_.size(), kReadOptions, pugi::encoding_utf8))
+            throw Error(ExitCode::internal,
+                        path_.string() + ": pugixml refused a document the reader took");
+        doc_ = std::move(doc);
+    });
+    return *doc_;
+}
+
+pugi::xml_document& XmlSource::document() {
+    return const_cast<pugi::xml_document&>(std::as_const(*this).document());
 }
 
 XmlSource::~XmlSource() = default;
@@ -89,11 +132,10 @@ TextPosition XmlSource::position(std::size_t offset) const {
     return p;
 }
 
-std::size_t XmlSource::attribute_offset(const pugi::xml_node& node,
-                                        std::string_view attribute) const {
-    const auto start = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug()));
-    if (attribute.empty() || !node.attribute(std::string(attribute).c_str())) return start;
-    // offset_debug points at the element name; the attribute is in the start tag, before '>'.
+std::size_t XmlSource::attribute_offset(const Located& node, std::string_view attribute) const {
+    const auto start = static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset));
+    if (attribute.empty() || !node.has_attribute) return start;
+    // The offset points at the element name; the attribute is in the start tag, before '>'.
     const std::string& text = original();
     const std::size_t end = std::min(text.find('>', start), text.size());
     for (std::size_t at = text.find(attribute, start); at < end;
@@ -106,24 +148,65 @@ std::size_t XmlSource::attribute_offset(const pugi::xml_node& node,
     return start;
 }
 
-std::string XmlSource::where(const pugi::xml_node& node, std::string_view attribute) const {
+std::string XmlSource::where(const Located& node, std::string_view attribute) const {
     // Nodes added by an edit have no position in the text; name the file alone.
-    if (node.offset_debug() < 0) return path_.string();
+    if (node.offset < 0) return path_.string();
     const auto p = position(attribute_offset(node, attribute));
     return path_.string() + "(" + std::to_string(p.line) + "," + std::to_string(p.column) + ")";
 }
 
-void XmlSource::fail(const pugi::xml_node& node, std::string_view attribute,
+void XmlSource::fail(const Located& node, std::string_view attribute,
                      std::string_view problem) const {
-    std::string what = node.name();
+    std::string what(node.element);
     if (!attribute.empty()) {
         what += " ";
         what += attribute;
-        if (const auto a = node.attribute(std::string(attribute).c_str()))
-            what += "=" + quote(a.value());
+        if (node.has_attribute) what += "=" + quote(node.attribute_value);
     }
     throw Error(ExitCode::input,
                 where(node, attribute) + ": " + what + ": " + std::string(problem));
+}
+
+namespace {
+template <class Node>
+auto locate(const Node& node, std::string_view attribute) {
+    struct Found {
+        std::ptrdiff_t offset;
+        std::string_view element;
+        bool has_attribute;
+        std::string_view value;
+    };
+    Found f{node.offset_debug(), node.name(), false, {}};
+    if (!attribute.empty()) {
+        if constexpr (std::is_same_v<Node, XmlNode>) {
+            if (const auto a = node.attribute(attribute))
+                f = {f.offset, f.element, true, a.value()};
+        } else {
+            if (const auto a = node.attribute(std::string(attribute).c_str()))
+                f = {f.offset, f.element, true, a.value()};
+        }
+    }
+    return f;
+}
+}  // namespace
+
+std::string XmlSource::where(const XmlNode& node, std::string_view attribute) const {
+    const auto f = locate(node, attribute);
+    return where(Located{f.offset, f.element, f.has_attribute, f.value}, attribute);
+}
+std::string XmlSource::where(const pugi::xml_node& node, std::string_view attribute) const {
+    const auto f = locate(node, attribute);
+    return where(Located{f.offset, f.element, f.has_attribute, f.value}, attribute);
+}
+void XmlSource::fail(const XmlNode& node, std::string_view attribute,
+                     std::string_view problem) const {
+    const auto f = locate(node, attribute);
+    fail(Located{f.offset, f.element, f.has_attribute, f.value}, attribute, problem);
+}
+void XmlSource::fail(const pugi::xml_node& node, std::string_view attribute,
+                     std::string_view problem) const {
+    const auto f = locate(node, attribute);
+    fail(Located{f.offset, f.element, f.has_attribute, f.value}, attribute, problem);
 }
 
 }  // namespace cipolicy::policy

@@ -12,10 +12,12 @@
 
 #include "core/bytes.hpp"
 #include "policy/xml_encoding.hpp"
+#include "policy/xml_tree.hpp"
 
 namespace pugi {
 class xml_document;
 class xml_node;
+class xml_attribute;
 }  // namespace pugi
 
 namespace cipolicy::policy {
@@ -40,14 +42,18 @@ class XmlSource {
 
     // Reads the file; Error(input) naming it when missing or not well-formed.
     static XmlSource load(const std::filesystem::path& path, bool keep_formatting = false);
-    // As the constructor, for `text` just read from the file `path`. Unless `keep_formatting`,
-    // pugixml parses it in place (a block list is half a megabyte, and a second copy of it costs
-    // a compile more than the parse); an error then reads the file again for its line and column.
+    // As the constructor, for `text` just read from the file `path`. Unless `keep_formatting`, a
+    // document that only pugixml reads is parsed in place (a block list is half a megabyte, and
+    // a second copy of it costs a compile more than the parse); an error then reads the file
+    // again for its line and column.
     static XmlSource from_file(std::filesystem::path path, std::string text,
                                bool keep_formatting = false);
 
-    const pugi::xml_document& document() const { return *doc_; }
-    pugi::xml_document& document() { return *doc_; }
+    // The element tree the reader walks (xml_tree.hpp), with the reader's view of the text.
+    const XmlTree& tree() const { return tree_; }
+    // pugixml's tree, for edits and merges: made on first use unless `keep_formatting`.
+    const pugi::xml_document& document() const;
+    pugi::xml_document& document();
     const std::filesystem::path& path() const { return path_; }
     // The encoding the file had, which save_xml writes again.
     XmlEncoding encoding() const { return encoding_; }
@@ -58,10 +64,16 @@ class XmlSource {
     TextPosition position(std::size_t offset) const;
     // "path(line,col)" of an element, or of one of its attributes when `attribute` is given (the
     // attribute's name; the element's position when it is absent).
+    std::string where(const XmlNode& node, std::string_view attribute = {}) const;
     std::string where(const pugi::xml_node& node, std::string_view attribute = {}) const;
 
     // Throws Error(input) "path(line,col): <what>: <problem>", where <what> names the element and
     // the attribute, e.g. `FileRuleRef RuleID="ID_DENY_X"`.
+    [[noreturn]] void fail(const XmlNode& node, std::string_view attribute,
+                           std::string_view problem) const;
+    [[noreturn]] void fail(const XmlNode& node, std::string_view problem) const {
+        fail(node, {}, problem);
+    }
     [[noreturn]] void fail(const pugi::xml_node& node, std::string_view attribute,
                            std::string_view problem) const;
     [[noreturn]] void fail(const pugi::xml_node& node, std::string_view problem) const {
@@ -70,9 +82,21 @@ class XmlSource {
 
   private:
     XmlSource(std::filesystem::path path, std::string text, bool keep_formatting, bool in_place);
-    std::size_t attribute_offset(const pugi::xml_node& node, std::string_view attribute) const;
+    // An element (its name's offset, -1 for one an edit added) and, when present, one attribute.
+    struct Located {
+        std::ptrdiff_t offset;
+        std::string_view element;
+        bool has_attribute;
+        std::string_view attribute_value;
+    };
+    std::string where(const Located& node, std::string_view attribute) const;
+    [[noreturn]] void fail(const Located& node, std::string_view attribute,
+                           std::string_view problem) const;
+    std::size_t attribute_offset(const Located& node, std::string_view attribute) const;
     // The text as read: text_, or for a source parsed in place the file read again.
     const std::string& original() const;
+    // pugixml's parse with `options`, and the well-formedness scan: throws the first error, placed.
+    void parse_checked(pugi::xml_document& doc, unsigned options, bool in_place);
 
     std::filesystem::path path_;
     std::string text_;  // UTF-8 without the BOM, as pugixml saw it
@@ -80,7 +104,12 @@ class XmlSource {
     bool in_place_ = false;
     mutable std::once_flag reread_;
     mutable std::string reread_text_;
-    std::unique_ptr<pugi::xml_document> doc_;
+    XmlTree tree_;
+    // pugixml's tree of the document: made at once when formatting is kept or when only pugixml
+    // reads the document (then it holds what tree_ views); otherwise on first use.
+    mutable std::once_flag parsed_;
+    mutable std::unique_ptr<pugi::xml_document> doc_;
+    std::unique_ptr<pugi::xml_document> read_doc_;  // with formatting kept: the reader's parse
 };
 
 // The document as text again: the BOM and declaration it had, its own whitespace (defined with

@@ -110,39 +110,38 @@ std::string format_xml_datetime(std::uint64_t filetime) {
     return out + "Z";
 }
 
-std::string XmlValues::required(const pugi::xml_node& node, const char* attribute) const {
+std::string XmlValues::required(const XmlNode& node, const char* attribute) const {
     const auto a = node.attribute(attribute);
     if (!a) src_.fail(node, std::string("missing required attribute ") + attribute);
-    return a.value();
+    return std::string(a.value());
 }
 
-PolicyString XmlValues::utf16(const pugi::xml_node& node, const char* attribute,
+PolicyString XmlValues::utf16(const XmlNode& node, std::string_view attribute,
                               std::string_view utf8) const {
     if (trim(utf8).empty()) return std::nullopt;
     try {
         return utf8_to_utf16(utf8);
     } catch (const Error& e) {
-        src_.fail(node, attribute ? attribute : "", e.what());
+        src_.fail(node, attribute, e.what());
     }
 }
 
-PolicyString XmlValues::string(const pugi::xml_node& node, const char* attribute) const {
+PolicyString XmlValues::string(const XmlNode& node, const char* attribute) const {
     return string(node, node.attribute(attribute));
 }
 
-PolicyString XmlValues::string(const pugi::xml_node& node, const pugi::xml_attribute& a) const {
+PolicyString XmlValues::string(const XmlNode& node, const XmlAttribute& a) const {
     if (!a) return std::nullopt;
     return utf16(node, a.name(), a.value());
 }
 
-Bytes XmlValues::hex(const pugi::xml_node& node, const char* attribute, bool allow_empty) const {
+Bytes XmlValues::hex(const XmlNode& node, const char* attribute, bool allow_empty) const {
     const auto a = node.attribute(attribute);
     if (!a) src_.fail(node, std::string("missing required attribute ") + attribute);
     return hex(node, a, allow_empty);
 }
 
-Bytes XmlValues::hex(const pugi::xml_node& node, const pugi::xml_attribute& a,
-                     bool allow_empty) const {
+Bytes XmlValues::hex(const XmlNode& node, const XmlAttribute& a, bool allow_empty) const {
     const std::string_view text = trim(a.value());  // no copy: hashes are most of a blocklist
     Bytes out;
     if (!from_hex(text, out))
@@ -151,19 +150,18 @@ Bytes XmlValues::hex(const pugi::xml_node& node, const pugi::xml_attribute& a,
     return out;
 }
 
-std::optional<Version> XmlValues::version(const pugi::xml_node& node, const char* attribute) const {
+std::optional<Version> XmlValues::version(const XmlNode& node, const char* attribute) const {
     return version(node, node.attribute(attribute));
 }
 
-std::optional<Version> XmlValues::version(const pugi::xml_node& node,
-                                          const pugi::xml_attribute& a) const {
+std::optional<Version> XmlValues::version(const XmlNode& node, const XmlAttribute& a) const {
     if (!a) return std::nullopt;
     auto v = Version::parse(trim(a.value()));
     if (!v) src_.fail(node, a.name(), "not a version (four numbers 0-65535 separated by dots)");
     return v;
 }
 
-std::optional<std::uint64_t> XmlValues::number(const pugi::xml_node& node, const char* attribute,
+std::optional<std::uint64_t> XmlValues::number(const XmlNode& node, const char* attribute,
                                                std::uint64_t max) const {
     std::string_view text;
     if (attribute) {
@@ -181,15 +179,27 @@ std::optional<std::uint64_t> XmlValues::number(const pugi::xml_node& node, const
     return value;
 }
 
-Guid XmlValues::guid_text(const pugi::xml_node& node) const {
-    auto g = Guid::parse(trim(node.child_value()));
+namespace {
+template <class Node>
+Guid guid_of(const XmlSource& src, const Node& node) {
+    const std::string_view text = trim(node.child_value());
+    auto g = Guid::parse(text);
     if (!g)
-        src_.fail(node, "'" + escaped(trim(node.child_value())) +
-                            "' is not a GUID ({XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} expected)");
+        src.fail(node, "'" + escaped(text) +
+                           "' is not a GUID ({XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX} expected)");
     return *g;
 }
+}  // namespace
 
-Version XmlValues::version_text(const pugi::xml_node& node) const {
+Guid XmlValues::guid_text(const XmlNode& node) const {
+    return guid_of(src_, node);
+}
+
+Guid XmlValues::guid_text(const pugi::xml_node& node) const {
+    return guid_of(src_, node);
+}
+
+Version XmlValues::version_text(const XmlNode& node) const {
     auto v = Version::parse(trim(node.child_value()));
     if (!v)
         src_.fail(node, "'" + escaped(trim(node.child_value())) +
@@ -197,8 +207,7 @@ Version XmlValues::version_text(const pugi::xml_node& node) const {
     return *v;
 }
 
-std::optional<std::uint64_t> XmlValues::datetime(const pugi::xml_node& node,
-                                                 const char* attribute) const {
+std::optional<std::uint64_t> XmlValues::datetime(const XmlNode& node, const char* attribute) const {
     const auto a = node.attribute(attribute);
     if (!a) return std::nullopt;
     auto t = parse_xml_datetime(a.value());

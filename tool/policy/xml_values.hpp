@@ -32,27 +32,28 @@ class XmlValues {
     explicit XmlValues(const XmlSource& src) : src_(src) {}
 
     // The attribute's text; fails "missing required attribute" when absent.
-    std::string required(const pugi::xml_node& node, const char* attribute) const;
+    std::string required(const XmlNode& node, const char* attribute) const;
     // Absent, empty or whitespace-only: nullopt (the binary cannot tell them apart).
-    PolicyString string(const pugi::xml_node& node, const char* attribute) const;
+    PolicyString string(const XmlNode& node, const char* attribute) const;
     // Even-length hex; `allow_empty` for Hash, where empty means none.
-    Bytes hex(const pugi::xml_node& node, const char* attribute, bool allow_empty) const;
-    std::optional<Version> version(const pugi::xml_node& node, const char* attribute) const;
+    Bytes hex(const XmlNode& node, const char* attribute, bool allow_empty) const;
+    std::optional<Version> version(const XmlNode& node, const char* attribute) const;
     // The same, of an attribute of `node` already found (a null one is absent; `hex` needs one):
     // for readers that look at each attribute of an element once.
-    PolicyString string(const pugi::xml_node& node, const pugi::xml_attribute& attribute) const;
-    Bytes hex(const pugi::xml_node& node, const pugi::xml_attribute& attribute,
-              bool allow_empty) const;
-    std::optional<Version> version(const pugi::xml_node& node,
-                                   const pugi::xml_attribute& attribute) const;
+    PolicyString string(const XmlNode& node, const XmlAttribute& attribute) const;
+    Bytes hex(const XmlNode& node, const XmlAttribute& attribute, bool allow_empty) const;
+    std::optional<Version> version(const XmlNode& node, const XmlAttribute& attribute) const;
     // Decimal number no larger than `max` (attribute, or the element's text when null).
-    std::optional<std::uint64_t> number(const pugi::xml_node& node, const char* attribute,
+    std::optional<std::uint64_t> number(const XmlNode& node, const char* attribute,
                                         std::uint64_t max) const;
-    // The element's text as a GUID / version (required).
+    // The element's text as a GUID / version (required); the GUID also of an element an edit
+    // holds in pugixml's tree.
+    Guid guid_text(const XmlNode& node) const;
     Guid guid_text(const pugi::xml_node& node) const;
-    Version version_text(const pugi::xml_node& node) const;
-    std::optional<std::uint64_t> datetime(const pugi::xml_node& node, const char* attribute) const;
-    PolicyString utf16(const pugi::xml_node& node, const char* attribute,
+    Version version_text(const XmlNode& node) const;
+    std::optional<std::uint64_t> datetime(const XmlNode& node, const char* attribute) const;
+    // `attribute` names the attribute `utf8` came from; empty for an element's text.
+    PolicyString utf16(const XmlNode& node, std::string_view attribute,
                        std::string_view utf8) const;
 
   private:

@@ -29,7 +29,9 @@ bool is_xml_char(std::uint32_t cp) {
            (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
-std::optional<WellFormedError> check_characters(std::string_view text) {
+}  // namespace
+
+std::optional<WellFormedError> find_bad_characters(std::string_view text) {
     // Printable ASCII, nearly all of a policy, sixteen bytes at a time: no byte has its top bit
     // set and none is below 0x20 (the classic "has a byte less than n" test, on two words).
     constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
@@ -82,6 +84,8 @@ std::optional<WellFormedError> check_characters(std::string_view text) {
     }
     return std::nullopt;
 }
+
+namespace {
 
 class Scanner {
   public:
@@ -321,7 +325,7 @@ class Scanner {
 }  // namespace
 
 std::optional<WellFormedError> find_not_well_formed(std::string_view text) {
-    if (auto e = check_characters(text)) return e;
+    if (auto e = find_bad_characters(text)) return e;
     return Scanner(text).run();
 }
 

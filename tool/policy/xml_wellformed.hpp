@@ -20,4 +20,8 @@ struct WellFormedError {
 // parsed without error: its syntax of tags and attributes is taken as judged.
 std::optional<WellFormedError> find_not_well_formed(std::string_view text);
 
+// The characters alone (the first part of find_not_well_formed): invalid UTF-8, control
+// characters and character references to characters XML does not allow.
+std::optional<WellFormedError> find_bad_characters(std::string_view text);
+
 }  // namespace cipolicy::policy
