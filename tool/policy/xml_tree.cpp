@@ -71,27 +71,32 @@ class TreeBuilder {
     static bool name_char(char c) { return is(c, kNameChar); }
 
     // The first byte of `s` below 0x20, '&' or '<' (what a value may need decoded, or what makes
-    // it the general reading's), eight bytes a step; s.size() when there is none. Hash values,
+    // it the general reading's), sixteen bytes a step; s.size() when there is none. Hash values,
     // most of a block list, have none.
     static std::size_t first_special(std::string_view s) {
-        constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-        const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v; };
         std::size_t i = 0;
-        for (; i + 8 <= s.size(); i += 8) {
-            std::uint64_t w;
-            std::memcpy(&w, s.data() + i, 8);
-            const std::uint64_t below_space = (w - 0x20 * ones) & ~w;
-            if (((below_space | has_zero(w ^ ('&' * ones)) | has_zero(w ^ ('<' * ones))) & highs) !=
-                0)
-                break;
+#if defined(__GNUC__)
+        // Vector compares (SSE2, NEON).
+        typedef unsigned char Bytes16 __attribute__((vector_size(16)));
+        for (; i + 16 <= s.size(); i += 16) {
+            Bytes16 v;
+            std::memcpy(&v, s.data() + i, 16);
+            const Bytes16 hit = (v < 0x20) | (v == '&') | (v == '<');
+            std::uint64_t w[2];
+            std::memcpy(w, &hit, 16);
+            if ((w[0] | w[1]) != 0) break;
         }
+#endif
         for (; i < s.size(); ++i) {
             const char c = s[i];
             if (static_cast<unsigned char>(c) < 0x20 || c == '&' || c == '<') return i;
         }
         return s.size();
     }
-    char at(std::size_t i) const { return i < t_.size() ? s_[i] : '\0'; }
+
+    char at(std::size_t i) const {
+        return i < t_.size() ? s_[i] : '\0';
+    }
     std::size_t skip_blanks(std::size_t i) const {
         while (i < t_.size() && blank(s_[i])) ++i;
         return i;
