@@ -167,46 +167,37 @@ void XmlSource::fail(const Located& node, std::string_view attribute,
                 where(node, attribute) + ": " + what + ": " + std::string(problem));
 }
 
-namespace {
 template <class Node>
-auto locate(const Node& node, std::string_view attribute) {
-    struct Found {
-        std::ptrdiff_t offset;
-        std::string_view element;
-        bool has_attribute;
-        std::string_view value;
-    };
-    Found f{node.offset_debug(), node.name(), false, {}};
-    if (!attribute.empty()) {
-        if constexpr (std::is_same_v<Node, XmlNode>) {
-            if (const auto a = node.attribute(attribute))
-                f = {f.offset, f.element, true, a.value()};
-        } else {
-            if (const auto a = node.attribute(std::string(attribute).c_str()))
-                f = {f.offset, f.element, true, a.value()};
-        }
+XmlSource::Located XmlSource::locate(const Node& node, std::string_view attribute) {
+    Located found{node.offset_debug(), node.name(), false, {}};
+    if (attribute.empty()) return found;
+    // pugixml looks attributes up by C string.
+    const auto a = [&] {
+        if constexpr (std::is_same_v<Node, XmlNode>)
+            return node.attribute(attribute);
+        else
+            return node.attribute(std::string(attribute).c_str());
+    }();
+    if (a) {
+        found.has_attribute = true;
+        found.attribute_value = a.value();
     }
-    return f;
+    return found;
 }
-}  // namespace
 
 std::string XmlSource::where(const XmlNode& node, std::string_view attribute) const {
-    const auto f = locate(node, attribute);
-    return where(Located{f.offset, f.element, f.has_attribute, f.value}, attribute);
+    return where(locate(node, attribute), attribute);
 }
 std::string XmlSource::where(const pugi::xml_node& node, std::string_view attribute) const {
-    const auto f = locate(node, attribute);
-    return where(Located{f.offset, f.element, f.has_attribute, f.value}, attribute);
+    return where(locate(node, attribute), attribute);
 }
 void XmlSource::fail(const XmlNode& node, std::string_view attribute,
                      std::string_view problem) const {
-    const auto f = locate(node, attribute);
-    fail(Located{f.offset, f.element, f.has_attribute, f.value}, attribute, problem);
+    fail(locate(node, attribute), attribute, problem);
 }
 void XmlSource::fail(const pugi::xml_node& node, std::string_view attribute,
                      std::string_view problem) const {
-    const auto f = locate(node, attribute);
-    fail(Located{f.offset, f.element, f.has_attribute, f.value}, attribute, problem);
+    fail(locate(node, attribute), attribute, problem);
 }
 
 }  // namespace cipolicy::policy

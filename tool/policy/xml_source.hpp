@@ -17,7 +17,6 @@
 namespace pugi {
 class xml_document;
 class xml_node;
-class xml_attribute;
 }  // namespace pugi
 
 namespace cipolicy::policy {
@@ -89,6 +88,8 @@ class XmlSource {
         bool has_attribute;
         std::string_view attribute_value;
     };
+    template <class Node>
+    static Located locate(const Node& node, std::string_view attribute);
     std::string where(const Located& node, std::string_view attribute) const;
     [[noreturn]] void fail(const Located& node, std::string_view attribute,
                            std::string_view problem) const;
