@@ -9,6 +9,7 @@ packages=(
   libp11-kit-dev softhsm2 opensc  # PKCS#11: p11-kit's pkcs11.h, and a SoftHSM2 token for the tests
   openssl python3 python3-cryptography python3-yaml bsdutils
   ccache clang-14 libclang-rt-14-dev  # scripts/fuzz-smoke.sh: libFuzzer, ASan and UBSan
+  clang-format-14  # scripts/check-format.py, a test: the sources stay formatted
   # The Windows build (scripts/windows/): MinGW-w64 with posix threads, dpkg-source for Debian's
   # source packages of the static dependencies, and Wine 8 to run the tests (its Schannel
   # needs GnuTLS, only a recommendation of Debian's Wine).

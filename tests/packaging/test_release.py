@@ -38,8 +38,14 @@ EM_X86_64, EM_AARCH64 = 62, 183
 MB = 1024 * 1024
 
 
+def read_file(path, mode='r'):
+    """The whole file, closed again (no ResourceWarning in the log)."""
+    with open(path, mode, **({} if 'b' in mode else {'encoding': 'utf-8'})) as f:
+        return f.read()
+
+
 def declared_version():
-    text = open(os.path.join(ROOT, 'CMakeLists.txt'), encoding='utf-8').read()
+    text = read_file(os.path.join(ROOT, 'CMakeLists.txt'))
     return re.search(r'project\(cipolicy VERSION (\S+)', text).group(1)
 
 
@@ -136,7 +142,7 @@ class Release(unittest.TestCase):
 
     # ---- archives and checksums ----------------------------------------------------------------
     def test_checksums_cover_every_artifact_and_match(self):
-        sums = open(os.path.join(DIST, 'SHA256SUMS')).read().splitlines()
+        sums = read_file(os.path.join(DIST, 'SHA256SUMS')).splitlines()
         named = sorted(line.split(None, 1)[1].lstrip('*') for line in sums)
         self.assertEqual(named, sorted(n for n in os.listdir(DIST) if n != 'SHA256SUMS'))
         # The release workflow adds macOS archives; nothing else.
@@ -158,7 +164,7 @@ class Release(unittest.TestCase):
                             'share/cipolicy/templates/policy/SignableBase.xml',
                             'share/cipolicy/samples', 'share/doc/cipolicy/README.md'):
                     self.assertTrue(os.path.exists(os.path.join(top, rel)), rel)
-                version_file = open(os.path.join(top, 'lib/cmake/CIPolicy/CIPolicyConfigVersion.cmake')).read()
+                version_file = read_file(os.path.join(top, 'lib/cmake/CIPolicy/CIPolicyConfigVersion.cmake'))
                 self.assertIn(f'"{VERSION}"', version_file)
 
     # ---- static executables --------------------------------------------------------------------
@@ -167,7 +173,7 @@ class Release(unittest.TestCase):
             with self.subTest(platform=platform):
                 exe = os.path.join(self.extract(platform), 'bin', 'cipolicy')
                 self.assertTrue(os.access(exe, os.X_OK))
-                data = open(exe, 'rb').read()
+                data = read_file(exe, 'rb')
                 self.assertLessEqual(len(data), 15 * MB)
                 got_machine, types, sections = elf_facts(data)
                 self.assertEqual(got_machine, machine)
@@ -213,8 +219,8 @@ class Release(unittest.TestCase):
                             os.path.join(root, 'pki', 'root.pem'), '-out', self.path('content')],
                            capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(open(self.path('content'), 'rb').read(),
-                         open(os.path.join(root, 'p.bin'), 'rb').read())
+        self.assertEqual(read_file(self.path('content'), 'rb'),
+                         read_file(os.path.join(root, 'p.bin'), 'rb'))
         # PKCS#11 needs a module loaded into the process: refused in one line, exit 2.
         r = self.run_in(cipolicy, 'sign', '/p.bin', '--pkcs11-module', '/lib/opensc-pkcs11.so',
                         '--pkcs11-uri', 'pkcs11:token=t;object=o', '--pin-env', 'PIN', '-o', '/q.cip')
@@ -271,7 +277,7 @@ class Release(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0, 'trusted a TLS CA nobody installed')
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
         self.assertIn('--ca-file', r.stderr)
-        ca = open(tls.tls_ca_pem, 'rb').read()
+        ca = read_file(tls.tls_ca_pem, 'rb')
         layouts = ['etc/ssl/certs/ca-certificates.crt', 'etc/pki/tls/certs/ca-bundle.crt',
                    'etc/ssl/ca-bundle.pem', 'etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
                    'etc/ssl/cert.pem']
@@ -323,7 +329,7 @@ class Release(unittest.TestCase):
                                    ('linux-arm64', 'tools/linux-arm64/cipolicy'),
                                    ('win-x64', 'tools/win-x64/cipolicy.exe')):
                 exe = os.path.join(self.extract(platform), 'bin', os.path.basename(tool))
-                self.assertEqual(z.read(tool), open(exe, 'rb').read(), tool)
+                self.assertEqual(z.read(tool), read_file(exe, 'rb'), tool)
 
     def pki_and_policy(self, folder):
         host = os.path.join(self.extract('linux-x64'), 'bin', 'cipolicy')

@@ -13,6 +13,8 @@
 namespace fs = std::filesystem;
 using cipolicy::platform::find_system_ca;
 
+// The tests are for Linux layouts; elsewhere the file holds none (and so no helpers).
+#if defined(__linux__)
 namespace {
 
 fs::path fresh_root() {
@@ -29,7 +31,6 @@ void touch(const fs::path& p) {
 
 }  // namespace
 
-#if defined(__linux__)
 TEST_CASE("the CA bundle of each distribution is found where it keeps it", "[platform]") {
     const char* layouts[] = {
         "etc/ssl/certs/ca-certificates.crt",                 // Debian, Ubuntu
@@ -61,7 +62,8 @@ TEST_CASE("the first bundle in the order of Go wins when several exist", "[platf
     fs::remove_all(root);
 }
 
-TEST_CASE("without a bundle the certificate folder is used and without either nothing", "[platform]") {
+TEST_CASE("without a bundle the certificate folder is used and without either nothing",
+          "[platform]") {
     fs::path root = fresh_root();
     ::unsetenv("SSL_CERT_DIR");
     CHECK_FALSE(find_system_ca(root).file);

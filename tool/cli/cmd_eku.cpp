@@ -16,8 +16,8 @@ std::string policy_eku_value(const std::string& oid) {
     try {
         return to_hex(policy::oid_to_eku_value(oid));
     } catch (const Error& e) {
-        throw Error(ExitCode::service, "the service returned an EKU add-signer cannot use: " +
-                                           std::string(e.what()));
+        throw Error(ExitCode::service,
+                    "the service returned an EKU add-signer cannot use: " + std::string(e.what()));
     }
 }
 

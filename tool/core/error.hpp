@@ -22,10 +22,10 @@ enum class ExitCode : int {
     output = 10,        // an output could not be written
     not_anchored = 11,  // verify: valid signature, but the chain does not reach a given root
     rules_unsatisfied =
-        12,         // verify: valid signature, but the policy does not authorize its signer
+        12,           // verify: valid signature, but the policy does not authorize its signer
     blocked = 13,     // check: a file would be blocked, or cannot be shown to be allowed offline
     audit_only = 14,  // check: a file runs only because the policy is in audit mode
-    internal = 70,  // a bug: please report
+    internal = 70,    // a bug: please report
 };
 
 // Warnings carry stable codes too (MSBuild shows them as CIP5nnn); never renumber.

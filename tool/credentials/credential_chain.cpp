@@ -68,8 +68,8 @@ class RequiredCredential : public TokenCredential {
         try {
             return inner_->get_token();
         } catch (const CredentialUnavailable& e) {
-            throw Error(ExitCode::credential, std::string(e.what()) + " (" +
-                                                  setting_name("azure.credential") + ")");
+            throw Error(ExitCode::credential,
+                        std::string(e.what()) + " (" + setting_name("azure.credential") + ")");
         }
     }
 
@@ -121,9 +121,8 @@ std::unique_ptr<TokenCredential> make_credential(const CredentialOptions& option
     else if (type != "default") {
         std::string list;
         for (const auto& t : credential_types()) list += (list.empty() ? "" : ", ") + t;
-        throw Error(ExitCode::usage, setting_name("azure.credential") +
-                                         ": unknown type '" + options.type + "'; use one of " +
-                                         list);
+        throw Error(ExitCode::usage, setting_name("azure.credential") + ": unknown type '" +
+                                         options.type + "'; use one of " + list);
     }
     if (one) return with_build_cache(std::make_unique<RequiredCredential>(std::move(one)), options);
 
