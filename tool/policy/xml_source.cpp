@@ -37,27 +37,30 @@ XmlSource::XmlSource(std::filesystem::path path, std::string text, bool keep_for
     std::optional<XmlTree> tree;
     if (!find_bad_characters(text_)) tree = XmlTree::read(text_);
     if (keep_formatting) {
+        // The scan runs once, and not at all after the one pass has judged the text.
         doc_ = std::make_unique<pugi::xml_document>();
-        parse_checked(*doc_, kFormattingOptions, false);
+        parse_checked(*doc_, kFormattingOptions, false, tree.has_value());
         if (!tree) {
             read_doc_ = std::make_unique<pugi::xml_document>();
-            parse_checked(*read_doc_, kReadOptions, false);
+            parse_checked(*read_doc_, kReadOptions, false, true);
             tree = XmlTree::from_pugi(*read_doc_, path_.string());
         }
     } else if (!tree) {
         doc_ = std::make_unique<pugi::xml_document>();
         in_place_ = in_place;
-        parse_checked(*doc_, kReadOptions, in_place);
+        parse_checked(*doc_, kReadOptions, in_place, false);
         tree = XmlTree::from_pugi(*doc_, path_.string());
     }
     tree_ = std::move(*tree);
     if (doc_) std::call_once(parsed_, [] {});
 }
 
-void XmlSource::parse_checked(pugi::xml_document& doc, unsigned options, bool in_place) {
+void XmlSource::parse_checked(pugi::xml_document& doc, unsigned options, bool in_place,
+                              bool judged) {
     // What pugixml takes but XML 1.0 refuses, judged on the text before an in-place parse
     // rewrites it; reported only when pugixml finds nothing first, as the scan assumes.
-    std::optional<WellFormedError> bad = find_not_well_formed(text_);
+    std::optional<WellFormedError> bad;
+    if (!judged) bad = find_not_well_formed(text_);
     // As UTF-8, so that pugixml's offsets index text_ (in place) or its copy of it.
     const auto result =
         in_place ? doc.load_buffer_inplace(text_.data(), text_.size(), options, pugi::encoding_utf8)

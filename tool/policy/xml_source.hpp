@@ -96,8 +96,9 @@ class XmlSource {
     std::size_t attribute_offset(const Located& node, std::string_view attribute) const;
     // The text as read: text_, or for a source parsed in place the file read again.
     const std::string& original() const;
-    // pugixml's parse with `options`, and the well-formedness scan: throws the first error, placed.
-    void parse_checked(pugi::xml_document& doc, unsigned options, bool in_place);
+    // pugixml's parse with `options`, and the well-formedness scan unless the text is `judged`
+    // well-formed already: throws the first error, placed.
+    void parse_checked(pugi::xml_document& doc, unsigned options, bool in_place, bool judged);
 
     std::filesystem::path path_;
     std::string text_;  // UTF-8 without the BOM, as pugixml saw it

@@ -9,6 +9,7 @@
 #include <pugixml.hpp>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "platform/memory.hpp"
 
 namespace cipolicy::policy {
@@ -209,7 +210,7 @@ class TreeBuilder {
                     attr_name)
                     return false;
             std::string_view cooked;
-            if (!decode(raw, true, cooked)) return false;
+            if (!decode(raw, Value::attribute, cooked)) return false;
             tree_.attributes_.push_back({attr_name.data(), cooked.data(),
                                          static_cast<std::uint32_t>(attr_name.size()),
                                          static_cast<std::uint32_t>(cooked.size())});
@@ -237,7 +238,8 @@ class TreeBuilder {
         n.type = XmlNodeType::comment;
         n.offset = static_cast<std::uint32_t>(i + 4);
         std::string_view cooked;
-        if (!decode_line_ends(std::string_view(s_ + i + 4, end - i - 4), cooked)) return false;
+        if (!decode(std::string_view(s_ + i + 4, end - i - 4), Value::comment, cooked))
+            return false;
         n.name = cooked.data();
         n.name_size = static_cast<std::uint32_t>(cooked.size());
         add_node(n);
@@ -252,7 +254,7 @@ class TreeBuilder {
         while (k < raw.size() && blank(raw[k])) ++k;
         if (k == raw.size()) return true;
         std::string_view cooked;
-        if (!decode(raw, false, cooked)) return false;
+        if (!decode(raw, Value::text, cooked)) return false;
         Node n;
         n.type = XmlNodeType::pcdata;
         n.name = cooked.data();
@@ -276,30 +278,15 @@ class TreeBuilder {
         return out;
     }
 
-    // pugixml's parse_eol, for a comment: "\r\n" and a lone '\r' become '\n'.
-    bool decode_line_ends(std::string_view raw, std::string_view& out) {
-        if (raw.find('\r') == std::string_view::npos) {
-            out = raw;
-            return true;
-        }
-        char* o = claim(raw.size());
-        std::size_t n = 0;
-        for (std::size_t k = 0; k < raw.size(); ++k) {
-            if (raw[k] == '\r') {
-                o[n++] = '\n';
-                if (k + 1 < raw.size() && raw[k + 1] == '\n') ++k;
-            } else {
-                o[n++] = raw[k];
-            }
-        }
-        out = {o, n};
-        return true;
-    }
+    // What decode() is decoding: each kind as pugixml's options treat it.
+    enum class Value { attribute, text, comment };
 
-    // A value as pugixml gives it: references replaced; in an attribute every blank a space
-    // ("\r\n" one space), in text line ends as in decode_line_ends. False for a reference of
-    // another kind (pugixml leaves those as they are) or a '<' (the scan refuses it in a value).
-    bool decode(std::string_view raw, bool attribute, std::string_view& out) {
+    // A value as pugixml gives it: in an attribute every blank a space ("\r\n" one space), in
+    // text and comments "\r\n" and a lone '\r' as '\n' (parse_eol), references replaced except
+    // in comments. False for a reference of another kind (pugixml leaves those as they are) or a
+    // '<' in an attribute value (the scan refuses it).
+    bool decode(std::string_view raw, Value kind, std::string_view& out) {
+        const bool attribute = kind == Value::attribute;
         std::size_t k = first_special(raw);
         if (k == raw.size()) {
             out = raw;  // nearly every value: a view into the text
@@ -315,9 +302,9 @@ class TreeBuilder {
                 if (k + 1 < raw.size() && raw[k + 1] == '\n') ++k;
             } else if (attribute && (c == '\n' || c == '\t')) {
                 o[n++] = ' ';
-            } else if (c == '<') {
-                return false;  // in an attribute value: the scan's error
-            } else if (c == '&') {
+            } else if (attribute && c == '<') {
+                return false;
+            } else if (c == '&' && kind != Value::comment) {
                 const std::size_t used = reference(raw.substr(k), o + n, n);
                 if (used == 0) return false;
                 k += used - 1;
@@ -357,29 +344,8 @@ class TreeBuilder {
         }
         if (k == first_digit || k >= ref.size() || ref[k] != ';') return 0;
         // XML's characters only (the character check has refused others already).
-        if (cp > 0x10FFFF || (cp < 0x20 && cp != 0x9 && cp != 0xA && cp != 0xD) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-            return 0;
-        auto* u = reinterpret_cast<unsigned char*>(o);
-        if (cp < 0x80) {
-            u[0] = static_cast<unsigned char>(cp);
-            n += 1;
-        } else if (cp < 0x800) {
-            u[0] = static_cast<unsigned char>(0xC0 | (cp >> 6));
-            u[1] = static_cast<unsigned char>(0x80 | (cp & 0x3F));
-            n += 2;
-        } else if (cp < 0x10000) {
-            u[0] = static_cast<unsigned char>(0xE0 | (cp >> 12));
-            u[1] = static_cast<unsigned char>(0x80 | ((cp >> 6) & 0x3F));
-            u[2] = static_cast<unsigned char>(0x80 | (cp & 0x3F));
-            n += 3;
-        } else {
-            u[0] = static_cast<unsigned char>(0xF0 | (cp >> 18));
-            u[1] = static_cast<unsigned char>(0x80 | ((cp >> 12) & 0x3F));
-            u[2] = static_cast<unsigned char>(0x80 | ((cp >> 6) & 0x3F));
-            u[3] = static_cast<unsigned char>(0x80 | (cp & 0x3F));
-            n += 4;
-        }
+        if (!is_xml_char(cp)) return 0;
+        n += encode_utf8(cp, o);
         return k + 1;
     }
 

@@ -23,12 +23,6 @@ bool is_name_char(char c) {
            c == ':' || c == '.' || c == '-';
 }
 
-// XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
-bool is_xml_char(std::uint32_t cp) {
-    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-}
-
 // Whether sixteen bytes are all printable ASCII, tab, line feed or carriage return: nearly all of a
 // policy, line ends included, is judged sixteen bytes a step.
 bool sixteen_allowed(const char* p) {
