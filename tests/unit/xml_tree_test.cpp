@@ -110,6 +110,7 @@ TEST_CASE("one-pass tree: references, line ends and blanks as pugixml gives them
              "<a\r\n b\r\n =\r\n 'c'\r\n/>",
              "<a:b x:y='1' _z.-9='2'></a:b >",
              "<a>&#x10FFFF;&#1114111;&#9;</a>",
+             "<!--->x--><a><!---> <b> & --></a>",
          })
         CHECK(judge(text) == Outcome::one_pass);
     // Shapes the one pass leaves to pugixml: CDATA, DOCTYPE, processing instructions, other

@@ -101,3 +101,13 @@ TEST_CASE("start tags: the one-pass reading and the general one agree") {
     CHECK(failures == 0);
     CHECK(general > 1000);  // the corpus reaches the refusals too, not only good tags
 }
+
+TEST_CASE("markup ends at the first terminator after its opener, as pugixml reads it") {
+    // "<!--->" opens a comment and does not close it: the comment runs to the next "-->". The
+    // scan once searched from the '<' and so ended the comment inside its own opener.
+    CHECK_FALSE(check("<!--->x--><a/>").has_value());
+    CHECK_FALSE(check("<a><!---> <b> --></a>").has_value());
+    const auto open = check("<a/><!--->");
+    REQUIRE(open.has_value());
+    CHECK(open->problem == "unterminated comment");
+}

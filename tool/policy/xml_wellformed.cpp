@@ -103,7 +103,8 @@ class Scanner {
 
     std::optional<WellFormedError> run() {
         // The XML declaration, if any, is the very first thing (not even whitespace before it).
-        if (starts_declaration(0) && !skip_past("?>")) return fail("unterminated XML declaration");
+        if (starts_declaration(0) && !skip_past("<?xml", "?>"))
+            return fail("unterminated XML declaration");
         if (auto e = misc(true)) return e;
         if (at_ >= t_.size() || t_[at_] != '<') return fail("no root element");
         if (auto e = root()) return e;
@@ -119,8 +120,10 @@ class Scanner {
         return t_.substr(at, 5) == "<?xml" && at + 5 < t_.size() &&
                (is_space(t_[at + 5]) || t_[at + 5] == '?');
     }
-    bool skip_past(std::string_view end) {
-        const auto found = t_.find(end, at_);
+    // Past the `end` of the markup at at_, searched for after its `opener` (as pugixml does:
+    // "<!--->" does not close the comment it opens).
+    bool skip_past(std::string_view opener, std::string_view end) {
+        const auto found = t_.find(end, std::min(at_ + opener.size(), t_.size()));
         if (found == std::string_view::npos) return false;
         at_ = found + end.size();
         return true;
@@ -133,13 +136,13 @@ class Scanner {
             while (at_ < t_.size() && is_space(t_[at_])) ++at_;
             if (at_ >= t_.size()) return std::nullopt;
             if (starts("<!--")) {
-                if (!skip_past("-->")) return fail("unterminated comment");
+                if (!skip_past("<!--", "-->")) return fail("unterminated comment");
             } else if (starts_declaration(at_)) {
                 return fail(
                     "an XML declaration that does not start the document (only one is "
                     "allowed, before anything else)");
             } else if (starts("<?")) {
-                if (!skip_past("?>")) return fail("unterminated processing instruction");
+                if (!skip_past("<?", "?>")) return fail("unterminated processing instruction");
             } else if (prolog && starts("<!DOCTYPE")) {
                 if (auto e = doctype()) return e;
             } else if (prolog && starts("<")) {
@@ -185,15 +188,15 @@ class Scanner {
             // end tag, which then needs no string comparison at all.
             const char next = lt + 1 < t_.size() ? t_[lt + 1] : '\0';
             if (next == '!' && starts("<!--")) {
-                if (!skip_past("-->")) return fail("unterminated comment");
+                if (!skip_past("<!--", "-->")) return fail("unterminated comment");
             } else if (next == '!' && starts("<![CDATA[")) {
-                if (!skip_past("]]>")) return fail("unterminated CDATA section");
+                if (!skip_past("<![CDATA[", "]]>")) return fail("unterminated CDATA section");
             } else if (next == '?' && starts_declaration(at_)) {
                 return fail("an XML declaration inside the document");
             } else if (next == '?') {
-                if (!skip_past("?>")) return fail("unterminated processing instruction");
+                if (!skip_past("<?", "?>")) return fail("unterminated processing instruction");
             } else if (next == '/') {
-                if (!skip_past(">")) return fail("unterminated end tag");
+                if (!skip_past("</", ">")) return fail("unterminated end tag");
                 --depth;
             } else {
                 if (auto e = start_tag(depth)) return e;
