@@ -1,7 +1,6 @@
 #include "policy/xml_reader.hpp"
 
 #include <array>
-#include <cstring>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -64,10 +63,9 @@ constexpr std::array<std::string_view, 17> kRuleAttrNames = {"ID",
                                                              "MaximumHotpatchSequence",
                                                              "Type"};
 struct RuleAttributes {
-    std::array<XmlAttribute, kRuleAttrNames.size()> slots;
-    std::uint32_t present = 0;  // bit k: slots[k] was found (a test without a call into pugixml)
+    std::array<XmlAttribute, kRuleAttrNames.size()> slots;  // null where the rule has none
     const XmlAttribute& operator[](RuleAttr a) const { return slots[static_cast<std::size_t>(a)]; }
-    bool has(RuleAttr a) const { return (present >> static_cast<unsigned>(a)) & 1u; }
+    bool has(RuleAttr a) const { return bool((*this)[a]); }
 };
 
 class Reader {
@@ -352,7 +350,6 @@ class Reader {
             if (k == kRuleAttrNames.size() || (allow ? which == RuleAttr::type : hotpatch))
                 src_.fail(e, name, "attribute not allowed here");
             found.slots[k] = attribute;
-            found.present |= 1u << k;
         }
         return found;
     }

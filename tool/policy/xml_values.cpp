@@ -1,5 +1,7 @@
 #include "policy/xml_values.hpp"
 
+#include <pugixml.hpp>
+
 #include <charconv>
 #include <cstdio>
 

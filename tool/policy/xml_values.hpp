@@ -7,8 +7,6 @@
 #include <string>
 #include <string_view>
 
-#include <pugixml.hpp>
-
 #include "core/bytes.hpp"
 #include "policy/guid.hpp"
 #include "policy/text.hpp"
